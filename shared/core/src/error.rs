@@ -1,0 +1,91 @@
+//! Typed errors of the core. The HTTP layer maps each variant to one status in
+//! one place; internal text (`PortError`) never reaches a response body.
+
+use crate::model::export::Export;
+
+/// A problem with one input field, named by its JSON path (`recurrence.timezone`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// Failure of an adapter (database, file system, queue). Its text is for logs only.
+#[derive(Debug, thiserror::Error)]
+pub enum PortError {
+    #[error("backend failure: {0}")]
+    Backend(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+}
+
+impl PortError {
+    pub fn backend(e: impl std::fmt::Display) -> Self {
+        PortError::Backend(e.to_string())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("missing or invalid API key")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{what} {id} was not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{message}")]
+    Invalid { message: String, details: Vec<FieldError> },
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("report already has an export in progress")]
+    ExportRunning { running: Option<Box<Export>> },
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after_secs: u64 },
+    #[error("the export is not finished yet")]
+    NotReady { retry_after_secs: u64 },
+    #[error("{0}")]
+    Gone(String),
+    #[error("{0}")]
+    ExportFailed(String),
+    #[error("internal error")]
+    Port(#[from] PortError),
+}
+
+impl CoreError {
+    pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
+        CoreError::NotFound { what, id: id.into() }
+    }
+
+    /// One invalid field: the message names it.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = message.into();
+        CoreError::Invalid {
+            message: format!("{field}: {message}"),
+            details: vec![FieldError { field, message }],
+        }
+    }
+
+    pub fn invalid_fields(details: Vec<FieldError>) -> Self {
+        let message = details
+            .iter()
+            .map(|d| format!("{}: {}", d.field, d.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        CoreError::Invalid { message, details }
+    }
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;

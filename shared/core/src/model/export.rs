@@ -1,0 +1,144 @@
+//! Exports: one run of a report producing one file, as a resumable job.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::format_options::Format;
+use crate::hashing::Sha256State;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ExportStatus {
+    Queued,
+    Running,
+    Completed,
+    Failed,
+    Cancelling,
+    Cancelled,
+}
+
+impl ExportStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportStatus::Queued => "QUEUED",
+            ExportStatus::Running => "RUNNING",
+            ExportStatus::Completed => "COMPLETED",
+            ExportStatus::Failed => "FAILED",
+            ExportStatus::Cancelling => "CANCELLING",
+            ExportStatus::Cancelled => "CANCELLED",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Queued, Self::Running, Self::Completed, Self::Failed, Self::Cancelling, Self::Cancelled]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+    pub fn is_terminal(self) -> bool {
+        matches!(self, ExportStatus::Completed | ExportStatus::Failed | ExportStatus::Cancelled)
+    }
+    pub fn is_active(self) -> bool {
+        !self.is_terminal()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    Api,
+    Schedule,
+    RunNow,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Api => "api",
+            Trigger::Schedule => "schedule",
+            Trigger::RunNow => "run_now",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+pub struct Progress {
+    pub completed: u64,
+    pub total: Option<u64>,
+}
+
+/// One uploaded part of a multipart file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartTag {
+    pub number: u32,
+    pub etag: String,
+    pub size: u64,
+}
+
+/// Everything needed to continue an export where a dead worker stopped: the
+/// upload and its parts, the source position after the last uploaded row, the
+/// writer's state and the running SHA-256. Saved after every uploaded part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub upload_id: String,
+    pub parts: Vec<PartTag>,
+    pub source_cursor: Option<serde_json::Value>,
+    pub format_state: Option<serde_json::Value>,
+    pub rows: u64,
+    pub bytes: u64,
+    pub sha256: Sha256State,
+}
+
+/// A worker's claim on an export; expired leases are taken over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    pub owner: String,
+    pub until: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Export {
+    pub id: String,
+    pub report_id: String,
+    /// The report's owner when the export was created: the concurrency limit counts per owner.
+    pub owner: String,
+    pub schedule_id: Option<String>,
+    pub trigger: Trigger,
+    pub status: ExportStatus,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub started_at: Option<Timestamp>,
+    pub completed_at: Option<Timestamp>,
+    pub progress: Progress,
+    pub rows: Option<u64>,
+    pub bytes: Option<u64>,
+    pub sha256: Option<String>,
+    pub format: Format,
+    pub file_name: Option<String>,
+    /// Key of the finished file in the file store; None once deleted.
+    pub file_key: Option<String>,
+    pub expires_at: Option<Timestamp>,
+    pub error: Option<String>,
+    pub warnings: Vec<String>,
+    pub from_date: Option<Timestamp>,
+    pub to_date: Option<Timestamp>,
+    pub checkpoint: Option<Checkpoint>,
+    pub lease: Option<Lease>,
+    /// Optimistic-concurrency version; every write is conditional on it.
+    pub version: u64,
+}
+
+impl Export {
+    pub fn content_type(&self, compress: bool) -> &'static str {
+        if compress {
+            "application/zip"
+        } else {
+            self.format.content_type()
+        }
+    }
+
+    /// A finished file exists and is within its retention.
+    pub fn file_available(&self, now: Timestamp) -> bool {
+        self.status == ExportStatus::Completed
+            && self.file_key.is_some()
+            && self.expires_at.is_none_or(|e| now < e)
+    }
+}

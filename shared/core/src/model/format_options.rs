@@ -1,0 +1,210 @@
+//! File formats and their options (SPEC "formatOptions"). Parsed once when a
+//! report is saved, so a writer never meets an invalid option.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Csv,
+    Xlsx,
+    Json,
+    Jsonl,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        self.as_str()
+    }
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Json => "application/json",
+            Format::Jsonl => "application/x-ndjson",
+        }
+    }
+    /// CSV, JSON and JSONL can be continued mid-file after a crash; XLSX is
+    /// assembled at the end and restarts from zero.
+    pub fn resumable(self) -> bool {
+        !matches!(self, Format::Xlsx)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LineTerminator {
+    #[default]
+    Crlf,
+    Lf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LineBreaks {
+    /// Kept inside quoted fields (RFC 4180).
+    #[default]
+    Preserve,
+    /// Written as `escapeChar` (default the two characters `\n`).
+    Escape,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CsvProfile {
+    /// BOM, CRLF and formula sanitizing on; the rest as given.
+    Excel,
+}
+
+/// `formatOptions` as sent by the client: every field optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FormatOptionsInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_terminator: Option<LineTerminator>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bom: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_breaks: Option<LineBreaks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escape_char: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sanitize_formulas: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<CsvProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+}
+
+/// Options with every default applied and every value checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatOptions {
+    pub delimiter: u8,
+    pub line_terminator: LineTerminator,
+    pub bom: bool,
+    pub line_breaks: LineBreaks,
+    pub escape_char: String,
+    pub sanitize_formulas: bool,
+    /// Dates are rendered in this zone (IANA name), default UTC.
+    pub timezone: jiff::tz::TimeZone,
+    pub timezone_name: String,
+    /// strftime pattern for date-times (jiff's `strftime`); None = ISO-8601.
+    pub date_format: Option<String>,
+}
+
+impl Default for FormatOptions {
+    fn default() -> Self {
+        FormatOptions {
+            delimiter: b',',
+            line_terminator: LineTerminator::Crlf,
+            bom: false,
+            line_breaks: LineBreaks::Preserve,
+            escape_char: "\\n".into(),
+            sanitize_formulas: true,
+            timezone: jiff::tz::TimeZone::UTC,
+            timezone_name: "UTC".into(),
+            date_format: None,
+        }
+    }
+}
+
+impl FormatOptionsInput {
+    /// Applies defaults and the `excel` profile; errors name `formatOptions.<field>`.
+    pub fn resolve(&self) -> Result<FormatOptions, crate::FieldError> {
+        let mut o = FormatOptions::default();
+        let field = |f: &str, m: &str| crate::FieldError::new(format!("formatOptions.{f}"), m);
+        if let Some(d) = &self.delimiter {
+            let bytes = d.as_bytes();
+            if bytes.len() != 1 || bytes[0] == b'"' || bytes[0] == b'\r' || bytes[0] == b'\n' {
+                return Err(field("delimiter", "must be one ASCII character other than a quote or a line break"));
+            }
+            o.delimiter = bytes[0];
+        }
+        if self.profile == Some(CsvProfile::Excel) {
+            o.bom = true;
+            o.line_terminator = LineTerminator::Crlf;
+            o.sanitize_formulas = true;
+        }
+        if let Some(t) = self.line_terminator {
+            if self.profile.is_none() {
+                o.line_terminator = t;
+            }
+        }
+        if let Some(b) = self.bom {
+            if self.profile.is_none() {
+                o.bom = b;
+            }
+        }
+        if let Some(s) = self.sanitize_formulas {
+            if self.profile.is_none() {
+                o.sanitize_formulas = s;
+            }
+        }
+        if let Some(lb) = self.line_breaks {
+            o.line_breaks = lb;
+        }
+        if let Some(e) = &self.escape_char {
+            if e.contains('\n') || e.contains('\r') {
+                return Err(field("escapeChar", "must not contain a line break"));
+            }
+            o.escape_char = e.clone();
+        }
+        if let Some(tz) = &self.timezone {
+            o.timezone = jiff::tz::TimeZone::get(tz)
+                .map_err(|_| field("timezone", "is not a known IANA time zone"))?;
+            o.timezone_name = tz.clone();
+        }
+        if let Some(f) = &self.date_format {
+            if f.is_empty() {
+                return Err(field("dateFormat", "must not be empty"));
+            }
+            let probe = jiff::Timestamp::UNIX_EPOCH.to_zoned(jiff::tz::TimeZone::UTC);
+            if jiff::fmt::strtime::format(f.as_str(), &probe).is_err() {
+                return Err(field("dateFormat", "is not a valid strftime pattern"));
+            }
+            o.date_format = Some(f.clone());
+        }
+        Ok(o)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_profile_forces_bom_crlf_and_sanitizing() {
+        let input = FormatOptionsInput {
+            profile: Some(CsvProfile::Excel),
+            line_terminator: Some(LineTerminator::Lf),
+            sanitize_formulas: Some(false),
+            delimiter: Some(";".into()),
+            ..Default::default()
+        };
+        let o = input.resolve().unwrap();
+        assert!(o.bom && o.sanitize_formulas);
+        assert_eq!(o.line_terminator, LineTerminator::Crlf);
+        assert_eq!(o.delimiter, b';');
+    }
+
+    #[test]
+    fn bad_delimiter_and_zone_name_their_field() {
+        let e = FormatOptionsInput { delimiter: Some("ab".into()), ..Default::default() }.resolve().unwrap_err();
+        assert_eq!(e.field, "formatOptions.delimiter");
+        let e = FormatOptionsInput { timezone: Some("Mars/Olympus".into()), ..Default::default() }.resolve().unwrap_err();
+        assert_eq!(e.field, "formatOptions.timezone");
+    }
+}

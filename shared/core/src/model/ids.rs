@@ -1,0 +1,84 @@
+//! Opaque, prefixed, time-sortable identifiers (`rep_01J…`). The body is a ULID:
+//! 48 bits of milliseconds then 80 random bits, Crockford base32, so ids sort by
+//! creation time and a store can page by id.
+
+use rand::RngCore;
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Type prefixes of Ferry's ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    Report,
+    Export,
+    Schedule,
+    Connection,
+    Key,
+    Upload,
+    Token,
+}
+
+impl IdKind {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            IdKind::Report => "rep",
+            IdKind::Export => "exp",
+            IdKind::Schedule => "sch",
+            IdKind::Connection => "con",
+            IdKind::Key => "key",
+            IdKind::Upload => "upl",
+            IdKind::Token => "tok",
+        }
+    }
+}
+
+/// Builds `prefix_` + ULID from a millisecond timestamp and 80 random bits.
+pub fn ulid_id(kind: IdKind, unix_ms: u64, random: u128) -> String {
+    let value: u128 = ((unix_ms as u128 & 0xFFFF_FFFF_FFFF) << 80) | (random & ((1u128 << 80) - 1));
+    let mut body = [0u8; 26];
+    for (i, slot) in body.iter_mut().enumerate() {
+        let shift = 125 - 5 * i as i32;
+        let bits = if shift >= 0 { (value >> shift) & 0x1F } else { (value << (-shift)) & 0x1F };
+        *slot = CROCKFORD[bits as usize];
+    }
+    format!("{}_{}", kind.prefix(), std::str::from_utf8(&body).expect("ascii"))
+}
+
+/// 80 random bits from the OS generator.
+pub fn random_80() -> u128 {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    u128::from_le_bytes(bytes) & ((1u128 << 80) - 1)
+}
+
+/// An unguessable token (256 bits, hex) for secrets such as API keys and link tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// True when `id` has the kind's prefix and a 26-character Crockford body.
+pub fn is_valid(kind: IdKind, id: &str) -> bool {
+    match id.split_once('_') {
+        Some((p, body)) => {
+            p == kind.prefix() && body.len() == 26 && body.bytes().all(|b| CROCKFORD.contains(&b))
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_sort_by_time_and_carry_their_prefix() {
+        let a = ulid_id(IdKind::Export, 1_700_000_000_000, u128::MAX);
+        let b = ulid_id(IdKind::Export, 1_700_000_000_001, 0);
+        assert!(a < b);
+        assert!(a.starts_with("exp_"));
+        assert!(is_valid(IdKind::Export, &a));
+        assert!(!is_valid(IdKind::Report, &a));
+    }
+}

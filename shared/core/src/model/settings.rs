@@ -1,0 +1,40 @@
+//! Admin settings, stored with the rest of the state.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Settings {
+    pub allow_app_permissions: bool,
+    pub allow_private_networks: bool,
+    pub max_concurrent_exports_per_user: u32,
+    pub max_attachment_mb: u32,
+    pub default_retention_days: u32,
+    pub email_from: String,
+}
+
+impl Settings {
+    /// Defaults of SPEC; `email_from` comes from the deployment.
+    pub fn defaults(email_from: &str) -> Self {
+        Settings {
+            allow_app_permissions: false,
+            allow_private_networks: false,
+            max_concurrent_exports_per_user: 5,
+            max_attachment_mb: 25,
+            default_retention_days: 7,
+            email_from: email_from.to_string(),
+        }
+    }
+}
+
+/// `PUT /v1/settings` merges only the fields given.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SettingsPatch {
+    pub allow_app_permissions: Option<bool>,
+    pub allow_private_networks: Option<bool>,
+    pub max_concurrent_exports_per_user: Option<u32>,
+    pub max_attachment_mb: Option<u32>,
+    pub default_retention_days: Option<u32>,
+    pub email_from: Option<String>,
+}

@@ -1,0 +1,42 @@
+//! Cells and rows as sources produce them and formats write them. Typed, so XLSX
+//! gets numbers and dates and CSV gets their canonical text.
+
+use jiff::{civil::Date, Timestamp};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    DateTime(Timestamp),
+    Date(Date),
+    /// Several short texts (labels, components): CSV/XLSX join them with ", ",
+    /// JSON writes an array.
+    List(Vec<String>),
+}
+
+pub type Row = Vec<Value>;
+
+/// The type of a field, as `GET /v1/connections/{id}/fields` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    String,
+    Number,
+    Datetime,
+    Date,
+    Boolean,
+    Array,
+}
+
+/// A field a report can use.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct FieldInfo {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+    pub custom: bool,
+}

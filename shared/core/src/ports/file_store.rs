@@ -1,0 +1,41 @@
+//! The file store port: multipart uploads written part by part (so a resumed
+//! export continues its upload), streamed reads, and signed download URLs.
+
+use std::pin::Pin;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::Stream;
+use jiff::SignedDuration;
+
+use crate::model::export::PartTag;
+use crate::PortError;
+
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, PortError>> + Send>>;
+
+/// What a signed URL serves the file as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadAs {
+    pub file_name: String,
+    pub content_type: String,
+}
+
+#[async_trait]
+pub trait FileStore: Send + Sync {
+    /// Smallest size of a part that is not the last (S3: 5 MiB).
+    fn min_part_size(&self) -> usize;
+    /// Starts a multipart upload to `key`; returns its upload id.
+    async fn start_upload(&self, key: &str) -> Result<String, PortError>;
+    /// Stores part `number` (from 1) of an upload; writing the same number again replaces it.
+    async fn upload_part(&self, key: &str, upload_id: &str, number: u32, data: Bytes) -> Result<PartTag, PortError>;
+    /// Assembles the listed parts, in order, into the file at `key`. Only then is the file visible.
+    async fn complete_upload(&self, key: &str, upload_id: &str, parts: &[PartTag]) -> Result<(), PortError>;
+    /// Drops an upload and its parts; a no-op for an unknown upload.
+    async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), PortError>;
+    /// The file's bytes as a stream.
+    async fn read(&self, key: &str) -> Result<ByteStream, PortError>;
+    /// Deletes the file; a no-op when it is gone.
+    async fn delete(&self, key: &str) -> Result<(), PortError>;
+    /// A URL that serves the file without an API key until `ttl` has passed.
+    async fn signed_url(&self, key: &str, download: &DownloadAs, ttl: SignedDuration) -> Result<String, PortError>;
+}

@@ -1,0 +1,53 @@
+//! The format port: writers that turn rows into file bytes as a stream.
+
+use jiff::Timestamp;
+
+use crate::model::format_options::{Format, FormatOptions};
+use crate::model::value::Row;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("i/o error while writing the file: {0}")]
+    Io(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Everything a writer needs to know about the file it makes.
+#[derive(Debug, Clone)]
+pub struct FormatSpec {
+    pub format: Format,
+    pub options: FormatOptions,
+    /// Column headers, in order.
+    pub headers: Vec<String>,
+    /// Wrap the file in a zip archive.
+    pub compress: bool,
+    /// Name of the file inside the zip archive.
+    pub inner_file_name: String,
+    /// The export's creation instant: the timestamp written inside files
+    /// (XLSX properties, zip entries), so a rerun is byte-identical.
+    pub created_at: Timestamp,
+    /// Data rows per XLSX sheet before rolling over to the next sheet.
+    pub xlsx_rows_per_sheet: u32,
+}
+
+/// Excel's limit: 1,048,576 rows per sheet, one of them the header.
+pub const XLSX_MAX_DATA_ROWS_PER_SHEET: u32 = 1_048_575;
+
+pub trait FormatWriter: Send {
+    /// Formats rows. Streaming formats append bytes to `out` (the header with
+    /// the first call); XLSX and zip keep them in their own temporary storage.
+    fn write_rows(&mut self, rows: &[Row], out: &mut Vec<u8>) -> Result<(), FormatError>;
+    /// Ends the file: appends the last bytes to `out`, or returns a reader of
+    /// the assembled file (XLSX, zip), which the caller reads part by part.
+    fn finish(self: Box<Self>, out: &mut Vec<u8>) -> Result<Option<Box<dyn std::io::Read + Send>>, FormatError>;
+    /// State to continue the same file after everything written so far was
+    /// saved; None when the format cannot continue and restarts from zero.
+    fn checkpoint_state(&self) -> Option<serde_json::Value>;
+}
+
+pub trait FormatFactory: Send + Sync {
+    /// A writer for a new file, or (with `resume`) one that continues a file
+    /// from a state returned by `checkpoint_state`.
+    fn create(&self, spec: &FormatSpec, resume: Option<&serde_json::Value>) -> Result<Box<dyn FormatWriter>, FormatError>;
+}

@@ -1,0 +1,64 @@
+//! The source port: where rows come from (`sample`, `jira`). A source reads in
+//! pages and names its position with an opaque cursor, so an export can stop
+//! after any page and continue there later.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+
+use crate::model::connection::Connection;
+use crate::model::report::{Column, ReportType};
+use crate::model::value::{FieldInfo, Row};
+use crate::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The report asks for something the source cannot give (bad column, bad query).
+    #[error("{0}")]
+    Invalid(FieldError),
+    /// The source refused or failed; the message is safe to show the user.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct SourceRequest {
+    pub connection: Connection,
+    pub report_type: ReportType,
+    pub query: Option<String>,
+    /// Resolved columns (never empty).
+    pub columns: Vec<Column>,
+    pub from_date: Option<Timestamp>,
+    pub to_date: Option<Timestamp>,
+    /// Whether the source may reach private network addresses.
+    pub allow_private_networks: bool,
+}
+
+pub struct SourcePage {
+    /// Rows, cells in the order of the request's columns.
+    pub rows: Vec<Row>,
+    /// Where the next page starts; None after the last page.
+    pub next: Option<serde_json::Value>,
+}
+
+#[async_trait]
+pub trait RowSource: Send {
+    /// Total rows expected, when the source can tell.
+    async fn total(&mut self) -> Result<Option<u64>, SourceError>;
+    /// The page at `cursor` (None = the first page).
+    async fn page(&mut self, cursor: Option<&serde_json::Value>) -> Result<SourcePage, SourceError>;
+}
+
+#[async_trait]
+pub trait SourceFactory: Send + Sync {
+    /// Columns used when a report lists none.
+    fn default_columns(&self, connection: &Connection, report_type: ReportType) -> Vec<Column>;
+    /// Checks what can be checked without reaching the source (report type, column names of fixed-schema sources).
+    fn check_report(&self, connection: &Connection, report_type: ReportType, columns: &[Column]) -> Result<(), FieldError>;
+    /// Checks a connection's settings when it is saved.
+    fn check_settings(&self, connection: &Connection) -> Result<(), FieldError>;
+    /// Fields a report over this connection can use.
+    async fn fields(&self, connection: &Connection, report_type: ReportType, allow_private_networks: bool) -> Result<Vec<FieldInfo>, SourceError>;
+    /// Opens a reader.
+    async fn open(&self, request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError>;
+}

@@ -1,0 +1,1 @@
+//! Ferry behaviour tests live in `api/`.

@@ -29,7 +29,8 @@ impl Role {
 }
 
 /// A stored key: everything but the key itself.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ApiKey {
     pub id: String,
     pub user: String,

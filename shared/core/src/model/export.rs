@@ -77,6 +77,7 @@ pub struct PartTag {
 /// upload and its parts, the source position after the last uploaded row, the
 /// writer's state and the running SHA-256. Saved after every uploaded part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Checkpoint {
     pub upload_id: String,
     pub parts: Vec<PartTag>,
@@ -94,7 +95,8 @@ pub struct Lease {
     pub until: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Export {
     pub id: String,
     pub report_id: String,

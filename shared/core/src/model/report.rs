@@ -49,7 +49,8 @@ impl Column {
 
 pub const DEFAULT_FILE_NAME: &str = "{{reportSlug}}_{{exportId}}_{{timestamp}}.{{ext}}";
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Report {
     pub id: String,
     pub name: String,

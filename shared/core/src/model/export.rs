@@ -114,6 +114,9 @@ pub struct Export {
     pub bytes: Option<u64>,
     pub sha256: Option<String>,
     pub format: Format,
+    /// The file is a zip archive of the formatted file.
+    #[serde(default)]
+    pub compress: bool,
     pub file_name: Option<String>,
     /// Key of the finished file in the file store; None once deleted.
     pub file_key: Option<String>,
@@ -129,8 +132,8 @@ pub struct Export {
 }
 
 impl Export {
-    pub fn content_type(&self, compress: bool) -> &'static str {
-        if compress {
+    pub fn content_type(&self) -> &'static str {
+        if self.compress {
             "application/zip"
         } else {
             self.format.content_type()

@@ -1,0 +1,1 @@
+//! Conformance suite of the `connection_store` port (to be written).

@@ -1,0 +1,1 @@
+//! Conformance suite of the `export_store` port (to be written).

@@ -1,0 +1,1 @@
+//! Conformance suite of the `file_store` port (to be written).

@@ -1,0 +1,1 @@
+//! Conformance suite of the `key_store` port (to be written).

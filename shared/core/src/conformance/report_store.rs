@@ -1,0 +1,1 @@
+//! Conformance suite of the `report_store` port (to be written).

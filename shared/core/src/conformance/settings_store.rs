@@ -1,0 +1,1 @@
+//! Conformance suite of the `settings_store` port (to be written).

@@ -1,0 +1,1 @@
+//! Conformance suite of the `work_queue` port (to be written).

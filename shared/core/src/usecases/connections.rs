@@ -1,0 +1,182 @@
+//! Connection use cases. Secrets in settings are write-only: shown as `***`,
+//! and a PUT that leaves one out (or sends `***`) keeps the stored value.
+
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+use crate::error::CoreError;
+use crate::model::api_key::Principal;
+use crate::model::connection::{Connection, ConnectionKind, ConnectionScope};
+use crate::model::ids::IdKind;
+use crate::model::page::{Page, PageRequest};
+use crate::model::report::ReportType;
+use crate::model::value::FieldInfo;
+use crate::usecases::access::{can_read_connection, can_write_connection};
+use crate::usecases::settings::current;
+use crate::Ports;
+
+pub const MASK: &str = "***";
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConnectionInput {
+    pub name: String,
+    pub kind: ConnectionKind,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub settings: Map<String, Json>,
+    #[serde(default)]
+    pub scope: Option<ConnectionScope>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub id: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub owner: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub created_at: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub updated_at: Option<IgnoredAny>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionView {
+    pub id: String,
+    pub name: String,
+    pub kind: ConnectionKind,
+    #[schema(value_type = Object)]
+    pub settings: Map<String, Json>,
+    pub scope: ConnectionScope,
+    pub owner: String,
+    #[schema(value_type = String)]
+    pub created_at: jiff::Timestamp,
+    #[schema(value_type = String)]
+    pub updated_at: jiff::Timestamp,
+}
+
+impl From<&Connection> for ConnectionView {
+    fn from(c: &Connection) -> Self {
+        let mut settings = c.settings.clone();
+        for secret in c.kind.secret_settings() {
+            if settings.contains_key(*secret) {
+                settings.insert((*secret).to_string(), Json::String(MASK.into()));
+            }
+        }
+        ConnectionView {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            kind: c.kind,
+            settings,
+            scope: c.scope,
+            owner: c.owner.clone(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+fn validate_name(name: &str) -> Result<(), CoreError> {
+    if name.trim().is_empty() || name.len() > 200 {
+        return Err(CoreError::invalid("name", "must be 1–200 characters"));
+    }
+    Ok(())
+}
+
+async fn build(ports: &Ports, actor: &Principal, input: ConnectionInput, existing: Option<&Connection>) -> Result<Connection, CoreError> {
+    validate_name(&input.name)?;
+    let scope = input.scope.unwrap_or(ConnectionScope::User);
+    if scope == ConnectionScope::Site && !actor.is_admin() {
+        return Err(CoreError::Forbidden("only admins create site connections".into()));
+    }
+    let mut settings = input.settings;
+    for secret in input.kind.secret_settings() {
+        let sent_mask = settings.get(*secret).and_then(Json::as_str) == Some(MASK);
+        if sent_mask || !settings.contains_key(*secret) {
+            match existing.filter(|e| e.kind == input.kind).and_then(|e| e.settings.get(*secret)) {
+                Some(stored) => {
+                    settings.insert((*secret).to_string(), stored.clone());
+                }
+                None if sent_mask => {
+                    return Err(CoreError::invalid(format!("settings.{secret}"), "has no stored value to keep"));
+                }
+                None => {}
+            }
+        }
+    }
+    let now = ports.clock.now();
+    let connection = Connection {
+        id: existing.map(|e| e.id.clone()).unwrap_or_else(|| ports.ids.new_id(IdKind::Connection)),
+        name: input.name,
+        kind: input.kind,
+        settings,
+        scope,
+        owner: existing.map(|e| e.owner.clone()).unwrap_or_else(|| actor.user.clone()),
+        created_at: existing.map(|e| e.created_at).unwrap_or(now),
+        updated_at: now,
+    };
+    ports.sources.check_settings(&connection).map_err(|f| CoreError::invalid(f.field, f.message))?;
+    Ok(connection)
+}
+
+pub async fn create_connection(ports: &Ports, actor: &Principal, input: ConnectionInput) -> Result<ConnectionView, CoreError> {
+    let c = build(ports, actor, input, None).await?;
+    ports.connections.insert_connection(&c).await?;
+    Ok(ConnectionView::from(&c))
+}
+
+/// A connection the actor may read; 404 otherwise.
+pub async fn load_connection(ports: &Ports, actor: &Principal, id: &str) -> Result<Connection, CoreError> {
+    match ports.connections.get_connection(id).await? {
+        Some(c) if can_read_connection(actor, &c) => Ok(c),
+        _ => Err(CoreError::not_found("connection", id)),
+    }
+}
+
+pub async fn get_connection(ports: &Ports, actor: &Principal, id: &str) -> Result<ConnectionView, CoreError> {
+    Ok(ConnectionView::from(&load_connection(ports, actor, id).await?))
+}
+
+pub async fn list_connections(ports: &Ports, actor: &Principal, page: PageRequest) -> Result<Page<ConnectionView>, CoreError> {
+    let owner = (!actor.is_admin()).then_some(actor.user.as_str());
+    Ok(ports.connections.list_connections(owner, &page).await?.map(|c| ConnectionView::from(&c)))
+}
+
+pub async fn update_connection(ports: &Ports, actor: &Principal, id: &str, input: ConnectionInput) -> Result<ConnectionView, CoreError> {
+    let existing = load_connection(ports, actor, id).await?;
+    if !can_write_connection(actor, &existing) {
+        return Err(CoreError::Forbidden("only the connection's owner or an admin may change it".into()));
+    }
+    let c = build(ports, actor, input, Some(&existing)).await?;
+    ports.connections.update_connection(&c).await?;
+    Ok(ConnectionView::from(&c))
+}
+
+pub async fn delete_connection(ports: &Ports, actor: &Principal, id: &str) -> Result<(), CoreError> {
+    let existing = load_connection(ports, actor, id).await?;
+    if !can_write_connection(actor, &existing) {
+        return Err(CoreError::Forbidden("only the connection's owner or an admin may delete it".into()));
+    }
+    let users = ports.reports.reports_using_connection(id).await?;
+    if !users.is_empty() {
+        return Err(CoreError::Conflict {
+            code: "connection_in_use",
+            message: format!("the connection is used by reports {}; delete or change them first", users.join(", ")),
+        });
+    }
+    ports.connections.delete_connection(id).await?;
+    Ok(())
+}
+
+pub async fn connection_fields(ports: &Ports, actor: &Principal, id: &str, report_type: ReportType) -> Result<Vec<FieldInfo>, CoreError> {
+    let c = load_connection(ports, actor, id).await?;
+    let settings = current(ports).await?;
+    ports
+        .sources
+        .fields(&c, report_type, settings.allow_private_networks)
+        .await
+        .map_err(|e| CoreError::Conflict { code: "source_error", message: e.to_string() })
+}

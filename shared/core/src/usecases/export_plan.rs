@@ -1,0 +1,84 @@
+//! What an export run needs before its first row: the report, the source
+//! request, the writer's spec and the file name, resolved from the stored
+//! records. Problems here fail the export with a message the user can act on.
+
+use crate::error::CoreError;
+use crate::model::export::Export;
+use crate::model::report::Report;
+use crate::ports::format::FormatSpec;
+use crate::ports::source::SourceRequest;
+use crate::usecases::settings::current;
+use crate::usecases::templates::{canonical, render, safe_file_name};
+use crate::Ports;
+
+pub(crate) struct ExportPlan {
+    pub request: SourceRequest,
+    pub spec: FormatSpec,
+    pub retention_days: u32,
+}
+
+/// Ok(Err(message)) when the export cannot run as configured.
+pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<Result<ExportPlan, String>, CoreError> {
+    let Some(report) = ports.reports.get_report(&e.report_id).await? else {
+        return Ok(Err("the report was deleted".into()));
+    };
+    let Some(connection) = ports.connections.get_connection(&report.connection_id).await? else {
+        return Ok(Err("the report's connection was deleted".into()));
+    };
+    let settings = current(ports).await?;
+    let options = match report.format_options.resolve() {
+        Ok(o) => o,
+        Err(f) => return Ok(Err(format!("the report's {f}"))),
+    };
+    let columns = if report.columns.is_empty() {
+        ports.sources.default_columns(&connection, report.report_type)
+    } else {
+        report.columns.clone()
+    };
+    let inner_name = match file_name(e, &report) {
+        Ok(n) => n,
+        Err(m) => return Ok(Err(m)),
+    };
+    if e.file_name.is_none() {
+        e.file_name = Some(if e.compress { format!("{inner_name}.zip") } else { inner_name.clone() });
+    }
+    let spec = FormatSpec {
+        format: e.format,
+        options,
+        headers: columns.iter().map(|c| c.header().to_string()).collect(),
+        compress: e.compress,
+        inner_file_name: inner_name,
+        created_at: e.created_at,
+        xlsx_rows_per_sheet: ports.config.export.xlsx_rows_per_sheet,
+    };
+    let request = SourceRequest {
+        connection,
+        report_type: report.report_type,
+        query: report.query.clone(),
+        columns,
+        from_date: e.from_date,
+        to_date: e.to_date,
+        allow_private_networks: settings.allow_private_networks,
+    };
+    Ok(Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days }))
+}
+
+/// The file name from the report's template. It depends only on the report
+/// and the export's creation, so a resumed or rerun export names its file the same.
+fn file_name(e: &Export, report: &Report) -> Result<String, String> {
+    let ts = e.created_at.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let rendered = render(&report.file_name, |name| match canonical(name) {
+        "reportName" => Some(report.name.clone()),
+        "reportId" => Some(report.id.clone()),
+        "reportSlug" => Some(report.slug()),
+        "reportDate" => Some(e.created_at.to_string()),
+        "exportId" => Some(e.id.clone()),
+        "query" => Some(report.query.clone().unwrap_or_default()),
+        "format" => Some(e.format.as_str().to_string()),
+        "ext" => Some(e.format.extension().to_string()),
+        "timestamp" => Some(ts.clone()),
+        _ => None,
+    })
+    .map_err(|err| format!("the report's fileName: {err}"))?;
+    Ok(safe_file_name(&rendered))
+}

@@ -1,0 +1,54 @@
+//! Admin settings: read with defaults, merged on write.
+
+use crate::error::CoreError;
+use crate::model::api_key::Principal;
+use crate::model::settings::{Settings, SettingsPatch};
+use crate::usecases::access::ensure_admin;
+use crate::usecases::keys::validate_email;
+use crate::Ports;
+
+/// Stored settings, or the defaults before the first write.
+pub async fn current(ports: &Ports) -> Result<Settings, CoreError> {
+    Ok(ports.settings.get_settings().await?.unwrap_or_else(|| Settings::defaults(&ports.config.default_email_from)))
+}
+
+pub async fn get_settings(ports: &Ports, actor: &Principal) -> Result<Settings, CoreError> {
+    ensure_admin(actor)?;
+    current(ports).await
+}
+
+pub async fn update_settings(ports: &Ports, actor: &Principal, patch: SettingsPatch) -> Result<Settings, CoreError> {
+    ensure_admin(actor)?;
+    let mut s = current(ports).await?;
+    if let Some(v) = patch.allow_app_permissions {
+        s.allow_app_permissions = v;
+    }
+    if let Some(v) = patch.allow_private_networks {
+        s.allow_private_networks = v;
+    }
+    if let Some(v) = patch.max_concurrent_exports_per_user {
+        if !(1..=1000).contains(&v) {
+            return Err(CoreError::invalid("maxConcurrentExportsPerUser", "must be between 1 and 1000"));
+        }
+        s.max_concurrent_exports_per_user = v;
+    }
+    if let Some(v) = patch.max_attachment_mb {
+        // SES counts 40 MB after base64, so 28 MB of file is the most that fits.
+        if !(1..=28).contains(&v) {
+            return Err(CoreError::invalid("maxAttachmentMb", "must be between 1 and 28"));
+        }
+        s.max_attachment_mb = v;
+    }
+    if let Some(v) = patch.default_retention_days {
+        if !(1..=3650).contains(&v) {
+            return Err(CoreError::invalid("defaultRetentionDays", "must be between 1 and 3650"));
+        }
+        s.default_retention_days = v;
+    }
+    if let Some(v) = patch.email_from {
+        validate_email("emailFrom", &v)?;
+        s.email_from = v;
+    }
+    ports.settings.put_settings(&s).await?;
+    Ok(s)
+}

@@ -1,1 +1,200 @@
-//! Conformance suite of the `work_queue` port (to be written).
+//! Conformance suite of the `WorkQueue` port: at-least-once delivery with a
+//! visibility timeout, delays, retries, receipts that go stale, and
+//! concurrent receivers that never share a job. Time moves only through the
+//! `ManualClock` the queue was built with.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use jiff::SignedDuration;
+use tokio::sync::Barrier;
+
+use crate::ports::clock::ManualClock;
+use crate::ports::work_queue::{Job, ReceivedJob, WorkQueue};
+
+const VISIBILITY: SignedDuration = SignedDuration::from_secs(30);
+
+fn job(id: &str) -> Job {
+    Job::Export {
+        export_id: format!("exp_{id}"),
+    }
+}
+
+/// The job's export id (jobs are not `Hash`).
+fn id(job: &Job) -> &str {
+    match job {
+        Job::Export { export_id } => export_id,
+    }
+}
+
+fn secs(s: i64) -> SignedDuration {
+    SignedDuration::from_secs(s)
+}
+
+async fn receive(queue: &dyn WorkQueue) -> Option<ReceivedJob> {
+    queue.receive(VISIBILITY).await.expect("receive")
+}
+
+async fn receive_some(queue: &dyn WorkQueue, why: &str) -> ReceivedJob {
+    receive(queue)
+        .await
+        .unwrap_or_else(|| panic!("{why}: expected a job, the queue gave none"))
+}
+
+async fn assert_empty(queue: &dyn WorkQueue, why: &str) {
+    if let Some(r) = receive(queue).await {
+        panic!("{why}: expected no visible job, received {:?}", r.job);
+    }
+}
+
+/// Checks every `WorkQueue` promise. Needs an empty queue that reads `clock`,
+/// and a multi-threaded tokio runtime (receivers race on several threads).
+pub async fn work_queue_conformance(queue: Arc<dyn WorkQueue>, clock: Arc<ManualClock>) {
+    let q = queue.as_ref();
+    assert_empty(q, "a fresh queue").await;
+
+    // Received jobs hide for the visibility timeout, then come back with a
+    // new receipt and one more attempt.
+    q.enqueue(&job("a"), SignedDuration::ZERO)
+        .await
+        .expect("enqueue");
+    let first = receive_some(q, "an enqueued job").await;
+    assert_eq!((first.job.clone(), first.attempts), (job("a"), 1));
+    assert_empty(q, "a received job is hidden").await;
+    clock.advance(VISIBILITY - secs(1));
+    assert_empty(q, "a received job is hidden until its timeout").await;
+    clock.advance(secs(2));
+    let second = receive_some(q, "a job whose visibility timeout ended").await;
+    assert_eq!(
+        (second.job.clone(), second.attempts),
+        (job("a"), 2),
+        "the second receive counts a second attempt"
+    );
+    assert_ne!(
+        first.receipt, second.receipt,
+        "each receive gives a new receipt"
+    );
+
+    // The first receipt is stale now: it neither deletes nor releases the job.
+    q.ack(&first.receipt)
+        .await
+        .expect("ack with a stale receipt is not an error");
+    q.retry_later(&first.receipt, SignedDuration::ZERO)
+        .await
+        .expect("retry_later with a stale receipt is not an error");
+    assert_empty(q, "a stale receipt does not release the job").await;
+    clock.advance(VISIBILITY + secs(1));
+    let third = receive_some(q, "a stale ack does not delete the job").await;
+    assert_eq!((third.job.clone(), third.attempts), (job("a"), 3));
+    q.ack(&third.receipt).await.expect("ack");
+    clock.advance(VISIBILITY * 3);
+    assert_empty(q, "an acked job never comes back").await;
+
+    // A delayed job waits for its delay; jobs without one go first.
+    q.enqueue(&job("later"), secs(10))
+        .await
+        .expect("enqueue delayed");
+    q.enqueue(&job("now1"), SignedDuration::ZERO)
+        .await
+        .expect("enqueue");
+    q.enqueue(&job("now2"), SignedDuration::ZERO)
+        .await
+        .expect("enqueue");
+    let (n1, n2) = (
+        receive_some(q, "a job without delay").await,
+        receive_some(q, "a job without delay").await,
+    );
+    let got = HashSet::from([id(&n1.job), id(&n2.job)]);
+    assert_eq!(
+        got,
+        HashSet::from(["exp_now1", "exp_now2"]),
+        "jobs without delay come before a delayed one"
+    );
+    assert_empty(q, "a delayed job before its delay").await;
+    clock.advance(secs(10));
+    let later = receive_some(q, "a delayed job after its delay").await;
+    assert_eq!((later.job.clone(), later.attempts), (job("later"), 1));
+    for r in [n1, n2, later] {
+        q.ack(&r.receipt).await.expect("ack");
+    }
+    clock.advance(VISIBILITY + secs(1));
+    assert_empty(q, "everything acked").await;
+
+    // retry_later hides a job for its delay (zero: at once), counting attempts.
+    q.enqueue(&job("retry"), SignedDuration::ZERO)
+        .await
+        .expect("enqueue");
+    let r1 = receive_some(q, "").await;
+    q.retry_later(&r1.receipt, secs(5))
+        .await
+        .expect("retry_later");
+    assert_empty(q, "a job retried later, before the delay").await;
+    clock.advance(secs(5));
+    let r2 = receive_some(q, "a job retried later, after the delay").await;
+    assert_eq!((r2.job.clone(), r2.attempts), (job("retry"), 2));
+    q.retry_later(&r2.receipt, SignedDuration::ZERO)
+        .await
+        .expect("retry_later");
+    let r3 = receive_some(q, "a job retried with no delay").await;
+    assert_eq!((r3.job.clone(), r3.attempts), (job("retry"), 3));
+    q.ack(&r3.receipt).await.expect("ack");
+    assert_empty(q, "everything acked").await;
+
+    // Receivers racing for one job: exactly one wins.
+    for round in 0..5 {
+        q.enqueue(&job(&format!("race{round}")), SignedDuration::ZERO)
+            .await
+            .expect("enqueue");
+        let wins = race(&queue, 8, 1).await;
+        assert_eq!(
+            wins.len(),
+            1,
+            "round {round}: {} receivers got the one job",
+            wins.len()
+        );
+        q.ack(&wins[0].receipt).await.expect("ack");
+    }
+
+    // Receivers draining many jobs: each job goes to exactly one of them.
+    let jobs: Vec<Job> = (0..40).map(|n| job(&format!("many{n}"))).collect();
+    let expected: HashSet<&str> = jobs.iter().map(id).collect();
+    for j in &jobs {
+        q.enqueue(j, SignedDuration::ZERO).await.expect("enqueue");
+    }
+    let received = race(&queue, 6, usize::MAX).await;
+    let mut seen = HashSet::new();
+    for r in &received {
+        assert!(seen.insert(id(&r.job)), "{:?} was received twice", r.job);
+        q.ack(&r.receipt).await.expect("ack");
+    }
+    assert_eq!(seen, expected, "every job was received once");
+    clock.advance(VISIBILITY * 2);
+    assert_empty(q, "after the races").await;
+}
+
+/// `receivers` tasks, released together, each receiving until the queue
+/// gives nothing or it holds `limit` jobs; all jobs received.
+async fn race(queue: &Arc<dyn WorkQueue>, receivers: usize, limit: usize) -> Vec<ReceivedJob> {
+    let barrier = Arc::new(Barrier::new(receivers));
+    let tasks: Vec<_> = (0..receivers)
+        .map(|_| {
+            let (queue, barrier) = (queue.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let mut got = Vec::new();
+                while got.len() < limit {
+                    match queue.receive(VISIBILITY).await.expect("receive") {
+                        Some(r) => got.push(r),
+                        None => break,
+                    }
+                }
+                got
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.expect("receiver task"));
+    }
+    all
+}

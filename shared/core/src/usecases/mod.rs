@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod connections;
 mod export_plan;
+pub mod export_recovery;
 mod export_run;
 pub mod export_worker;
 pub mod exports;

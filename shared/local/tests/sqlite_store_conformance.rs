@@ -1,0 +1,170 @@
+//! `SqliteStore` against the store conformance suites of ferry-core, each on
+//! a fresh database file, plus what only a file-backed store must show: data
+//! that survives closing and reopening, and cursors that stay within their list.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use ferry_core::conformance::{
+    connection_store::connection_store_conformance, export_store::export_store_conformance,
+    key_store::key_store_conformance, report_store::report_store_conformance,
+    settings_store::settings_store_conformance,
+};
+use ferry_core::model::api_key::{hash_key, ApiKey, Role};
+use ferry_core::model::export::{Export, ExportStatus, Progress, Trigger};
+use ferry_core::model::format_options::Format;
+use ferry_core::model::page::PageRequest;
+use ferry_core::model::settings::Settings;
+use ferry_core::ports::export_store::CreateOutcome;
+use ferry_core::ports::{ExportStore, KeyStore, ReportStore, SettingsStore};
+use ferry_core::PortError;
+use ferry_local_adapters::SqliteStore;
+
+fn fresh_store() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&dir.path().join("ferry.db")).expect("open");
+    (dir, store)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_key_store_suite() {
+    let (_dir, store) = fresh_store();
+    key_store_conformance(Arc::new(store)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_connection_store_suite() {
+    let (_dir, store) = fresh_store();
+    connection_store_conformance(Arc::new(store)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_report_store_suite() {
+    let (_dir, store) = fresh_store();
+    report_store_conformance(Arc::new(store)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_export_store_suite() {
+    let (_dir, store) = fresh_store();
+    export_store_conformance(Arc::new(store)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_settings_store_suite() {
+    let (_dir, store) = fresh_store();
+    settings_store_conformance(Arc::new(store)).await;
+}
+
+fn admin_key() -> ApiKey {
+    ApiKey {
+        id: "key_01J00000000000000000000000".into(),
+        user: "ada".into(),
+        email: None,
+        role: Role::Admin,
+        hash: hash_key("admin-secret"),
+        created_at: jiff::Timestamp::UNIX_EPOCH,
+    }
+}
+
+fn queued_export(id: &str) -> Export {
+    Export {
+        id: id.into(),
+        report_id: "rep_1".into(),
+        owner: "ada".into(),
+        schedule_id: None,
+        trigger: Trigger::Api,
+        status: ExportStatus::Queued,
+        created_by: "ada".into(),
+        created_at: jiff::Timestamp::UNIX_EPOCH,
+        started_at: None,
+        completed_at: None,
+        progress: Progress::default(),
+        rows: None,
+        bytes: None,
+        sha256: None,
+        format: Format::Csv,
+        compress: false,
+        file_name: None,
+        file_key: None,
+        expires_at: None,
+        error: None,
+        warnings: Vec::new(),
+        from_date: None,
+        to_date: None,
+        checkpoint: None,
+        lease: None,
+        version: 0,
+    }
+}
+
+async fn write_some_state(path: &Path) -> Export {
+    let store = SqliteStore::open(path).expect("open");
+    store.insert_key(&admin_key()).await.expect("insert_key");
+    store.put_settings(&Settings::defaults("ferry@localhost")).await.expect("put_settings");
+    let mut export = queued_export("exp_01J00000000000000000000000");
+    assert_eq!(store.create_export(&export, true).await.expect("create"), CreateOutcome::Created);
+    export.status = ExportStatus::Running;
+    assert!(store.update_export(&mut export).await.expect("update"));
+    export
+}
+
+#[tokio::test]
+async fn data_survives_closing_and_reopening_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ferry.db");
+    let export = write_some_state(&path).await;
+
+    let store = SqliteStore::open(&path).expect("reopen");
+    assert_eq!(store.find_key_by_hash(&hash_key("admin-secret")).await.expect("find"), Some(admin_key()));
+    assert_eq!(store.get_settings().await.expect("get"), Some(Settings::defaults("ferry@localhost")));
+    assert_eq!(store.get_export(&export.id).await.expect("get"), Some(export.clone()));
+    assert_eq!(
+        store.acquire_slot("rep_1", "exp_other").await.expect("acquire"),
+        Some(export.id.clone()),
+        "the slot is still held"
+    );
+    let mut stale = export.clone();
+    stale.version -= 1;
+    assert!(!store.update_export(&mut stale).await.expect("update"), "the version survived too");
+}
+
+#[tokio::test]
+async fn a_cursor_from_another_list_is_not_found() {
+    let (_dir, store) = fresh_store();
+    for i in 0..3 {
+        let mut key = admin_key();
+        key.id = format!("key_01J0000000000000000000000{i}");
+        key.hash = hash_key(&format!("k{i}"));
+        store.insert_key(&key).await.expect("insert_key");
+    }
+    let page = store.list_keys(&PageRequest::first(1)).await.expect("list_keys");
+    let cursor = page.next_cursor.expect("more keys follow");
+    let next = store.list_keys(&PageRequest { size: 1, cursor: Some(cursor.clone()) }).await.expect("list_keys");
+    assert_eq!(next.items.len(), 1);
+    match store.list_reports(None, &PageRequest { size: 1, cursor: Some(cursor) }).await {
+        Err(PortError::NotFound(what)) => assert_eq!(what, "cursor"),
+        other => panic!("a key cursor on reports gave {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_second_key_with_the_same_hash_is_refused() {
+    let (_dir, store) = fresh_store();
+    store.insert_key(&admin_key()).await.expect("insert_key");
+    let mut twin = admin_key();
+    twin.id = "key_01J00000000000000000000001".into();
+    assert!(matches!(store.insert_key(&twin).await, Err(PortError::Backend(_))));
+    assert_eq!(store.count_keys().await.expect("count"), 1);
+}
+
+#[tokio::test]
+async fn a_file_of_a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ferry.db");
+    drop(SqliteStore::open(&path).expect("open"));
+    let raw = rusqlite::Connection::open(&path).expect("raw open");
+    raw.pragma_update(None, "user_version", 99).expect("bump version");
+    drop(raw);
+    assert!(matches!(SqliteStore::open(&path), Err(PortError::Backend(_))));
+}

@@ -1,0 +1,249 @@
+//! `Sources`: the one `SourceFactory` of every runtime, dispatching on the
+//! connection's kind.
+
+use async_trait::async_trait;
+use ferry_core::model::connection::{Connection, ConnectionKind};
+use ferry_core::model::report::{Column, ReportType};
+use ferry_core::model::value::FieldInfo;
+use ferry_core::ports::source::{RowSource, SourceError, SourceFactory, SourceRequest};
+use ferry_core::FieldError;
+
+use crate::jira;
+use crate::sample::{self, SampleReader};
+
+/// Rows per page of the sample source unless told otherwise.
+pub const DEFAULT_PAGE_ROWS: usize = 5_000;
+
+/// Every source Ferry can read.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    page_rows: usize,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sources {
+    /// Sources with the default page size (5,000 sample rows).
+    pub fn new() -> Self {
+        Self::with_page_rows(DEFAULT_PAGE_ROWS)
+    }
+
+    /// Sources whose sample pages hold `page_rows` rows (at least 1); small
+    /// pages let tests cross page boundaries with few rows.
+    pub fn with_page_rows(page_rows: usize) -> Self {
+        Sources {
+            page_rows: page_rows.max(1),
+        }
+    }
+}
+
+#[async_trait]
+impl SourceFactory for Sources {
+    fn default_columns(&self, connection: &Connection, report_type: ReportType) -> Vec<Column> {
+        match connection.kind {
+            ConnectionKind::Sample => sample::default_columns(),
+            ConnectionKind::Jira => jira::default_columns(report_type),
+        }
+    }
+
+    fn check_report(
+        &self,
+        connection: &Connection,
+        report_type: ReportType,
+        columns: &[Column],
+    ) -> Result<(), FieldError> {
+        match connection.kind {
+            ConnectionKind::Sample => sample::check_report(report_type, columns).map(drop),
+            // Jira fields (custom ones included) are only known by asking the site.
+            ConnectionKind::Jira => Ok(()),
+        }
+    }
+
+    fn check_settings(&self, connection: &Connection) -> Result<(), FieldError> {
+        match connection.kind {
+            ConnectionKind::Sample => sample::parse_settings(&connection.settings).map(drop),
+            ConnectionKind::Jira => jira::check_settings(&connection.settings),
+        }
+    }
+
+    async fn fields(
+        &self,
+        connection: &Connection,
+        report_type: ReportType,
+        _allow_private_networks: bool,
+    ) -> Result<Vec<FieldInfo>, SourceError> {
+        match connection.kind {
+            ConnectionKind::Sample => {
+                sample::check_report(report_type, &[]).map_err(SourceError::Invalid)?;
+                Ok(sample::field_infos())
+            }
+            ConnectionKind::Jira => Err(SourceError::Failed(jira::NOT_SUPPORTED.into())),
+        }
+    }
+
+    async fn open(&self, request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError> {
+        match request.connection.kind {
+            ConnectionKind::Sample => {
+                let settings = sample::parse_settings(&request.connection.settings)
+                    .map_err(SourceError::Invalid)?;
+                let fields = sample::check_report(request.report_type, &request.columns)
+                    .map_err(SourceError::Invalid)?;
+                Ok(Box::new(SampleReader::new(
+                    settings,
+                    fields,
+                    request.from_date,
+                    self.page_rows,
+                )))
+            }
+            ConnectionKind::Jira => Err(SourceError::Failed(jira::NOT_SUPPORTED.into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferry_core::model::connection::ConnectionScope;
+    use ferry_core::model::value::{FieldType, Value};
+    use serde_json::json;
+
+    fn connection(kind: ConnectionKind, settings: serde_json::Value) -> Connection {
+        let at = "2026-01-01T00:00:00Z".parse().unwrap();
+        Connection {
+            id: "con_1".into(),
+            name: "demo".into(),
+            kind,
+            settings: settings.as_object().unwrap().clone(),
+            scope: ConnectionScope::User,
+            owner: "ann".into(),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    fn request(connection: Connection, columns: &[&str]) -> SourceRequest {
+        SourceRequest {
+            connection,
+            report_type: ReportType::Issues,
+            query: None,
+            columns: columns.iter().map(|c| Column::new(c)).collect(),
+            from_date: None,
+            to_date: None,
+            allow_private_networks: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sample_source_yields_the_requested_columns_in_pages() {
+        let sources = Sources::with_page_rows(4);
+        let conn = connection(ConnectionKind::Sample, json!({"rows": 10, "seed": 1}));
+        let mut reader = sources
+            .open(request(conn, &["timeSpent", "key"]))
+            .await
+            .unwrap();
+        assert_eq!(reader.total().await.unwrap(), Some(10));
+        let first = reader.page(None).await.unwrap();
+        assert_eq!(first.rows.len(), 4);
+        assert_eq!(first.rows[2][1], Value::Text("DEMO-3".into()));
+        assert!(matches!(first.rows[0][0], Value::Int(_) | Value::Null));
+        assert_eq!(first.next, Some(json!({"row": 4})));
+    }
+
+    #[tokio::test]
+    async fn opening_with_an_unknown_column_is_invalid_and_names_it() {
+        let conn = connection(ConnectionKind::Sample, json!({}));
+        match Sources::new()
+            .open(request(conn, &["key", "summary", "nope"]))
+            .await
+        {
+            Err(SourceError::Invalid(e)) => assert_eq!(e.field, "columns[2].field"),
+            other => panic!("expected Invalid, got ok={}", other.is_ok()),
+        }
+    }
+
+    #[tokio::test]
+    async fn sample_fields_carry_their_types() {
+        let conn = connection(ConnectionKind::Sample, json!({}));
+        let fields = Sources::new()
+            .fields(&conn, ReportType::Issues, false)
+            .await
+            .unwrap();
+        assert_eq!(fields.len(), 10);
+        assert_eq!(
+            (fields[5].id.as_str(), fields[5].field_type),
+            ("labels", FieldType::Array)
+        );
+        assert_eq!(
+            (fields[6].id.as_str(), fields[6].field_type),
+            ("created", FieldType::Datetime)
+        );
+        assert_eq!(
+            (fields[8].id.as_str(), fields[8].field_type),
+            ("timeSpent", FieldType::Number)
+        );
+        assert!(matches!(
+            Sources::new().fields(&conn, ReportType::Worklogs, false).await,
+            Err(SourceError::Invalid(e)) if e.field == "reportType"
+        ));
+    }
+
+    #[tokio::test]
+    async fn jira_connections_are_checked_but_not_read_yet() {
+        let sources = Sources::new();
+        let conn = connection(
+            ConnectionKind::Jira,
+            json!({"baseUrl": "https://a.atlassian.net", "email": "a@b.c", "apiToken": "x"}),
+        );
+        sources.check_settings(&conn).unwrap();
+        sources
+            .check_report(
+                &conn,
+                ReportType::Worklogs,
+                &[Column::new("customfield_10001")],
+            )
+            .unwrap();
+        assert!(
+            matches!(sources.open(request(conn.clone(), &["key"])).await, Err(SourceError::Failed(m)) if m == jira::NOT_SUPPORTED)
+        );
+        assert!(matches!(
+            sources.fields(&conn, ReportType::Issues, false).await,
+            Err(SourceError::Failed(_))
+        ));
+        let missing = connection(
+            ConnectionKind::Jira,
+            json!({"baseUrl": "https://a.atlassian.net", "email": "a@b.c"}),
+        );
+        assert_eq!(
+            sources.check_settings(&missing).unwrap_err().field,
+            "settings.apiToken"
+        );
+    }
+
+    #[test]
+    fn sample_settings_and_reports_are_checked_when_saved() {
+        let sources = Sources::new();
+        let bad = connection(ConnectionKind::Sample, json!({"rows": 2_000_000_000u64}));
+        assert_eq!(
+            sources.check_settings(&bad).unwrap_err().field,
+            "settings.rows"
+        );
+        let good = connection(
+            ConnectionKind::Sample,
+            json!({"rows": 100_000_000, "seed": 7}),
+        );
+        sources.check_settings(&good).unwrap();
+        assert_eq!(sources.default_columns(&good, ReportType::Issues).len(), 10);
+        let err = sources
+            .check_report(
+                &good,
+                ReportType::Issues,
+                &[Column::new("key"), Column::new("x"), Column::new("y")],
+            )
+            .unwrap_err();
+        assert_eq!(err.field, "columns[1].field");
+    }
+}

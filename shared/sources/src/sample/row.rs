@@ -1,0 +1,143 @@
+//! One sample issue's cells. Each field draws from its own hash of
+//! `(seed, row)`, so a cell has the same value whichever columns a report
+//! asks for, and no cell depends on another row.
+
+use ferry_core::model::value::Value;
+
+use super::hash::{cell_hash, row_hash, Draws};
+use super::schema::SampleField;
+use super::text::{description, issue_key, summary};
+use super::timeline::{created_at, updated_at};
+use super::words::{ASSIGNEES, LABELS, PRIORITIES, STATUSES};
+
+/// The cells of row `row`, in the order of `fields`, appended to a new row.
+pub fn build_row(seed_key: u64, row: u64, fields: &[SampleField]) -> Vec<Value> {
+    let hash = row_hash(seed_key, row);
+    let mut cells = Vec::with_capacity(fields.len());
+    for &field in fields {
+        cells.push(cell(seed_key, row, hash, field));
+    }
+    cells
+}
+
+fn cell(seed_key: u64, row: u64, hash: u64, field: SampleField) -> Value {
+    let mut draws = Draws::new(cell_hash(hash, field as u64 + 1));
+    match field {
+        SampleField::Key => Value::Text(issue_key(row + 1)),
+        SampleField::Summary => Value::Text(summary(&mut draws)),
+        SampleField::Status => Value::Text(draws.pick(STATUSES).to_owned()),
+        SampleField::Assignee => {
+            if draws.chance(20) {
+                Value::Null
+            } else {
+                Value::Text(draws.pick(ASSIGNEES).to_owned())
+            }
+        }
+        SampleField::Priority => Value::Text(draws.pick(PRIORITIES).to_owned()),
+        SampleField::Labels => {
+            let count = draws.below(4) as usize;
+            let first = draws.below(LABELS.len() as u64) as usize;
+            // Consecutive entries of the list, so the labels of one issue differ.
+            Value::List(
+                (0..count)
+                    .map(|k| LABELS[(first + k) % LABELS.len()].to_owned())
+                    .collect(),
+            )
+        }
+        SampleField::Created => Value::DateTime(created_at(seed_key, row)),
+        SampleField::Updated => Value::DateTime(updated_at(seed_key, row)),
+        SampleField::TimeSpent => {
+            if draws.chance(30) {
+                Value::Null
+            } else {
+                // Quarter hours, up to 40 h, as people log them.
+                Value::Int((draws.below(160) as i64 + 1) * 900)
+            }
+        }
+        SampleField::Description => match draws.below(100) {
+            0..=11 => Value::Null,
+            12..=19 => Value::Text(String::new()),
+            _ => Value::Text(description(&mut draws)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::hash::seed_key;
+    use super::*;
+
+    /// Bytes this row takes as a CSV line (RFC 4180 quoting, ISO dates, CRLF).
+    fn csv_len(row: &[Value]) -> usize {
+        let text_len = |s: &str| {
+            let quoted = s.contains([',', '"', '\n', '\r']) || s.is_empty();
+            s.len() + s.matches('"').count() + if quoted { 2 } else { 0 }
+        };
+        let cells: usize = row
+            .iter()
+            .map(|v| match v {
+                Value::Null => 0,
+                Value::Text(s) => text_len(s),
+                Value::List(l) => text_len(&l.join(", ")),
+                Value::Int(i) => i.to_string().len(),
+                Value::DateTime(_) => "2024-01-01T00:00:00Z".len(),
+                other => panic!("unexpected {other:?}"),
+            })
+            .sum();
+        cells + row.len() - 1 + 2
+    }
+
+    #[test]
+    fn rows_average_about_160_csv_bytes() {
+        let key = seed_key(0);
+        let rows = 20_000u64;
+        let total: usize = (0..rows)
+            .map(|i| csv_len(&build_row(key, 1_000 + i, &SampleField::ALL)))
+            .sum();
+        let average = total as f64 / rows as f64;
+        assert!((140.0..180.0).contains(&average), "average {average}");
+    }
+
+    #[test]
+    fn the_awkward_text_actually_occurs() {
+        let key = seed_key(0);
+        let descriptions: Vec<Value> = (0..5_000)
+            .map(|i| build_row(key, i, &[SampleField::Description]).remove(0))
+            .collect();
+        let texts: Vec<&str> = descriptions
+            .iter()
+            .filter_map(|v| {
+                if let Value::Text(s) = v {
+                    Some(s.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert!(descriptions.contains(&Value::Null));
+        assert!(texts.contains(&""));
+        for needle in ["\"", ",", "\r\n", "Café", "Zürich", "日本語", "🚀"] {
+            assert!(
+                texts.iter().any(|t| t.contains(needle)),
+                "no description contains {needle:?}"
+            );
+        }
+        for start in ["=", "-", "+", "@", " "] {
+            assert!(
+                texts.iter().any(|t| t.starts_with(start)),
+                "no description starts with {start:?}"
+            );
+        }
+        assert!(texts.iter().any(|t| t.contains('\n') && !t.contains('\r')));
+        assert!(texts.iter().any(|t| t.ends_with(' ')));
+    }
+
+    #[test]
+    fn a_cell_is_the_same_whichever_columns_are_asked_for() {
+        let key = seed_key(11);
+        let all = build_row(key, 77, &SampleField::ALL);
+        let some = build_row(key, 77, &[SampleField::Description, SampleField::Key]);
+        assert_eq!(some, vec![all[9].clone(), all[0].clone()]);
+        assert_eq!(all[0], Value::Text("DEMO-78".into()));
+    }
+}

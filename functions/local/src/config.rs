@@ -1,0 +1,71 @@
+//! Configuration of the local runtime, from flags and `FERRY_*` variables.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ferry_core::ports::clock::{Clock, SystemClock};
+use ferry_core::ports::ExportConfig;
+use jiff::SignedDuration;
+
+#[derive(Clone)]
+pub struct LocalConfig {
+    pub data_dir: PathBuf,
+    /// Address to listen on; port 0 picks a free one.
+    pub bind: std::net::SocketAddr,
+    /// Base of absolute URLs; None = `http://127.0.0.1:<port>`.
+    pub public_url: Option<String>,
+    /// The first admin key on an empty data dir (else one is generated).
+    pub admin_key: Option<String>,
+    pub signed_url_ttl: SignedDuration,
+    pub email_from: String,
+    pub export: ExportConfig,
+    /// Export workers running in this process.
+    pub workers: usize,
+    pub clock: Arc<dyn Clock>,
+    /// Rows per page of the sample source.
+    pub sample_page_rows: Option<usize>,
+}
+
+impl LocalConfig {
+    pub fn new(data_dir: PathBuf, port: u16) -> Self {
+        LocalConfig {
+            data_dir,
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+            public_url: None,
+            admin_key: None,
+            signed_url_ttl: SignedDuration::from_secs(300),
+            email_from: "ferry@localhost".into(),
+            export: ExportConfig::default(),
+            workers: 2,
+            clock: Arc::new(SystemClock),
+            sample_page_rows: None,
+        }
+    }
+
+    /// Applies `FERRY_ADMIN_KEY`, `FERRY_PUBLIC_URL`, `FERRY_SIGNED_URL_TTL_SECONDS`,
+    /// `FERRY_EMAIL_FROM`, `FERRY_WORKERS` and `FERRY_PART_SIZE_BYTES`.
+    pub fn with_env(mut self) -> anyhow::Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if let Some(k) = var("FERRY_ADMIN_KEY") {
+            self.admin_key = Some(k);
+        }
+        if let Some(u) = var("FERRY_PUBLIC_URL") {
+            self.public_url = Some(u.trim_end_matches('/').to_string());
+        }
+        if let Some(t) = var("FERRY_SIGNED_URL_TTL_SECONDS") {
+            let secs: i64 = t.parse().map_err(|_| anyhow::anyhow!("FERRY_SIGNED_URL_TTL_SECONDS must be a number of seconds"))?;
+            anyhow::ensure!(secs > 0, "FERRY_SIGNED_URL_TTL_SECONDS must be positive");
+            self.signed_url_ttl = SignedDuration::from_secs(secs);
+        }
+        if let Some(f) = var("FERRY_EMAIL_FROM") {
+            self.email_from = f;
+        }
+        if let Some(w) = var("FERRY_WORKERS") {
+            self.workers = w.parse().map_err(|_| anyhow::anyhow!("FERRY_WORKERS must be a number"))?;
+        }
+        if let Some(p) = var("FERRY_PART_SIZE_BYTES") {
+            self.export.part_size = p.parse().map_err(|_| anyhow::anyhow!("FERRY_PART_SIZE_BYTES must be a number"))?;
+        }
+        Ok(self)
+    }
+}

@@ -1,0 +1,190 @@
+//! `ApiError` and the one place where an error becomes a status, a code and
+//! the standard body `{"error": {"code", "message", "details"}}`.
+//!
+//! `details` is always present (an empty list when there is nothing to say
+//! per field), so clients can iterate it without a presence check.
+//! Internal text (`PortError`) is logged here and never put in a body.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ferry_core::usecases::exports::{export_view, ExportView};
+use ferry_core::{CoreError, FieldError, Ports};
+use serde::Serialize;
+
+/// The challenges of a 401: every scheme a key is accepted in (the query
+/// parameter has no challenge syntax; the OpenAPI document names it).
+pub const WWW_AUTHENTICATE: &str = r#"Bearer realm="ferry", Apikey, Basic realm="ferry""#;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A use case's error; its variant decides the status.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// 409 `export_running`, with the running export when the caller may see it.
+    #[error("the report already has an export in progress")]
+    ExportRunning(Option<Box<ExportView>>),
+    /// 413: the body is over the limit.
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// 415: a body that is not declared as JSON.
+    #[error("the request body must be JSON, sent with Content-Type: application/json")]
+    UnsupportedMediaType,
+    /// 404 for a path no route matches.
+    #[error("there is no endpoint at {path}")]
+    RouteNotFound {
+        /// The request path.
+        path: String,
+    },
+    /// 405 for a known path with a method it does not serve.
+    #[error("{method} is not allowed on {path}")]
+    MethodNotAllowed {
+        /// The request method.
+        method: String,
+        /// The request path.
+        path: String,
+    },
+}
+
+impl ApiError {
+    /// Converts a use case's error, building the running export's view for a
+    /// 409 `export_running` (that needs the ports: links are absolute).
+    pub fn from_core(ports: &Ports, err: CoreError) -> Self {
+        match err {
+            CoreError::ExportRunning { running } => {
+                ApiError::ExportRunning(running.map(|e| Box::new(export_view(ports, &e))))
+            }
+            other => ApiError::Core(other),
+        }
+    }
+
+    /// A 400 `invalid_request` naming one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Core(CoreError::invalid(field, message))
+    }
+
+    /// Status and machine-readable code: the single mapping of the API.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::Core(e) => match e {
+                CoreError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+                CoreError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+                CoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+                CoreError::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid_request"),
+                CoreError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+                CoreError::ExportRunning { .. } => (StatusCode::CONFLICT, "export_running"),
+                CoreError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+                CoreError::NotReady { .. } => (StatusCode::SERVICE_UNAVAILABLE, "export_not_ready"),
+                CoreError::Gone(_) => (StatusCode::GONE, "gone"),
+                CoreError::ExportFailed(_) => (StatusCode::INTERNAL_SERVER_ERROR, "export_failed"),
+                CoreError::Port(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            },
+            ApiError::ExportRunning(_) => (StatusCode::CONFLICT, "export_running"),
+            ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            ApiError::RouteNotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        }
+    }
+
+    /// The human sentence of the body. Never internal text.
+    fn public_message(&self) -> String {
+        match self {
+            ApiError::Core(CoreError::Unauthorized) => {
+                "a valid API key is required: send it as `Authorization: Bearer KEY`, \
+                 `Authorization: Apikey KEY`, HTTP Basic with user `apikey`, or the query parameter `apikey`"
+                    .into()
+            }
+            ApiError::Core(CoreError::NotReady { retry_after_secs }) => {
+                format!("the export is not finished yet; try again in {retry_after_secs} seconds")
+            }
+            ApiError::Core(CoreError::Port(_)) => "an internal error occurred; please try again later".into(),
+            other => other.to_string(),
+        }
+    }
+
+    fn details(&self) -> Vec<ErrorDetail> {
+        match self {
+            ApiError::Core(CoreError::Invalid { details, .. }) => details.iter().map(ErrorDetail::from).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::Core(CoreError::TooManyRequests { retry_after_secs, .. })
+            | ApiError::Core(CoreError::NotReady { retry_after_secs }) => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+}
+
+/// The body of every 4xx/5xx answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorResponse {
+    /// What went wrong.
+    pub error: ErrorInfo,
+    /// Only on 409 `export_running`: the export already in progress (left
+    /// out when the caller may not see it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export: Option<ExportView>,
+}
+
+/// Code, sentence and per-field details of an error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorInfo {
+    /// Stable snake_case code, e.g. `invalid_request`, `export_running`.
+    pub code: String,
+    /// A sentence for a person.
+    pub message: String,
+    /// One entry per invalid field; always present, possibly empty.
+    pub details: Vec<ErrorDetail>,
+}
+
+/// A problem with one input field.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// JSON path of the field as sent, e.g. `formatOptions.delimiter`, `columns[0].header`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl From<&FieldError> for ErrorDetail {
+    fn from(f: &FieldError) -> Self {
+        ErrorDetail { field: f.field.clone(), message: f.message.clone() }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let ApiError::Core(CoreError::Port(source)) = &self {
+            // The only trace of the real cause: the client gets a generic sentence.
+            tracing::error!(error = %source, "request failed in an adapter");
+        }
+        let error = ErrorInfo { code: code.to_string(), message: self.public_message(), details: self.details() };
+        let retry_after = self.retry_after();
+        let export = match self {
+            ApiError::ExportRunning(view) => view.map(|v| *v),
+            _ => None,
+        };
+        let mut response = (status, Json(ErrorResponse { error, export })).into_response();
+        let headers = response.headers_mut();
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(WWW_AUTHENTICATE));
+        }
+        if let Some(secs) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+#[path = "error_tests.rs"]
+mod tests;

@@ -1,0 +1,136 @@
+//! `/v1/connections`: where data comes from. Secrets in settings are
+//! write-only; the core masks them in every answer.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use ferry_core::model::report::ReportType;
+use ferry_core::model::value::FieldInfo;
+use ferry_core::usecases::connections::{self, ConnectionInput, ConnectionView};
+
+use super::{created, RouteTable};
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorResponse};
+use crate::json::ApiJson;
+use crate::paging::{page_response, PageBody, Paging};
+use crate::params::{variant_param, PathId, QueryParams};
+use crate::state::AppState;
+
+pub(crate) fn register(t: RouteTable) -> RouteTable {
+    t.add::<__path_create_connection, _, _>(create_connection)
+        .add::<__path_list_connections, _, _>(list_connections)
+        .add::<__path_get_connection, _, _>(get_connection)
+        .add::<__path_update_connection, _, _>(update_connection)
+        .add::<__path_delete_connection, _, _>(delete_connection)
+        .add::<__path_connection_fields, _, _>(connection_fields)
+}
+
+/// Creates a connection owned by the caller (`site` scope: admins only).
+#[utoipa::path(post, path = "/v1/connections", tag = "connections", request_body = ConnectionInput,
+    responses(
+        (status = 201, description = "The new connection", body = ConnectionView,
+            headers(("Location" = String, description = "URL of the connection"))),
+        (status = 400, description = "Invalid input", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "A member asked for `site` scope", body = ErrorResponse)))]
+pub async fn create_connection(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(input): ApiJson<ConnectionInput>,
+) -> Result<Response, ApiError> {
+    let view = connections::create_connection(&state.ports, &actor, input).await?;
+    Ok(created(&state, &format!("/v1/connections/{}", view.id), view))
+}
+
+/// The caller's connections (admins: all).
+#[utoipa::path(get, path = "/v1/connections", tag = "connections",
+    params(
+        ("pageSize" = Option<u32>, Query, description = "Items per page, 1–1000 (default 100)"),
+        ("cursor" = Option<String>, Query, description = "`nextCursor` of the previous page")),
+    responses(
+        (status = 200, description = "One page of connections", body = PageBody<ConnectionView>),
+        (status = 400, description = "Invalid paging", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse)))]
+pub async fn list_connections(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Paging(page): Paging,
+) -> Result<Json<PageBody<ConnectionView>>, ApiError> {
+    page_response(connections::list_connections(&state.ports, &actor, page).await)
+}
+
+/// One connection, secrets shown as `***`.
+#[utoipa::path(get, path = "/v1/connections/{id}", tag = "connections",
+    params(("id" = String, Path, description = "Connection id")),
+    responses(
+        (status = 200, description = "The connection", body = ConnectionView),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 404, description = "No such connection visible to the caller", body = ErrorResponse)))]
+pub async fn get_connection(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId,
+) -> Result<Json<ConnectionView>, ApiError> {
+    Ok(Json(connections::get_connection(&state.ports, &actor, &id).await?))
+}
+
+/// Replaces a connection. A secret left out, or sent as `***`, keeps its stored value.
+#[utoipa::path(put, path = "/v1/connections/{id}", tag = "connections", request_body = ConnectionInput,
+    params(("id" = String, Path, description = "Connection id")),
+    responses(
+        (status = 200, description = "The connection after the change", body = ConnectionView),
+        (status = 400, description = "Invalid input", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "Not the owner or an admin", body = ErrorResponse),
+        (status = 404, description = "No such connection visible to the caller", body = ErrorResponse)))]
+pub async fn update_connection(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<ConnectionInput>,
+) -> Result<Json<ConnectionView>, ApiError> {
+    Ok(Json(connections::update_connection(&state.ports, &actor, &id, input).await?))
+}
+
+/// Deletes a connection no report uses (409 `connection_in_use` otherwise).
+#[utoipa::path(delete, path = "/v1/connections/{id}", tag = "connections",
+    params(("id" = String, Path, description = "Connection id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "Not the owner or an admin", body = ErrorResponse),
+        (status = 404, description = "No such connection visible to the caller", body = ErrorResponse),
+        (status = 409, description = "Reports use the connection", body = ErrorResponse)))]
+pub async fn delete_connection(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId,
+) -> Result<StatusCode, ApiError> {
+    connections::delete_connection(&state.ports, &actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The fields a report of `reportType` (default `issues`) can use.
+#[utoipa::path(get, path = "/v1/connections/{id}/fields", tag = "connections",
+    params(
+        ("id" = String, Path, description = "Connection id"),
+        ("reportType" = Option<ReportType>, Query, description = "Report type (default `issues`)")),
+    responses(
+        (status = 200, description = "The fields", body = Vec<FieldInfo>),
+        (status = 400, description = "Unknown report type", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 404, description = "No such connection visible to the caller", body = ErrorResponse),
+        (status = 409, description = "The source could not be asked (`source_error`)", body = ErrorResponse)))]
+pub async fn connection_fields(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId,
+    query: QueryParams,
+) -> Result<Json<Vec<FieldInfo>>, ApiError> {
+    let report_type = match query.get("reportType") {
+        Some(text) => variant_param("reportType", &text.to_ascii_lowercase())?,
+        None => ReportType::Issues,
+    };
+    Ok(Json(connections::connection_fields(&state.ports, &actor, &id, report_type).await?))
+}

@@ -1,0 +1,75 @@
+//! `/v1/keys`: API keys (admins only). The key value is shown once, in the
+//! answer to its creation.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use ferry_core::usecases::keys::{self, CreatedKey, KeyInput, KeyView};
+
+use super::{created, RouteTable};
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorResponse};
+use crate::json::ApiJson;
+use crate::paging::{page_response, PageBody, Paging};
+use crate::params::PathId;
+use crate::state::AppState;
+
+pub(crate) fn register(t: RouteTable) -> RouteTable {
+    t.add::<__path_create_key, _, _>(create_key)
+        .add::<__path_list_keys, _, _>(list_keys)
+        .add::<__path_delete_key, _, _>(delete_key)
+}
+
+/// Creates a key for a user; the answer is the only place its value appears.
+#[utoipa::path(post, path = "/v1/keys", tag = "keys", request_body = KeyInput,
+    responses(
+        (status = 201, description = "The new key, with its value", body = CreatedKey,
+            headers(("Location" = String, description = "URL of the key"))),
+        (status = 400, description = "Invalid input", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "Not an admin", body = ErrorResponse)))]
+pub async fn create_key(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(input): ApiJson<KeyInput>,
+) -> Result<Response, ApiError> {
+    let key = keys::create_key(&state.ports, &actor, input).await?;
+    Ok(created(&state, &format!("/v1/keys/{}", key.view.id), key))
+}
+
+/// Lists keys, without their values.
+#[utoipa::path(get, path = "/v1/keys", tag = "keys",
+    params(
+        ("pageSize" = Option<u32>, Query, description = "Items per page, 1–1000 (default 100)"),
+        ("cursor" = Option<String>, Query, description = "`nextCursor` of the previous page")),
+    responses(
+        (status = 200, description = "One page of keys", body = PageBody<KeyView>),
+        (status = 400, description = "Invalid paging", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "Not an admin", body = ErrorResponse)))]
+pub async fn list_keys(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Paging(page): Paging,
+) -> Result<Json<PageBody<KeyView>>, ApiError> {
+    page_response(keys::list_keys(&state.ports, &actor, page).await)
+}
+
+/// Deletes a key. The last admin key cannot be deleted (409 `last_admin_key`).
+#[utoipa::path(delete, path = "/v1/keys/{id}", tag = "keys",
+    params(("id" = String, Path, description = "Key id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "Not an admin", body = ErrorResponse),
+        (status = 404, description = "No such key", body = ErrorResponse),
+        (status = 409, description = "The last admin key", body = ErrorResponse)))]
+pub async fn delete_key(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId,
+) -> Result<StatusCode, ApiError> {
+    keys::delete_key(&state.ports, &actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

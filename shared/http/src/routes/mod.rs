@@ -1,0 +1,105 @@
+//! The router: every route is registered from its handler's
+//! `#[utoipa::path]`, so the path and method exist once, in the annotation,
+//! and the OpenAPI document cannot silently miss a route (a test compares the
+//! registered list with the document).
+
+pub mod connections;
+pub mod exports;
+pub mod health;
+pub mod keys;
+pub mod reports;
+pub mod settings;
+
+use axum::handler::Handler;
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter};
+use axum::{Json, Router};
+use ferry_core::Ports;
+use serde::Serialize;
+use utoipa::openapi::path::HttpMethod;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The whole API over `ports`, with JSON 404/405 answers for unknown routes
+/// and methods. Serve it on a socket or through lambda_http.
+pub fn router(ports: Ports) -> Router {
+    with_fallbacks(api_routes().router).with_state(AppState::new(ports))
+}
+
+/// The routes and the `(method, path)` list they were registered under.
+pub(crate) struct RouteTable {
+    pub(crate) router: Router<AppState>,
+    /// `("GET", "/v1/health")` and so on, in registration order.
+    pub(crate) registered: Vec<(&'static str, String)>,
+}
+
+impl RouteTable {
+    /// Registers `handler` at the path and methods its `#[utoipa::path]` declares.
+    pub(crate) fn add<P, H, T>(mut self, handler: H) -> Self
+    where
+        P: utoipa::Path,
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let path = P::path();
+        for method in P::methods() {
+            let (filter, name) = method_filter(&method);
+            self.router = self.router.route(&path, on(filter, handler.clone()));
+            self.registered.push((name, path.clone()));
+        }
+        self
+    }
+}
+
+fn method_filter(method: &HttpMethod) -> (MethodFilter, &'static str) {
+    match method {
+        HttpMethod::Get => (MethodFilter::GET, "GET"),
+        HttpMethod::Post => (MethodFilter::POST, "POST"),
+        HttpMethod::Put => (MethodFilter::PUT, "PUT"),
+        HttpMethod::Delete => (MethodFilter::DELETE, "DELETE"),
+        HttpMethod::Patch => (MethodFilter::PATCH, "PATCH"),
+        HttpMethod::Head => (MethodFilter::HEAD, "HEAD"),
+        HttpMethod::Options => (MethodFilter::OPTIONS, "OPTIONS"),
+        HttpMethod::Trace => (MethodFilter::TRACE, "TRACE"),
+    }
+}
+
+/// Every route of the API, not yet bound to state.
+pub(crate) fn api_routes() -> RouteTable {
+    let table = RouteTable { router: Router::new(), registered: Vec::new() };
+    let table = health::register(table);
+    let table = keys::register(table);
+    let table = settings::register(table);
+    let table = connections::register(table);
+    let table = reports::register(table);
+    exports::register(table)
+}
+
+/// JSON answers for an unknown path (404) and a method a path does not serve
+/// (405, axum keeps its `Allow` header). Must be applied after the routes.
+pub(crate) fn with_fallbacks<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.fallback(route_not_found).method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn route_not_found(uri: Uri) -> ApiError {
+    ApiError::RouteNotFound { path: shown_path(&uri) }
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed { method: method.to_string(), path: shown_path(&uri) }
+}
+
+/// The request path for a message, cut so a huge path does not make a huge body.
+fn shown_path(uri: &Uri) -> String {
+    uri.path().chars().take(200).collect()
+}
+
+/// 201 Created with an absolute `Location` of the new resource.
+pub(crate) fn created<T: Serialize>(state: &AppState, location_path: &str, body: T) -> Response {
+    (StatusCode::CREATED, [(header::LOCATION, state.url(location_path))], Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,111 @@
+//! The router's shape: every route is in the OpenAPI document, and unknown
+//! routes and methods answer in the API's error format.
+
+use std::collections::BTreeSet;
+
+use axum::body::{to_bytes, Body};
+use axum::http::{header, Request, StatusCode};
+use axum::routing::get;
+use serde_json::Value;
+use tower::ServiceExt;
+use utoipa::OpenApi;
+
+use super::*;
+use crate::openapi::ApiDoc;
+
+fn document() -> Value {
+    serde_json::from_slice(&crate::openapi::document_json("http://127.0.0.1:8080")).unwrap()
+}
+
+#[test]
+fn every_route_of_the_router_is_in_the_openapi_document_and_nothing_else() {
+    let registered: BTreeSet<(String, String)> =
+        api_routes().registered.into_iter().map(|(m, p)| (m.to_string(), p)).collect();
+    let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| (m.to_ascii_uppercase(), path.clone())))
+        .filter(|(m, _)| ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&m.as_str()))
+        .collect();
+    assert_eq!(registered, documented);
+    // The SPEC's routes, so a handler dropped from both lists is noticed too.
+    for route in [
+        ("GET", "/v1/health"),
+        ("GET", "/v1/openapi.json"),
+        ("POST", "/v1/keys"),
+        ("GET", "/v1/keys"),
+        ("DELETE", "/v1/keys/{id}"),
+        ("GET", "/v1/settings"),
+        ("PUT", "/v1/settings"),
+        ("POST", "/v1/connections"),
+        ("GET", "/v1/connections"),
+        ("GET", "/v1/connections/{id}"),
+        ("PUT", "/v1/connections/{id}"),
+        ("DELETE", "/v1/connections/{id}"),
+        ("GET", "/v1/connections/{id}/fields"),
+        ("POST", "/v1/reports"),
+        ("GET", "/v1/reports"),
+        ("GET", "/v1/reports/{id}"),
+        ("PUT", "/v1/reports/{id}"),
+        ("DELETE", "/v1/reports/{id}"),
+        ("POST", "/v1/reports/{id}/copy"),
+        ("POST", "/v1/exports"),
+        ("GET", "/v1/exports"),
+        ("GET", "/v1/exports/{id}"),
+        ("GET", "/v1/exports/{id}/download"),
+        ("DELETE", "/v1/exports/{id}"),
+        ("DELETE", "/v1/exports/{id}/file"),
+    ] {
+        assert!(registered.contains(&(route.0.to_string(), route.1.to_string())), "{route:?} is not routed");
+    }
+}
+
+#[test]
+fn the_document_declares_the_four_key_schemes_and_open_health() {
+    let doc = document();
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    for name in ["bearer", "apikeyHeader", "basic", "apikeyQuery"] {
+        assert!(schemes.contains_key(name), "{name}");
+    }
+    assert_eq!(doc["servers"][0]["url"], "http://127.0.0.1:8080");
+    assert_eq!(doc["paths"]["/v1/health"]["get"]["security"], serde_json::json!([{}]));
+    assert!(doc["paths"]["/v1/keys"]["get"].get("security").is_none(), "keys use the global security");
+    assert!(doc["security"].as_array().is_some_and(|s| s.len() == 4));
+    assert!(doc["components"]["schemas"].get("ExportView").is_some());
+    assert!(doc["components"]["schemas"].get("ErrorResponse").is_some());
+}
+
+async fn call(router: Router, method: &str, uri: &str) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let req = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
+    let response = router.oneshot(req).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    (status, headers, serde_json::from_slice(&bytes).unwrap())
+}
+
+fn open_routes() -> Router {
+    with_fallbacks(Router::new().route("/v1/health", get(health::health)))
+}
+
+#[tokio::test]
+async fn health_answers_ok_and_the_version() {
+    let (status, _, body) = call(open_routes(), "GET", "/v1/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn unknown_route_is_404_and_wrong_method_is_405_in_the_error_format() {
+    let (status, _, body) = call(open_routes(), "GET", "/v1/nothing-here").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
+    assert_eq!(body["error"]["details"], serde_json::json!([]));
+
+    let (status, headers, body) = call(open_routes(), "POST", "/v1/health").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    assert!(headers[header::ALLOW].to_str().unwrap().contains("GET"));
+}

@@ -21,6 +21,7 @@ release:
 # Peak memory and rows/s of `ferry export` at 1M and 10M rows (and the XLSX sheet roll-over at full size).
 bench-memory: release
 	python3 bench/export_memory.py
+	python3 bench/xlsx_rollover.py
 
 bench: bench-memory
 

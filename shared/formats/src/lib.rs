@@ -1,1 +1,26 @@
-//! placeholder
+//! Ferry's file formats: streaming CSV, JSON, JSONL and XLSX writers and zip
+//! compression, behind the core's format port (`ferry_core::ports::format`).
+//! `StandardFormats` is the factory a runtime hands to the use cases.
+
+mod cell_text;
+mod column_widths;
+mod excel_serial;
+mod factory;
+mod formula_guard;
+mod json_encode;
+mod resume_state;
+#[cfg(test)]
+mod test_support;
+
+pub mod csv;
+pub mod json;
+pub mod jsonl;
+pub mod xlsx;
+pub mod zip;
+
+pub use crate::csv::CsvWriter;
+pub use crate::json::JsonWriter;
+pub use crate::jsonl::JsonlWriter;
+pub use crate::xlsx::XlsxWriter;
+pub use crate::zip::ZipFormatWriter;
+pub use factory::StandardFormats;

@@ -66,7 +66,9 @@ async fn a_member_cannot_see_another_members_private_report_or_export_nor_change
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["details"][0]["field"], "connectionId");
     let bobs_connection = app.sample_connection(&bob, 5, 1).await;
-    let r = app.post(&bob, &format!("/reports/{public}/copy"), &json!({"name": "Mine", "connectionId": bobs_connection})).await;
+    let r = app
+        .post(&bob, &format!("/reports/{public}/copy"), &json!({"name": "Mine", "connectionId": bobs_connection}))
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let copy: serde_json::Value = r.json().await.unwrap();
     assert_eq!(copy["owner"], "bob");

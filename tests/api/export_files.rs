@@ -48,7 +48,11 @@ async fn csv_options_delimiter_lf_bom_escaped_line_breaks_and_formula_sanitizing
     let app = spawn_app().await;
     let options = json!({"delimiter": ";", "lineTerminator": "lf", "bom": true, "lineBreaks": "escape", "sanitizeFormulas": true});
     let report = app
-        .sample_report(ADMIN_KEY, 3_000, json!({"formatOptions": options, "columns": [{"field": "key", "header": "Key"}, {"field": "description"}]}))
+        .sample_report(
+            ADMIN_KEY,
+            3_000,
+            json!({"formatOptions": options, "columns": [{"field": "key", "header": "Key"}, {"field": "description"}]}),
+        )
         .await;
     let (_, bytes) = finished_file(&app, &report).await;
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM first");
@@ -82,7 +86,8 @@ async fn json_and_jsonl_exports_parse_back_with_every_row() {
     let report = app.sample_report(ADMIN_KEY, 777, json!({"format": "jsonl"})).await;
     let (done, bytes) = finished_file(&app, &report).await;
     assert_eq!(done["contentType"], "application/x-ndjson");
-    let lines: Vec<Value> = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect();
+    let lines: Vec<Value> =
+        bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect();
     assert_eq!(lines.len(), 777);
     assert_eq!(lines[776]["key"], "DEMO-777");
 }
@@ -105,7 +110,11 @@ async fn xlsx_export_has_typed_cells_a_frozen_bold_header_and_rolls_over_to_new_
         for row in &rows[1..] {
             keys.push(row[0].to_string());
             assert!(matches!(row[6], Data::DateTime(_)), "created is a date: {:?}", row[6]);
-            assert!(matches!(row[8], Data::Float(_) | Data::Int(_) | Data::Empty), "timeSpent is a number: {:?}", row[8]);
+            assert!(
+                matches!(row[8], Data::Float(_) | Data::Int(_) | Data::Empty),
+                "timeSpent is a number: {:?}",
+                row[8]
+            );
         }
     }
     assert_eq!(keys, (1..=10).map(|i| format!("DEMO-{i}")).collect::<Vec<_>>());

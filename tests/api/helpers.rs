@@ -32,7 +32,14 @@ pub struct AppOptions {
 
 impl Default for AppOptions {
     fn default() -> Self {
-        AppOptions { data_dir: None, clock: None, part_size: 64 * 1024, workers: 2, xlsx_rows_per_sheet: None, sample_page_rows: None }
+        AppOptions {
+            data_dir: None,
+            clock: None,
+            part_size: 64 * 1024,
+            workers: 2,
+            xlsx_rows_per_sheet: None,
+            sample_page_rows: None,
+        }
     }
 }
 
@@ -56,6 +63,10 @@ pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
 }
 
 async fn start_ferry(data_dir: &std::path::Path, opts: &AppOptions) -> RunningFerry {
+    start(config_for(data_dir, opts)).await.expect("Ferry starts")
+}
+
+fn config_for(data_dir: &std::path::Path, opts: &AppOptions) -> LocalConfig {
     let mut config = LocalConfig::new(data_dir.to_path_buf(), 0);
     config.admin_key = Some(ADMIN_KEY.into());
     config.export.part_size = opts.part_size;
@@ -67,7 +78,7 @@ async fn start_ferry(data_dir: &std::path::Path, opts: &AppOptions) -> RunningFe
     if let Some(c) = &opts.clock {
         config.clock = c.clone() as Arc<dyn Clock>;
     }
-    start(config).await.expect("Ferry starts")
+    config
 }
 
 impl TestApp {
@@ -83,13 +94,7 @@ impl TestApp {
         // The aborted tasks release the data dir lock as they unwind.
         let mut last = None;
         for _ in 0..100 {
-            let mut config_opts = opts.clone();
-            config_opts.data_dir = Some(self.data_dir.clone());
-            let mut config = LocalConfig::new(self.data_dir.clone(), 0);
-            config.admin_key = Some(ADMIN_KEY.into());
-            config.export.part_size = config_opts.part_size;
-            config.workers = config_opts.workers;
-            config.sample_page_rows = config_opts.sample_page_rows;
+            let mut config = config_for(&self.data_dir, &opts);
             match start(config).await {
                 Ok(f) => {
                     self.url = f.public_url.clone();
@@ -133,7 +138,11 @@ impl TestApp {
     /// A sample connection of the key's user.
     pub async fn sample_connection(&self, key: &str, rows: u64, seed: u64) -> String {
         let r = self
-            .post(key, "/connections", &json!({"name": "sample", "kind": "sample", "settings": {"rows": rows, "seed": seed}}))
+            .post(
+                key,
+                "/connections",
+                &json!({"name": "sample", "kind": "sample", "settings": {"rows": rows, "seed": seed}}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
         r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()

@@ -24,8 +24,14 @@ async fn unknown_fields_bad_enums_bad_dates_and_bad_options_name_their_field() {
     assert_eq!(field_of(&app, "/reports", with("colums", json!([]))).await, "colums");
     assert_eq!(field_of(&app, "/reports", with("format", json!("xml"))).await, "format");
     assert_eq!(field_of(&app, "/reports", with("visibility", json!("secret"))).await, "visibility");
-    assert_eq!(field_of(&app, "/reports", with("formatOptions", json!({"delimiter": ";;"}))).await, "formatOptions.delimiter");
-    assert_eq!(field_of(&app, "/reports", with("formatOptions", json!({"timezone": "Mars/Base"}))).await, "formatOptions.timezone");
+    assert_eq!(
+        field_of(&app, "/reports", with("formatOptions", json!({"delimiter": ";;"}))).await,
+        "formatOptions.delimiter"
+    );
+    assert_eq!(
+        field_of(&app, "/reports", with("formatOptions", json!({"timezone": "Mars/Base"}))).await,
+        "formatOptions.timezone"
+    );
     assert_eq!(field_of(&app, "/reports", with("formatOptions", json!({"bogus": 1}))).await, "formatOptions.bogus");
     assert_eq!(field_of(&app, "/reports", with("columns", json!([{"field": "nope"}]))).await, "columns[0].field");
     assert_eq!(field_of(&app, "/reports", with("fileName", json!("{{whoami}}.csv"))).await, "fileName");
@@ -36,10 +42,18 @@ async fn unknown_fields_bad_enums_bad_dates_and_bad_options_name_their_field() {
     assert_eq!(field_of(&app, "/exports", json!({"reportId": report, "fromDate": "yesterday"})).await, "fromDate");
     assert_eq!(field_of(&app, "/exports", json!({"reportId": report, "format": "pdf"})).await, "format");
     assert_eq!(
-        field_of(&app, "/exports", json!({"reportId": report, "fromDate": "2026-02-01T00:00:00Z", "toDate": "2026-01-01T00:00:00Z"})).await,
+        field_of(
+            &app,
+            "/exports",
+            json!({"reportId": report, "fromDate": "2026-02-01T00:00:00Z", "toDate": "2026-01-01T00:00:00Z"})
+        )
+        .await,
         "toDate"
     );
-    assert_eq!(field_of(&app, "/connections", json!({"name": "x", "kind": "sample", "settings": {"rows": "many"}})).await, "settings.rows");
+    assert_eq!(
+        field_of(&app, "/connections", json!({"name": "x", "kind": "sample", "settings": {"rows": "many"}})).await,
+        "settings.rows"
+    );
 
     let r = app.get(ADMIN_KEY, "/reports?pageSize=0").await;
     let (status, body) = error_of(r).await;

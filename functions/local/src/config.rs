@@ -53,7 +53,8 @@ impl LocalConfig {
             self.public_url = Some(u.trim_end_matches('/').to_string());
         }
         if let Some(t) = var("FERRY_SIGNED_URL_TTL_SECONDS") {
-            let secs: i64 = t.parse().map_err(|_| anyhow::anyhow!("FERRY_SIGNED_URL_TTL_SECONDS must be a number of seconds"))?;
+            let secs: i64 =
+                t.parse().map_err(|_| anyhow::anyhow!("FERRY_SIGNED_URL_TTL_SECONDS must be a number of seconds"))?;
             anyhow::ensure!(secs > 0, "FERRY_SIGNED_URL_TTL_SECONDS must be positive");
             self.signed_url_ttl = SignedDuration::from_secs(secs);
         }

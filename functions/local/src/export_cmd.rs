@@ -27,7 +27,8 @@ use crate::runtime::assemble;
 fn parse_report_file(text: &str) -> anyhow::Result<(ConnectionInput, serde_json::Value)> {
     let mut body: serde_json::Value = serde_json::from_str(text).context("the report file is not JSON")?;
     let obj = body.as_object_mut().context("the report file must hold a JSON object")?;
-    let connection = obj.remove("connection").context("the report file needs \"connection\": {\"kind\", \"settings\"}")?;
+    let connection =
+        obj.remove("connection").context("the report file needs \"connection\": {\"kind\", \"settings\"}")?;
     let mut connection = connection.as_object().cloned().context("\"connection\" must be an object")?;
     connection.entry("name").or_insert_with(|| "cli".into());
     let connection: ConnectionInput =
@@ -41,7 +42,9 @@ pub async fn run(args: ExportArgs, base: LocalConfig) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.report).with_context(|| format!("reading {}", args.report.display()))?;
     let (connection_input, mut report_body) = parse_report_file(&text)?;
     let format = match &args.format {
-        Some(f) => Some(serde_json::from_value::<Format>(f.as_str().into()).context("--format must be csv, xlsx, json or jsonl")?),
+        Some(f) => Some(
+            serde_json::from_value::<Format>(f.as_str().into()).context("--format must be csv, xlsx, json or jsonl")?,
+        ),
         None => None,
     };
     let scratch = tempfile::tempdir().context("creating a scratch data dir")?;
@@ -51,13 +54,15 @@ pub async fn run(args: ExportArgs, base: LocalConfig) -> anyhow::Result<()> {
     let (ports, _files) = assemble(&config, &data_dir, "http://127.0.0.1", Arc::new(Notify::new()))?;
     let me = Principal::system();
 
-    let connection = create_connection(&ports, &me, connection_input).await.map_err(|e| anyhow::anyhow!("connection: {e}"))?;
+    let connection =
+        create_connection(&ports, &me, connection_input).await.map_err(|e| anyhow::anyhow!("connection: {e}"))?;
     report_body["connectionId"] = connection.id.into();
     let report_input: ReportInput = serde_json::from_value(report_body).context("the report body is not valid")?;
     let report = create_report(&ports, &me, report_input).await.map_err(|e| anyhow::anyhow!("report: {e}"))?;
-    let export = start_export(&ports, &me, StartExport { report_id: report.id, from_date: None, to_date: None, format })
-        .await
-        .map_err(|e| anyhow::anyhow!("export: {e}"))?;
+    let export =
+        start_export(&ports, &me, StartExport { report_id: report.id, from_date: None, to_date: None, format })
+            .await
+            .map_err(|e| anyhow::anyhow!("export: {e}"))?;
 
     let started = Instant::now();
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(progress_bar);
@@ -92,7 +97,8 @@ pub async fn run(args: ExportArgs, base: LocalConfig) -> anyhow::Result<()> {
     }
     let key = done.file_key.clone().context("the export has no file")?;
     let mut stream = ports.files.read(&key).await?;
-    let mut out = tokio::fs::File::create(&args.out).await.with_context(|| format!("creating {}", args.out.display()))?;
+    let mut out =
+        tokio::fs::File::create(&args.out).await.with_context(|| format!("creating {}", args.out.display()))?;
     while let Some(chunk) = stream.next().await {
         out.write_all(&chunk?).await?;
     }
@@ -114,8 +120,10 @@ pub async fn run(args: ExportArgs, base: LocalConfig) -> anyhow::Result<()> {
 fn progress_bar() -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} rows ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} rows ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
 }

@@ -7,9 +7,7 @@ use ferry_local::{start, LocalConfig};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("FERRY_LOG").unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FERRY_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -43,7 +41,9 @@ async fn serve_forever(args: ferry_local::cli::ServeArgs) -> anyhow::Result<()> 
         println!("    curl -s -X POST {url}/v1/exports -H 'Authorization: Bearer {key_hint}' \\");
         println!("         -H 'Content-Type: application/json' -d '{{\"reportId\": \"{}\"}}'", b.demo_report.id);
         println!("    curl -s {url}/v1/exports -H 'Authorization: Bearer {key_hint}'");
-        println!("    curl -sL -o demo.csv {url}/v1/exports/EXPORT_ID/download -H 'Authorization: Bearer {key_hint}'\n");
+        println!(
+            "    curl -sL -o demo.csv {url}/v1/exports/EXPORT_ID/download -H 'Authorization: Bearer {key_hint}'\n"
+        );
     } else {
         println!("Try: curl -s {url}/v1/reports -H 'Authorization: Bearer {key_hint}'");
     }

@@ -77,9 +77,8 @@ impl Drop for RunningFerry {
 
 pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
     let data_dir = DataDir::open(&config.data_dir)?;
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .with_context(|| format!("listening on {}", config.bind))?;
+    let listener =
+        tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("listening on {}", config.bind))?;
     let addr = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://127.0.0.1:{}", addr.port()));
 
@@ -120,12 +119,19 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
 
 /// Builds the ports on a data dir: SQLite state and queue, the folder file
 /// store, the sample source and the standard formats.
-pub fn assemble(config: &LocalConfig, data_dir: &DataDir, public_url: &str, wake: Arc<Notify>) -> anyhow::Result<(Ports, Arc<FsFileStore>)> {
+pub fn assemble(
+    config: &LocalConfig,
+    data_dir: &DataDir,
+    public_url: &str,
+    wake: Arc<Notify>,
+) -> anyhow::Result<(Ports, Arc<FsFileStore>)> {
     let clock = config.clock.clone();
     let store = Arc::new(SqliteStore::open(&data_dir.database()).context("opening the state database")?);
-    let queue = Arc::new(SqliteQueue::open(&data_dir.database(), "exports", clock.clone()).context("opening the work queue")?);
+    let queue =
+        Arc::new(SqliteQueue::open(&data_dir.database(), "exports", clock.clone()).context("opening the work queue")?);
     queue.make_all_visible().context("recovering queued work")?;
-    let files = Arc::new(FsFileStore::new(data_dir.files(), public_url.to_string(), data_dir.signing_key()?, clock.clone()));
+    let files =
+        Arc::new(FsFileStore::new(data_dir.files(), public_url.to_string(), data_dir.signing_key()?, clock.clone()));
     let sources = match config.sample_page_rows {
         Some(n) => Sources::with_page_rows(n),
         None => Sources::new(),

@@ -72,18 +72,11 @@ impl CoreError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         let field = field.into();
         let message = message.into();
-        CoreError::Invalid {
-            message: format!("{field}: {message}"),
-            details: vec![FieldError { field, message }],
-        }
+        CoreError::Invalid { message: format!("{field}: {message}"), details: vec![FieldError { field, message }] }
     }
 
     pub fn invalid_fields(details: Vec<FieldError>) -> Self {
-        let message = details
-            .iter()
-            .map(|d| format!("{}: {}", d.field, d.message))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let message = details.iter().map(|d| format!("{}: {}", d.field, d.message)).collect::<Vec<_>>().join("; ");
         CoreError::Invalid { message, details }
     }
 }

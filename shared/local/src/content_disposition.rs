@@ -51,14 +51,8 @@ mod tests {
 
     #[test]
     fn ascii_names_are_quoted_with_quotes_escaped() {
-        assert_eq!(
-            attachment("report.csv"),
-            "attachment; filename=\"report.csv\""
-        );
-        assert_eq!(
-            attachment("a \"b\" \\c.csv"),
-            "attachment; filename=\"a \\\"b\\\" \\\\c.csv\""
-        );
+        assert_eq!(attachment("report.csv"), "attachment; filename=\"report.csv\"");
+        assert_eq!(attachment("a \"b\" \\c.csv"), "attachment; filename=\"a \\\"b\\\" \\\\c.csv\"");
     }
 
     #[test]
@@ -67,9 +61,6 @@ mod tests {
             attachment("Café Zürich.csv"),
             "attachment; filename=\"Caf_ Z_rich.csv\"; filename*=UTF-8''Caf%C3%A9%20Z%C3%BCrich.csv"
         );
-        assert_eq!(
-            attachment("a\r\nb"),
-            "attachment; filename=\"a__b\"; filename*=UTF-8''a%0D%0Ab"
-        );
+        assert_eq!(attachment("a\r\nb"), "attachment; filename=\"a__b\"; filename*=UTF-8''a%0D%0Ab");
     }
 }

@@ -13,11 +13,7 @@ const MAX_KEY_BYTES: usize = 1024;
 /// empty, `.` or `..` segment, no backslash or control character, and not
 /// starting with a dot (the names of temporary files at the top).
 pub fn check_key(key: &str) -> Result<(), PortError> {
-    let bad = |why: &str| {
-        Err(PortError::Backend(format!(
-            "invalid file key {key:?}: {why}"
-        )))
-    };
+    let bad = |why: &str| Err(PortError::Backend(format!("invalid file key {key:?}: {why}")));
     if key.is_empty() || key.len() > MAX_KEY_BYTES {
         return bad("must be 1 to 1024 bytes");
     }
@@ -30,10 +26,7 @@ pub fn check_key(key: &str) -> Result<(), PortError> {
     if key.starts_with('.') {
         return bad("must not start with a dot");
     }
-    if key
-        .split('/')
-        .any(|segment| segment.is_empty() || segment == "." || segment == "..")
-    {
+    if key.split('/').any(|segment| segment.is_empty() || segment == "." || segment == "..") {
         return bad("must not have empty, . or .. segments");
     }
     Ok(())
@@ -41,10 +34,7 @@ pub fn check_key(key: &str) -> Result<(), PortError> {
 
 /// Upload ids are `random_token`s: 64 lowercase hex digits, nothing else.
 pub fn is_upload_id(id: &str) -> bool {
-    id.len() == 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    id.len() == 64 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The on-disk layout under the store's root.

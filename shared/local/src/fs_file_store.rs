@@ -43,17 +43,8 @@ pub struct FsFileStore {
 impl FsFileStore {
     /// A store under `root` (created on first write). Signed URLs start with
     /// `public_url`, are signed with `signing_key` and expire by `clock`.
-    pub fn new(
-        root: PathBuf,
-        public_url: String,
-        signing_key: Vec<u8>,
-        clock: Arc<dyn Clock>,
-    ) -> Self {
-        FsFileStore {
-            layout: Layout::new(root),
-            signer: UrlSigner::new(public_url, signing_key),
-            clock,
-        }
+    pub fn new(root: PathBuf, public_url: String, signing_key: Vec<u8>, clock: Arc<dyn Clock>) -> Self {
+        FsFileStore { layout: Layout::new(root), signer: UrlSigner::new(public_url, signing_key), clock }
     }
 
     pub(crate) fn signer(&self) -> &UrlSigner {
@@ -67,12 +58,10 @@ impl FsFileStore {
     /// Opens a finished file and tells its length; `NotFound` when it is gone.
     pub(crate) async fn open_file(&self, key: &str) -> Result<(tokio::fs::File, u64), PortError> {
         check_key(key)?;
-        let file = tokio::fs::File::open(self.layout.file(key))
-            .await
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::NotFound => PortError::NotFound(format!("file {key}")),
-                _ => PortError::backend(format!("opening {key}: {e}")),
-            })?;
+        let file = tokio::fs::File::open(self.layout.file(key)).await.map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => PortError::NotFound(format!("file {key}")),
+            _ => PortError::backend(format!("opening {key}: {e}")),
+        })?;
         let len = file.metadata().await.map_err(PortError::backend)?.len();
         Ok((file, len))
     }
@@ -109,9 +98,7 @@ impl FsFileStore {
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, PortError> + Send + 'static,
 ) -> Result<T, PortError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(PortError::backend)?
+    tokio::task::spawn_blocking(work).await.map_err(PortError::backend)?
 }
 
 #[async_trait]
@@ -123,55 +110,32 @@ impl FileStore for FsFileStore {
     async fn start_upload(&self, key: &str) -> Result<String, PortError> {
         check_key(key)?;
         let upload_id = random_token();
-        tokio::fs::create_dir_all(self.layout.upload_dir(&upload_id))
-            .await
-            .map_err(PortError::backend)?;
-        tokio::fs::write(self.layout.upload_key(&upload_id), key)
-            .await
-            .map_err(PortError::backend)?;
+        tokio::fs::create_dir_all(self.layout.upload_dir(&upload_id)).await.map_err(PortError::backend)?;
+        tokio::fs::write(self.layout.upload_key(&upload_id), key).await.map_err(PortError::backend)?;
         Ok(upload_id)
     }
 
-    async fn upload_part(
-        &self,
-        key: &str,
-        upload_id: &str,
-        number: u32,
-        data: Bytes,
-    ) -> Result<PartTag, PortError> {
+    async fn upload_part(&self, key: &str, upload_id: &str, number: u32, data: Bytes) -> Result<PartTag, PortError> {
         if !(1..=MAX_PART_NUMBER).contains(&number) {
-            return Err(PortError::Backend(format!(
-                "part number {number} is outside 1..={MAX_PART_NUMBER}"
-            )));
+            return Err(PortError::Backend(format!("part number {number} is outside 1..={MAX_PART_NUMBER}")));
         }
         self.check_upload(key, upload_id).await?;
         let (layout, upload_id) = (self.layout.clone(), upload_id.to_string());
         blocking(move || part_files::write_part(&layout, &upload_id, number, &data)).await
     }
 
-    async fn complete_upload(
-        &self,
-        key: &str,
-        upload_id: &str,
-        parts: &[PartTag],
-    ) -> Result<(), PortError> {
+    async fn complete_upload(&self, key: &str, upload_id: &str, parts: &[PartTag]) -> Result<(), PortError> {
         self.check_upload(key, upload_id).await?;
         if parts.is_empty() {
-            return Err(PortError::Backend(
-                "an upload needs at least one part".into(),
-            ));
+            return Err(PortError::Backend("an upload needs at least one part".into()));
         }
         if parts.windows(2).any(|w| w[0].number >= w[1].number) {
-            return Err(PortError::Backend(
-                "parts must be listed in ascending order of their numbers".into(),
-            ));
+            return Err(PortError::Backend("parts must be listed in ascending order of their numbers".into()));
         }
         let (layout, id, parts) = (self.layout.clone(), upload_id.to_string(), parts.to_vec());
         let (temp, target) = (self.layout.assembly(upload_id), self.layout.file(key));
         blocking(move || part_files::assemble(&layout, &id, &parts, &temp, &target)).await?;
-        tokio::fs::remove_dir_all(self.layout.upload_dir(upload_id))
-            .await
-            .map_err(PortError::backend)
+        tokio::fs::remove_dir_all(self.layout.upload_dir(upload_id)).await.map_err(PortError::backend)
     }
 
     async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), PortError> {
@@ -188,9 +152,7 @@ impl FileStore for FsFileStore {
 
     async fn read(&self, key: &str) -> Result<ByteStream, PortError> {
         let (file, _) = self.open_file(key).await?;
-        Ok(Box::pin(
-            ReaderStream::with_capacity(file, READ_CHUNK).map_err(PortError::backend),
-        ))
+        Ok(Box::pin(ReaderStream::with_capacity(file, READ_CHUNK).map_err(PortError::backend)))
     }
 
     async fn delete(&self, key: &str) -> Result<(), PortError> {
@@ -205,19 +167,9 @@ impl FileStore for FsFileStore {
         }
     }
 
-    async fn signed_url(
-        &self,
-        key: &str,
-        download: &DownloadAs,
-        ttl: SignedDuration,
-    ) -> Result<String, PortError> {
+    async fn signed_url(&self, key: &str, download: &DownloadAs, ttl: SignedDuration) -> Result<String, PortError> {
         check_key(key)?;
-        let expires = self
-            .clock
-            .now()
-            .checked_add(ttl)
-            .map_err(PortError::backend)?
-            .as_second();
+        let expires = self.clock.now().checked_add(ttl).map_err(PortError::backend)?.as_second();
         Ok(self.signer.url(&SignedFile {
             key,
             expires,

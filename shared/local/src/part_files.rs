@@ -16,12 +16,7 @@ use crate::file_keys::Layout;
 
 /// Writes part `number` beside its final name, then renames it, so a crash
 /// never leaves a half-written part under the final name.
-pub fn write_part(
-    layout: &Layout,
-    upload_id: &str,
-    number: u32,
-    data: &[u8],
-) -> Result<PartTag, PortError> {
+pub fn write_part(layout: &Layout, upload_id: &str, number: u32, data: &[u8]) -> Result<PartTag, PortError> {
     let path = layout.part(upload_id, number);
     let temp = path.with_extension(format!("{}.tmp", ferry_core::model::ids::random_token()));
     let written = File::create(&temp).and_then(|mut f| {
@@ -30,15 +25,9 @@ pub fn write_part(
     });
     if let Err(e) = written.and_then(|_| fs::rename(&temp, &path)) {
         let _ = fs::remove_file(&temp);
-        return Err(PortError::backend(format!(
-            "writing part {number} of upload {upload_id}: {e}"
-        )));
+        return Err(PortError::backend(format!("writing part {number} of upload {upload_id}: {e}")));
     }
-    Ok(PartTag {
-        number,
-        etag: hex::encode(Sha256::digest(data)),
-        size: data.len() as u64,
-    })
+    Ok(PartTag { number, etag: hex::encode(Sha256::digest(data)), size: data.len() as u64 })
 }
 
 /// Concatenates the listed parts into `target`, checking each one's size and
@@ -55,8 +44,7 @@ pub fn assemble(
             fs::create_dir_all(parent)
                 .map_err(|e| PortError::backend(format!("creating {}: {e}", parent.display())))?;
         }
-        fs::rename(temp, target)
-            .map_err(|e| PortError::backend(format!("moving the file into place: {e}")))
+        fs::rename(temp, target).map_err(|e| PortError::backend(format!("moving the file into place: {e}")))
     });
     if result.is_err() {
         let _ = fs::remove_file(temp);
@@ -64,25 +52,15 @@ pub fn assemble(
     result
 }
 
-fn copy_parts(
-    layout: &Layout,
-    upload_id: &str,
-    parts: &[PartTag],
-    temp: &Path,
-) -> Result<(), PortError> {
+fn copy_parts(layout: &Layout, upload_id: &str, parts: &[PartTag], temp: &Path) -> Result<(), PortError> {
     if let Some(parent) = temp.parent() {
         fs::create_dir_all(parent).map_err(PortError::backend)?;
     }
-    let mut out = File::create(temp)
-        .map_err(|e| PortError::backend(format!("creating {}: {e}", temp.display())))?;
+    let mut out = File::create(temp).map_err(|e| PortError::backend(format!("creating {}: {e}", temp.display())))?;
     let mut buffer = vec![0u8; 256 * 1024];
     for tag in parts {
-        let mut part = File::open(layout.part(upload_id, tag.number)).map_err(|e| {
-            PortError::Backend(format!(
-                "part {} of upload {upload_id} is missing: {e}",
-                tag.number
-            ))
-        })?;
+        let mut part = File::open(layout.part(upload_id, tag.number))
+            .map_err(|e| PortError::Backend(format!("part {} of upload {upload_id} is missing: {e}", tag.number)))?;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         loop {

@@ -21,9 +21,7 @@ use crate::url_signing::SignedFile;
 
 /// The router of signed local file URLs; merge it into the API router.
 pub fn signed_files_router(store: Arc<FsFileStore>) -> Router {
-    Router::new()
-        .route("/v1/local-files/{*key}", get(serve_signed_file))
-        .with_state(store)
+    Router::new().route("/v1/local-files/{*key}", get(serve_signed_file)).with_state(store)
 }
 
 async fn serve_signed_file(
@@ -35,20 +33,12 @@ async fn serve_signed_file(
         return invalid_signature();
     };
     let param = |name: &str| query.get(name).map(String::as_str);
-    let (Some(expires), Some(name), Some(content_type), Some(sig)) = (
-        param("expires").and_then(|e| e.parse::<i64>().ok()),
-        param("name"),
-        param("type"),
-        param("sig"),
-    ) else {
+    let (Some(expires), Some(name), Some(content_type), Some(sig)) =
+        (param("expires").and_then(|e| e.parse::<i64>().ok()), param("name"), param("type"), param("sig"))
+    else {
         return invalid_signature();
     };
-    let file = SignedFile {
-        key: &key,
-        expires,
-        name,
-        content_type,
-    };
+    let file = SignedFile { key: &key, expires, name, content_type };
     if !store.signer().verify(&file, sig) {
         return invalid_signature();
     }
@@ -62,38 +52,23 @@ async fn serve_signed_file(
     let (handle, len) = match store.open_file(&key).await {
         Ok(opened) => opened,
         Err(PortError::NotFound(_)) => {
-            return refusal(
-                StatusCode::GONE,
-                "file_gone",
-                "This file has been deleted or has passed its retention.",
-            )
+            return refusal(StatusCode::GONE, "file_gone", "This file has been deleted or has passed its retention.")
         }
         Err(e) => {
             tracing::error!(error = %e, key = %key, "serving a signed local file");
-            return refusal(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal_error",
-                "The file could not be read.",
-            );
+            return refusal(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "The file could not be read.");
         }
     };
-    let content_type = HeaderValue::from_str(content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let disposition =
-        HeaderValue::from_str(&attachment(name)).expect("attachment() writes only visible ASCII");
+    let content_type =
+        HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&attachment(name)).expect("attachment() writes only visible ASCII");
     (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CONTENT_LENGTH, HeaderValue::from(len)),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         ],
         Body::from_stream(ReaderStream::with_capacity(handle, READ_CHUNK)),
     )
@@ -101,17 +76,9 @@ async fn serve_signed_file(
 }
 
 fn invalid_signature() -> Response {
-    refusal(
-        StatusCode::FORBIDDEN,
-        "invalid_signature",
-        "This download link is not valid.",
-    )
+    refusal(StatusCode::FORBIDDEN, "invalid_signature", "This download link is not valid.")
 }
 
 fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        Json(serde_json::json!({"error": {"code": code, "message": message}})),
-    )
-        .into_response()
+    (status, Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
 }

@@ -46,29 +46,19 @@ pub struct SqliteQueue {
 impl SqliteQueue {
     /// Opens (creating if needed) the queue `queue_name` in the database at `path`.
     pub fn open(path: &Path, queue_name: &str, clock: Arc<dyn Clock>) -> Result<Self, PortError> {
-        let conn = Connection::open(path)
-            .map_err(|e| PortError::backend(format!("opening {}: {e}", path.display())))?;
+        let conn =
+            Connection::open(path).map_err(|e| PortError::backend(format!("opening {}: {e}", path.display())))?;
         // Other connections (the state store, other queues, another process)
         // write the same file: wait for their locks rather than fail.
-        conn.busy_timeout(Duration::from_secs(5))
-            .map_err(PortError::backend)?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(PortError::backend)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(PortError::backend)?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(PortError::backend)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(PortError::Backend(format!(
-                "{} cannot use WAL (journal mode {mode})",
-                path.display()
-            )));
+            return Err(PortError::Backend(format!("{} cannot use WAL (journal mode {mode})", path.display())));
         }
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(PortError::backend)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(PortError::backend)?;
         conn.execute_batch(SCHEMA).map_err(PortError::backend)?;
-        Ok(SqliteQueue {
-            conn: Mutex::new(conn),
-            queue: queue_name.to_string(),
-            clock,
-        })
+        Ok(SqliteQueue { conn: Mutex::new(conn), queue: queue_name.to_string(), clock })
     }
 
     /// Makes every received, unacknowledged job visible now. A process that
@@ -89,9 +79,7 @@ impl SqliteQueue {
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>, PortError> {
-        self.conn
-            .lock()
-            .map_err(|_| PortError::Backend("the queue's connection lock is poisoned".into()))
+        self.conn.lock().map_err(|_| PortError::Backend("the queue's connection lock is poisoned".into()))
     }
 
     fn now(&self) -> i64 {
@@ -148,11 +136,7 @@ impl WorkQueue for SqliteQueue {
         };
         let job = serde_json::from_str(&body)
             .map_err(|e| PortError::Backend(format!("queue job {id} is unreadable: {e}")))?;
-        Ok(Some(ReceivedJob {
-            job,
-            receipt: format!("{id}.{token}"),
-            attempts,
-        }))
+        Ok(Some(ReceivedJob { job, receipt: format!("{id}.{token}"), attempts }))
     }
 
     async fn ack(&self, receipt: &str) -> Result<(), PortError> {

@@ -8,11 +8,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::Sha256;
 
 /// Everything but RFC 3986's unreserved characters is encoded.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// The path under which signed files are served.
 pub const ROUTE_PREFIX: &str = "/v1/local-files/";
@@ -36,15 +32,11 @@ pub struct UrlSigner {
 impl UrlSigner {
     /// `public_url` is the base of the URLs (a trailing `/` is dropped).
     pub fn new(public_url: String, secret: Vec<u8>) -> Self {
-        UrlSigner {
-            public_url: public_url.trim_end_matches('/').to_string(),
-            secret,
-        }
+        UrlSigner { public_url: public_url.trim_end_matches('/').to_string(), secret }
     }
 
     fn mac(&self, file: &SignedFile<'_>) -> Hmac<Sha256> {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes keys of any length");
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes keys of any length");
         let expires = file.expires.to_string();
         for part in [
             b"ferry-local-file-v1".as_slice(),
@@ -74,11 +66,7 @@ impl UrlSigner {
 
     /// The full URL of a signed file.
     pub fn url(&self, file: &SignedFile<'_>) -> String {
-        let path: Vec<String> = file
-            .key
-            .split('/')
-            .map(|s| utf8_percent_encode(s, COMPONENT).to_string())
-            .collect();
+        let path: Vec<String> = file.key.split('/').map(|s| utf8_percent_encode(s, COMPONENT).to_string()).collect();
         format!(
             "{}{}{}?expires={}&name={}&type={}&sig={}",
             self.public_url,
@@ -122,34 +110,10 @@ mod tests {
     fn any_changed_part_breaks_the_signature() {
         let signer = UrlSigner::new("http://x".into(), vec![7; 32]);
         let sig = signer.signature(&file());
-        assert!(!signer.verify(
-            &SignedFile {
-                key: "exports/exp_2/a b.csv",
-                ..file()
-            },
-            &sig
-        ));
-        assert!(!signer.verify(
-            &SignedFile {
-                expires: 1_800_000_001,
-                ..file()
-            },
-            &sig
-        ));
-        assert!(!signer.verify(
-            &SignedFile {
-                name: "b.csv",
-                ..file()
-            },
-            &sig
-        ));
-        assert!(!signer.verify(
-            &SignedFile {
-                content_type: "text/html",
-                ..file()
-            },
-            &sig
-        ));
+        assert!(!signer.verify(&SignedFile { key: "exports/exp_2/a b.csv", ..file() }, &sig));
+        assert!(!signer.verify(&SignedFile { expires: 1_800_000_001, ..file() }, &sig));
+        assert!(!signer.verify(&SignedFile { name: "b.csv", ..file() }, &sig));
+        assert!(!signer.verify(&SignedFile { content_type: "text/html", ..file() }, &sig));
         assert!(!signer.verify(&file(), "zz"));
         assert!(!UrlSigner::new("http://x".into(), vec![8; 32]).verify(&file(), &sig));
     }

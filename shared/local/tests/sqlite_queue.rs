@@ -16,9 +16,7 @@ fn clock() -> Arc<ManualClock> {
 }
 
 fn job(id: &str) -> Job {
-    Job::Export {
-        export_id: id.into(),
-    }
+    Job::Export { export_id: id.into() }
 }
 
 fn open(path: &Path, name: &str, clock: &Arc<ManualClock>) -> SqliteQueue {
@@ -26,13 +24,9 @@ fn open(path: &Path, name: &str, clock: &Arc<ManualClock>) -> SqliteQueue {
 }
 
 async fn next_id(queue: &SqliteQueue) -> Option<String> {
-    queue
-        .receive(SignedDuration::from_secs(60))
-        .await
-        .unwrap()
-        .map(|r| match r.job {
-            Job::Export { export_id } => export_id,
-        })
+    queue.receive(SignedDuration::from_secs(60)).await.unwrap().map(|r| match r.job {
+        Job::Export { export_id } => export_id,
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -48,34 +42,14 @@ async fn jobs_come_out_by_visible_time_then_insertion() {
     let dir = tempfile::tempdir().unwrap();
     let clock = clock();
     let queue = open(&dir.path().join("q.sqlite"), "exports", &clock);
-    queue
-        .enqueue(&job("late"), SignedDuration::from_secs(5))
-        .await
-        .unwrap();
-    queue
-        .enqueue(&job("first"), SignedDuration::ZERO)
-        .await
-        .unwrap();
-    queue
-        .enqueue(&job("second"), SignedDuration::ZERO)
-        .await
-        .unwrap();
+    queue.enqueue(&job("late"), SignedDuration::from_secs(5)).await.unwrap();
+    queue.enqueue(&job("first"), SignedDuration::ZERO).await.unwrap();
+    queue.enqueue(&job("second"), SignedDuration::ZERO).await.unwrap();
     clock.advance(SignedDuration::from_secs(1));
-    queue
-        .enqueue(&job("third"), SignedDuration::ZERO)
-        .await
-        .unwrap();
+    queue.enqueue(&job("third"), SignedDuration::ZERO).await.unwrap();
     clock.advance(SignedDuration::from_secs(10));
-    let order = [
-        next_id(&queue).await,
-        next_id(&queue).await,
-        next_id(&queue).await,
-        next_id(&queue).await,
-    ];
-    assert_eq!(
-        order,
-        [Some("first"), Some("second"), Some("third"), Some("late")].map(|s| s.map(String::from))
-    );
+    let order = [next_id(&queue).await, next_id(&queue).await, next_id(&queue).await, next_id(&queue).await];
+    assert_eq!(order, [Some("first"), Some("second"), Some("third"), Some("late")].map(|s| s.map(String::from)));
 }
 
 #[tokio::test]
@@ -86,19 +60,9 @@ async fn named_queues_share_one_file_with_the_state_store_without_mixing_jobs() 
     let clock = clock();
     let exports = open(&path, "exports", &clock);
     let deliveries = open(&path, "deliveries", &clock);
-    exports
-        .enqueue(&job("exp_1"), SignedDuration::ZERO)
-        .await
-        .unwrap();
-    deliveries
-        .enqueue(&job("exp_2"), SignedDuration::ZERO)
-        .await
-        .unwrap();
-    let received = deliveries
-        .receive(SignedDuration::from_secs(60))
-        .await
-        .unwrap()
-        .unwrap();
+    exports.enqueue(&job("exp_1"), SignedDuration::ZERO).await.unwrap();
+    deliveries.enqueue(&job("exp_2"), SignedDuration::ZERO).await.unwrap();
+    let received = deliveries.receive(SignedDuration::from_secs(60)).await.unwrap().unwrap();
     assert_eq!(received.job, job("exp_2"));
     // A receipt of one queue does nothing in another.
     exports.ack(&received.receipt).await.unwrap();
@@ -114,43 +78,22 @@ async fn a_reopened_queue_still_holds_its_jobs_and_recovery_releases_the_receive
     let clock = clock();
     {
         let queue = open(&path, "exports", &clock);
-        queue
-            .enqueue(&job("running"), SignedDuration::ZERO)
-            .await
-            .unwrap();
-        queue
-            .enqueue(&job("waiting"), SignedDuration::ZERO)
-            .await
-            .unwrap();
-        queue
-            .enqueue(&job("delayed"), SignedDuration::from_secs(600))
-            .await
-            .unwrap();
-        let r = queue
-            .receive(SignedDuration::from_secs(3600))
-            .await
-            .unwrap()
-            .unwrap();
+        queue.enqueue(&job("running"), SignedDuration::ZERO).await.unwrap();
+        queue.enqueue(&job("waiting"), SignedDuration::ZERO).await.unwrap();
+        queue.enqueue(&job("delayed"), SignedDuration::from_secs(600)).await.unwrap();
+        let r = queue.receive(SignedDuration::from_secs(3600)).await.unwrap().unwrap();
         assert_eq!(r.job, job("running"));
     }
     // The process "restarts": same file, new queue.
     let queue = open(&path, "exports", &clock);
     assert_eq!(queue.make_all_visible().unwrap(), 1);
-    let again = queue
-        .receive(SignedDuration::from_secs(60))
-        .await
-        .unwrap()
-        .unwrap();
+    let again = queue.receive(SignedDuration::from_secs(60)).await.unwrap().unwrap();
     assert_eq!(
         (again.job.clone(), again.attempts),
         (job("running"), 2),
         "the in-flight job is back without waiting an hour"
     );
-    let next = queue
-        .receive(SignedDuration::from_secs(60))
-        .await
-        .unwrap()
-        .unwrap();
+    let next = queue.receive(SignedDuration::from_secs(60)).await.unwrap().unwrap();
     assert_eq!((next.job.clone(), next.attempts), (job("waiting"), 1));
     assert_eq!(next_id(&queue).await, None, "a delayed job keeps its delay");
     queue.ack(&again.receipt).await.unwrap();

@@ -35,9 +35,7 @@ impl Sources {
     /// Sources whose sample pages hold `page_rows` rows (at least 1); small
     /// pages let tests cross page boundaries with few rows.
     pub fn with_page_rows(page_rows: usize) -> Self {
-        Sources {
-            page_rows: page_rows.max(1),
-        }
+        Sources { page_rows: page_rows.max(1) }
     }
 }
 
@@ -88,16 +86,10 @@ impl SourceFactory for Sources {
     async fn open(&self, request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError> {
         match request.connection.kind {
             ConnectionKind::Sample => {
-                let settings = sample::parse_settings(&request.connection.settings)
-                    .map_err(SourceError::Invalid)?;
-                let fields = sample::check_report(request.report_type, &request.columns)
-                    .map_err(SourceError::Invalid)?;
-                Ok(Box::new(SampleReader::new(
-                    settings,
-                    fields,
-                    request.from_date,
-                    self.page_rows,
-                )))
+                let settings = sample::parse_settings(&request.connection.settings).map_err(SourceError::Invalid)?;
+                let fields =
+                    sample::check_report(request.report_type, &request.columns).map_err(SourceError::Invalid)?;
+                Ok(Box::new(SampleReader::new(settings, fields, request.from_date, self.page_rows)))
             }
             ConnectionKind::Jira => Err(SourceError::Failed(jira::NOT_SUPPORTED.into())),
         }
@@ -141,10 +133,7 @@ mod tests {
     async fn a_sample_source_yields_the_requested_columns_in_pages() {
         let sources = Sources::with_page_rows(4);
         let conn = connection(ConnectionKind::Sample, json!({"rows": 10, "seed": 1}));
-        let mut reader = sources
-            .open(request(conn, &["timeSpent", "key"]))
-            .await
-            .unwrap();
+        let mut reader = sources.open(request(conn, &["timeSpent", "key"])).await.unwrap();
         assert_eq!(reader.total().await.unwrap(), Some(10));
         let first = reader.page(None).await.unwrap();
         assert_eq!(first.rows.len(), 4);
@@ -156,10 +145,7 @@ mod tests {
     #[tokio::test]
     async fn opening_with_an_unknown_column_is_invalid_and_names_it() {
         let conn = connection(ConnectionKind::Sample, json!({}));
-        match Sources::new()
-            .open(request(conn, &["key", "summary", "nope"]))
-            .await
-        {
+        match Sources::new().open(request(conn, &["key", "summary", "nope"])).await {
             Err(SourceError::Invalid(e)) => assert_eq!(e.field, "columns[2].field"),
             other => panic!("expected Invalid, got ok={}", other.is_ok()),
         }
@@ -168,23 +154,11 @@ mod tests {
     #[tokio::test]
     async fn sample_fields_carry_their_types() {
         let conn = connection(ConnectionKind::Sample, json!({}));
-        let fields = Sources::new()
-            .fields(&conn, ReportType::Issues, false)
-            .await
-            .unwrap();
+        let fields = Sources::new().fields(&conn, ReportType::Issues, false).await.unwrap();
         assert_eq!(fields.len(), 10);
-        assert_eq!(
-            (fields[5].id.as_str(), fields[5].field_type),
-            ("labels", FieldType::Array)
-        );
-        assert_eq!(
-            (fields[6].id.as_str(), fields[6].field_type),
-            ("created", FieldType::Datetime)
-        );
-        assert_eq!(
-            (fields[8].id.as_str(), fields[8].field_type),
-            ("timeSpent", FieldType::Number)
-        );
+        assert_eq!((fields[5].id.as_str(), fields[5].field_type), ("labels", FieldType::Array));
+        assert_eq!((fields[6].id.as_str(), fields[6].field_type), ("created", FieldType::Datetime));
+        assert_eq!((fields[8].id.as_str(), fields[8].field_type), ("timeSpent", FieldType::Number));
         assert!(matches!(
             Sources::new().fields(&conn, ReportType::Worklogs, false).await,
             Err(SourceError::Invalid(e)) if e.field == "reportType"
@@ -199,50 +173,25 @@ mod tests {
             json!({"baseUrl": "https://a.atlassian.net", "email": "a@b.c", "apiToken": "x"}),
         );
         sources.check_settings(&conn).unwrap();
-        sources
-            .check_report(
-                &conn,
-                ReportType::Worklogs,
-                &[Column::new("customfield_10001")],
-            )
-            .unwrap();
+        sources.check_report(&conn, ReportType::Worklogs, &[Column::new("customfield_10001")]).unwrap();
         assert!(
             matches!(sources.open(request(conn.clone(), &["key"])).await, Err(SourceError::Failed(m)) if m == jira::NOT_SUPPORTED)
         );
-        assert!(matches!(
-            sources.fields(&conn, ReportType::Issues, false).await,
-            Err(SourceError::Failed(_))
-        ));
-        let missing = connection(
-            ConnectionKind::Jira,
-            json!({"baseUrl": "https://a.atlassian.net", "email": "a@b.c"}),
-        );
-        assert_eq!(
-            sources.check_settings(&missing).unwrap_err().field,
-            "settings.apiToken"
-        );
+        assert!(matches!(sources.fields(&conn, ReportType::Issues, false).await, Err(SourceError::Failed(_))));
+        let missing = connection(ConnectionKind::Jira, json!({"baseUrl": "https://a.atlassian.net", "email": "a@b.c"}));
+        assert_eq!(sources.check_settings(&missing).unwrap_err().field, "settings.apiToken");
     }
 
     #[test]
     fn sample_settings_and_reports_are_checked_when_saved() {
         let sources = Sources::new();
         let bad = connection(ConnectionKind::Sample, json!({"rows": 2_000_000_000u64}));
-        assert_eq!(
-            sources.check_settings(&bad).unwrap_err().field,
-            "settings.rows"
-        );
-        let good = connection(
-            ConnectionKind::Sample,
-            json!({"rows": 100_000_000, "seed": 7}),
-        );
+        assert_eq!(sources.check_settings(&bad).unwrap_err().field, "settings.rows");
+        let good = connection(ConnectionKind::Sample, json!({"rows": 100_000_000, "seed": 7}));
         sources.check_settings(&good).unwrap();
         assert_eq!(sources.default_columns(&good, ReportType::Issues).len(), 10);
         let err = sources
-            .check_report(
-                &good,
-                ReportType::Issues,
-                &[Column::new("key"), Column::new("x"), Column::new("y")],
-            )
+            .check_report(&good, ReportType::Issues, &[Column::new("key"), Column::new("x"), Column::new("y")])
             .unwrap_err();
         assert_eq!(err.field, "columns[1].field");
     }

@@ -23,19 +23,12 @@ pub fn check_settings(settings: &Map<String, Value>) -> Result<(), FieldError> {
     for name in SETTINGS {
         match settings.get(name) {
             Some(Value::String(s)) if !s.trim().is_empty() => {}
-            Some(_) => {
-                return Err(FieldError::new(
-                    format!("settings.{name}"),
-                    "must be a non-empty string",
-                ))
-            }
+            Some(_) => return Err(FieldError::new(format!("settings.{name}"), "must be a non-empty string")),
             None => return Err(FieldError::new(format!("settings.{name}"), "is required")),
         }
     }
     let base_url = settings["baseUrl"].as_str().unwrap_or_default();
-    let host = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"));
+    let host = base_url.strip_prefix("https://").or_else(|| base_url.strip_prefix("http://"));
     if host.is_none_or(|h| h.is_empty() || h.starts_with('/')) {
         return Err(FieldError::new(
             "settings.baseUrl",
@@ -43,10 +36,7 @@ pub fn check_settings(settings: &Map<String, Value>) -> Result<(), FieldError> {
         ));
     }
     if !settings["email"].as_str().unwrap_or_default().contains('@') {
-        return Err(FieldError::new(
-            "settings.email",
-            "must be an email address",
-        ));
+        return Err(FieldError::new("settings.email", "must be an email address"));
     }
     Ok(())
 }
@@ -54,17 +44,8 @@ pub fn check_settings(settings: &Map<String, Value>) -> Result<(), FieldError> {
 /// Columns of a Jira report that lists none (the Jira client may refine them).
 pub fn default_columns(report_type: ReportType) -> Vec<Column> {
     let fields: &[&str] = match report_type {
-        ReportType::Issues => &[
-            "key", "summary", "status", "assignee", "priority", "created", "updated",
-        ],
-        ReportType::Worklogs => &[
-            "key",
-            "summary",
-            "author",
-            "started",
-            "timeSpentSeconds",
-            "comment",
-        ],
+        ReportType::Issues => &["key", "summary", "status", "assignee", "priority", "created", "updated"],
+        ReportType::Worklogs => &["key", "summary", "author", "started", "timeSpentSeconds", "comment"],
     };
     fields.iter().map(|f| Column::new(f)).collect()
 }
@@ -86,33 +67,12 @@ mod tests {
     #[test]
     fn each_missing_or_bad_setting_is_named() {
         let field = |v| check(v).unwrap_err().field;
-        assert_eq!(
-            field(json!({"email": "a@acme.org", "apiToken": "t"})),
-            "settings.baseUrl"
-        );
-        assert_eq!(
-            field(json!({"baseUrl": "ftp://x", "email": "a@acme.org", "apiToken": "t"})),
-            "settings.baseUrl"
-        );
-        assert_eq!(
-            field(json!({"baseUrl": "https://x", "apiToken": "t"})),
-            "settings.email"
-        );
-        assert_eq!(
-            field(json!({"baseUrl": "https://x", "email": "nobody", "apiToken": "t"})),
-            "settings.email"
-        );
-        assert_eq!(
-            field(json!({"baseUrl": "https://x", "email": "a@acme.org"})),
-            "settings.apiToken"
-        );
-        assert_eq!(
-            field(json!({"baseUrl": "https://x", "email": "a@acme.org", "apiToken": 5})),
-            "settings.apiToken"
-        );
-        assert_eq!(
-            field(json!({"baseUrl": "https://x", "email": "a@x", "apiToken": "t", "pw": 1})),
-            "settings.pw"
-        );
+        assert_eq!(field(json!({"email": "a@acme.org", "apiToken": "t"})), "settings.baseUrl");
+        assert_eq!(field(json!({"baseUrl": "ftp://x", "email": "a@acme.org", "apiToken": "t"})), "settings.baseUrl");
+        assert_eq!(field(json!({"baseUrl": "https://x", "apiToken": "t"})), "settings.email");
+        assert_eq!(field(json!({"baseUrl": "https://x", "email": "nobody", "apiToken": "t"})), "settings.email");
+        assert_eq!(field(json!({"baseUrl": "https://x", "email": "a@acme.org"})), "settings.apiToken");
+        assert_eq!(field(json!({"baseUrl": "https://x", "email": "a@acme.org", "apiToken": 5})), "settings.apiToken");
+        assert_eq!(field(json!({"baseUrl": "https://x", "email": "a@x", "apiToken": "t", "pw": 1})), "settings.pw");
     }
 }

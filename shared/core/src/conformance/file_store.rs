@@ -33,9 +33,7 @@ async fn assert_missing(store: &dyn FileStore, key: &str, why: &str) {
 
 /// `len` bytes that differ from part to part and version to version.
 fn part_bytes(len: usize, salt: u8) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i as u32).wrapping_mul(31).wrapping_add(salt as u32 * 7) as u8)
-        .collect()
+    (0..len).map(|i| (i as u32).wrapping_mul(31).wrapping_add(salt as u32 * 7) as u8).collect()
 }
 
 async fn upload(store: &dyn FileStore, key: &str, id: &str, number: u32, data: &[u8]) -> PartTag {
@@ -43,11 +41,7 @@ async fn upload(store: &dyn FileStore, key: &str, id: &str, number: u32, data: &
         .upload_part(key, id, number, Bytes::copy_from_slice(data))
         .await
         .unwrap_or_else(|e| panic!("upload_part {number}: {e}"));
-    assert_eq!(
-        (tag.number, tag.size),
-        (number, data.len() as u64),
-        "a part's tag tells its number and size"
-    );
+    assert_eq!((tag.number, tag.size), (number, data.len() as u64), "a part's tag tells its number and size");
     assert!(!tag.etag.is_empty(), "a part's tag has an etag");
     tag
 }
@@ -62,12 +56,7 @@ pub async fn file_store_conformance(store: Arc<dyn FileStore>) {
     // come in several chunks.
     let part_size = store.min_part_size().max(100 * 1024);
 
-    assert_missing(
-        store,
-        &format!("exports/exp_conformance{run}/never-written.csv"),
-        "a missing key",
-    )
-    .await;
+    assert_missing(store, &format!("exports/exp_conformance{run}/never-written.csv"), "a missing key").await;
 
     // Parts arrive out of order; part 2 is written twice; part 4 is not listed.
     let upload_id = store.start_upload(&key).await.expect("start_upload");
@@ -80,71 +69,37 @@ pub async fn file_store_conformance(store: Arc<dyn FileStore>) {
     let tag2_old = upload(store, &key, &upload_id, 2, &p2_old).await;
     let tag2 = upload(store, &key, &upload_id, 2, &p2).await;
     upload(store, &key, &upload_id, 4, b"not listed").await;
-    assert_ne!(
-        tag2_old.etag, tag2.etag,
-        "different bytes make different etags"
-    );
+    assert_ne!(tag2_old.etag, tag2.etag, "different bytes make different etags");
     assert_missing(store, &key, "an upload before it is completed").await;
 
     let stale = [tag1.clone(), tag2_old, tag3.clone()];
     assert!(
-        store
-            .complete_upload(&key, &upload_id, &stale)
-            .await
-            .is_err(),
+        store.complete_upload(&key, &upload_id, &stale).await.is_err(),
         "completing with the tag of a replaced part must fail"
     );
     assert_missing(store, &key, "after a failed complete").await;
 
-    store
-        .complete_upload(&key, &upload_id, &[tag1, tag2, tag3])
-        .await
-        .expect("complete_upload");
+    store.complete_upload(&key, &upload_id, &[tag1, tag2, tag3]).await.expect("complete_upload");
     let expected = [p1.as_slice(), &p2, &p3].concat();
-    let read = read_all(store, &key)
-        .await
-        .expect("read the completed file");
-    assert_eq!(
-        read.len(),
-        expected.len(),
-        "the file is the listed parts, in order"
-    );
+    let read = read_all(store, &key).await.expect("read the completed file");
+    assert_eq!(read.len(), expected.len(), "the file is the listed parts, in order");
     assert!(read == expected, "the file is the listed parts, in order");
 
     // A second upload to the same key replaces the file.
     let again = store.start_upload(&key).await.expect("start_upload");
     let tag = upload(store, &key, &again, 1, b"replaced").await;
-    store
-        .complete_upload(&key, &again, &[tag])
-        .await
-        .expect("complete_upload");
-    assert_eq!(
-        read_all(store, &key).await.expect("read"),
-        b"replaced",
-        "a new upload replaces the file"
-    );
+    store.complete_upload(&key, &again, &[tag]).await.expect("complete_upload");
+    assert_eq!(read_all(store, &key).await.expect("read"), b"replaced", "a new upload replaces the file");
 
     // An aborted upload leaves nothing readable and cannot be completed.
     let aborted_key = format!("exports/exp_conformance{run}/aborted.csv");
-    let aborted = store
-        .start_upload(&aborted_key)
-        .await
-        .expect("start_upload");
+    let aborted = store.start_upload(&aborted_key).await.expect("start_upload");
     let tag = upload(store, &aborted_key, &aborted, 1, b"partial").await;
-    store
-        .abort_upload(&aborted_key, &aborted)
-        .await
-        .expect("abort_upload");
+    store.abort_upload(&aborted_key, &aborted).await.expect("abort_upload");
     assert_missing(store, &aborted_key, "an aborted upload").await;
-    store
-        .abort_upload(&aborted_key, &aborted)
-        .await
-        .expect("aborting an unknown upload is a no-op");
+    store.abort_upload(&aborted_key, &aborted).await.expect("aborting an unknown upload is a no-op");
     assert!(
-        store
-            .complete_upload(&aborted_key, &aborted, &[tag])
-            .await
-            .is_err(),
+        store.complete_upload(&aborted_key, &aborted, &[tag]).await.is_err(),
         "an aborted upload cannot be completed"
     );
     assert_missing(store, &aborted_key, "an aborted upload completed").await;
@@ -152,27 +107,15 @@ pub async fn file_store_conformance(store: Arc<dyn FileStore>) {
     let url = store
         .signed_url(
             &key,
-            &DownloadAs {
-                file_name: "Café.csv".into(),
-                content_type: "text/csv; charset=utf-8".into(),
-            },
+            &DownloadAs { file_name: "Café.csv".into(), content_type: "text/csv; charset=utf-8".into() },
             SignedDuration::from_secs(300),
         )
         .await
         .expect("signed_url");
-    assert!(
-        url.starts_with("http://") || url.starts_with("https://"),
-        "a signed URL is absolute: {url}"
-    );
+    assert!(url.starts_with("http://") || url.starts_with("https://"), "a signed URL is absolute: {url}");
 
     store.delete(&key).await.expect("delete");
     assert_missing(store, &key, "a deleted file").await;
-    store
-        .delete(&key)
-        .await
-        .expect("deleting a deleted file is a no-op");
-    store
-        .delete(&aborted_key)
-        .await
-        .expect("deleting a never-written file is a no-op");
+    store.delete(&key).await.expect("deleting a deleted file is a no-op");
+    store.delete(&aborted_key).await.expect("deleting a never-written file is a no-op");
 }

@@ -1,10 +1,10 @@
 //! Adapter conformance suites: one per port, written once against the trait and
 //! run against the local and the AWS adapter alike. Each function panics with a
 //! message on the first broken promise.
-pub mod file_store;
-pub mod work_queue;
-pub mod key_store;
 pub mod connection_store;
-pub mod report_store;
 pub mod export_store;
+pub mod file_store;
+pub mod key_store;
+pub mod report_store;
 pub mod settings_store;
+pub mod work_queue;

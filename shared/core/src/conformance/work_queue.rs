@@ -15,9 +15,7 @@ use crate::ports::work_queue::{Job, ReceivedJob, WorkQueue};
 const VISIBILITY: SignedDuration = SignedDuration::from_secs(30);
 
 fn job(id: &str) -> Job {
-    Job::Export {
-        export_id: format!("exp_{id}"),
-    }
+    Job::Export { export_id: format!("exp_{id}") }
 }
 
 /// The job's export id (jobs are not `Hash`).
@@ -36,9 +34,7 @@ async fn receive(queue: &dyn WorkQueue) -> Option<ReceivedJob> {
 }
 
 async fn receive_some(queue: &dyn WorkQueue, why: &str) -> ReceivedJob {
-    receive(queue)
-        .await
-        .unwrap_or_else(|| panic!("{why}: expected a job, the queue gave none"))
+    receive(queue).await.unwrap_or_else(|| panic!("{why}: expected a job, the queue gave none"))
 }
 
 async fn assert_empty(queue: &dyn WorkQueue, why: &str) {
@@ -55,9 +51,7 @@ pub async fn work_queue_conformance(queue: Arc<dyn WorkQueue>, clock: Arc<Manual
 
     // Received jobs hide for the visibility timeout, then come back with a
     // new receipt and one more attempt.
-    q.enqueue(&job("a"), SignedDuration::ZERO)
-        .await
-        .expect("enqueue");
+    q.enqueue(&job("a"), SignedDuration::ZERO).await.expect("enqueue");
     let first = receive_some(q, "an enqueued job").await;
     assert_eq!((first.job.clone(), first.attempts), (job("a"), 1));
     assert_empty(q, "a received job is hidden").await;
@@ -65,20 +59,11 @@ pub async fn work_queue_conformance(queue: Arc<dyn WorkQueue>, clock: Arc<Manual
     assert_empty(q, "a received job is hidden until its timeout").await;
     clock.advance(secs(2));
     let second = receive_some(q, "a job whose visibility timeout ended").await;
-    assert_eq!(
-        (second.job.clone(), second.attempts),
-        (job("a"), 2),
-        "the second receive counts a second attempt"
-    );
-    assert_ne!(
-        first.receipt, second.receipt,
-        "each receive gives a new receipt"
-    );
+    assert_eq!((second.job.clone(), second.attempts), (job("a"), 2), "the second receive counts a second attempt");
+    assert_ne!(first.receipt, second.receipt, "each receive gives a new receipt");
 
     // The first receipt is stale now: it neither deletes nor releases the job.
-    q.ack(&first.receipt)
-        .await
-        .expect("ack with a stale receipt is not an error");
+    q.ack(&first.receipt).await.expect("ack with a stale receipt is not an error");
     q.retry_later(&first.receipt, SignedDuration::ZERO)
         .await
         .expect("retry_later with a stale receipt is not an error");
@@ -91,25 +76,12 @@ pub async fn work_queue_conformance(queue: Arc<dyn WorkQueue>, clock: Arc<Manual
     assert_empty(q, "an acked job never comes back").await;
 
     // A delayed job waits for its delay; jobs without one go first.
-    q.enqueue(&job("later"), secs(10))
-        .await
-        .expect("enqueue delayed");
-    q.enqueue(&job("now1"), SignedDuration::ZERO)
-        .await
-        .expect("enqueue");
-    q.enqueue(&job("now2"), SignedDuration::ZERO)
-        .await
-        .expect("enqueue");
-    let (n1, n2) = (
-        receive_some(q, "a job without delay").await,
-        receive_some(q, "a job without delay").await,
-    );
+    q.enqueue(&job("later"), secs(10)).await.expect("enqueue delayed");
+    q.enqueue(&job("now1"), SignedDuration::ZERO).await.expect("enqueue");
+    q.enqueue(&job("now2"), SignedDuration::ZERO).await.expect("enqueue");
+    let (n1, n2) = (receive_some(q, "a job without delay").await, receive_some(q, "a job without delay").await);
     let got = HashSet::from([id(&n1.job), id(&n2.job)]);
-    assert_eq!(
-        got,
-        HashSet::from(["exp_now1", "exp_now2"]),
-        "jobs without delay come before a delayed one"
-    );
+    assert_eq!(got, HashSet::from(["exp_now1", "exp_now2"]), "jobs without delay come before a delayed one");
     assert_empty(q, "a delayed job before its delay").await;
     clock.advance(secs(10));
     let later = receive_some(q, "a delayed job after its delay").await;
@@ -121,20 +93,14 @@ pub async fn work_queue_conformance(queue: Arc<dyn WorkQueue>, clock: Arc<Manual
     assert_empty(q, "everything acked").await;
 
     // retry_later hides a job for its delay (zero: at once), counting attempts.
-    q.enqueue(&job("retry"), SignedDuration::ZERO)
-        .await
-        .expect("enqueue");
+    q.enqueue(&job("retry"), SignedDuration::ZERO).await.expect("enqueue");
     let r1 = receive_some(q, "").await;
-    q.retry_later(&r1.receipt, secs(5))
-        .await
-        .expect("retry_later");
+    q.retry_later(&r1.receipt, secs(5)).await.expect("retry_later");
     assert_empty(q, "a job retried later, before the delay").await;
     clock.advance(secs(5));
     let r2 = receive_some(q, "a job retried later, after the delay").await;
     assert_eq!((r2.job.clone(), r2.attempts), (job("retry"), 2));
-    q.retry_later(&r2.receipt, SignedDuration::ZERO)
-        .await
-        .expect("retry_later");
+    q.retry_later(&r2.receipt, SignedDuration::ZERO).await.expect("retry_later");
     let r3 = receive_some(q, "a job retried with no delay").await;
     assert_eq!((r3.job.clone(), r3.attempts), (job("retry"), 3));
     q.ack(&r3.receipt).await.expect("ack");
@@ -142,16 +108,9 @@ pub async fn work_queue_conformance(queue: Arc<dyn WorkQueue>, clock: Arc<Manual
 
     // Receivers racing for one job: exactly one wins.
     for round in 0..5 {
-        q.enqueue(&job(&format!("race{round}")), SignedDuration::ZERO)
-            .await
-            .expect("enqueue");
+        q.enqueue(&job(&format!("race{round}")), SignedDuration::ZERO).await.expect("enqueue");
         let wins = race(&queue, 8, 1).await;
-        assert_eq!(
-            wins.len(),
-            1,
-            "round {round}: {} receivers got the one job",
-            wins.len()
-        );
+        assert_eq!(wins.len(), 1, "round {round}: {} receivers got the one job", wins.len());
         q.ack(&wins[0].receipt).await.expect("ack");
     }
 

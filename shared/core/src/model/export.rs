@@ -142,8 +142,6 @@ impl Export {
 
     /// A finished file exists and is within its retention.
     pub fn file_available(&self, now: Timestamp) -> bool {
-        self.status == ExportStatus::Completed
-            && self.file_key.is_some()
-            && self.expires_at.is_none_or(|e| now < e)
+        self.status == ExportStatus::Completed && self.file_key.is_some() && self.expires_at.is_none_or(|e| now < e)
     }
 }

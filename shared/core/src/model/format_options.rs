@@ -163,8 +163,7 @@ impl FormatOptionsInput {
             o.escape_char = e.clone();
         }
         if let Some(tz) = &self.timezone {
-            o.timezone = jiff::tz::TimeZone::get(tz)
-                .map_err(|_| field("timezone", "is not a known IANA time zone"))?;
+            o.timezone = jiff::tz::TimeZone::get(tz).map_err(|_| field("timezone", "is not a known IANA time zone"))?;
             o.timezone_name = tz.clone();
         }
         if let Some(f) = &self.date_format {
@@ -204,7 +203,8 @@ mod tests {
     fn bad_delimiter_and_zone_name_their_field() {
         let e = FormatOptionsInput { delimiter: Some("ab".into()), ..Default::default() }.resolve().unwrap_err();
         assert_eq!(e.field, "formatOptions.delimiter");
-        let e = FormatOptionsInput { timezone: Some("Mars/Olympus".into()), ..Default::default() }.resolve().unwrap_err();
+        let e =
+            FormatOptionsInput { timezone: Some("Mars/Olympus".into()), ..Default::default() }.resolve().unwrap_err();
         assert_eq!(e.field, "formatOptions.timezone");
     }
 }

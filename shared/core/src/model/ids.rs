@@ -61,9 +61,7 @@ pub fn random_token() -> String {
 /// True when `id` has the kind's prefix and a 26-character Crockford body.
 pub fn is_valid(kind: IdKind, id: &str) -> bool {
     match id.split_once('_') {
-        Some((p, body)) => {
-            p == kind.prefix() && body.len() == 26 && body.bytes().all(|b| CROCKFORD.contains(&b))
-        }
+        Some((p, body)) => p == kind.prefix() && body.len() == 26 && body.bytes().all(|b| CROCKFORD.contains(&b)),
         None => false,
     }
 }

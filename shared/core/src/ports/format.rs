@@ -49,5 +49,9 @@ pub trait FormatWriter: Send {
 pub trait FormatFactory: Send + Sync {
     /// A writer for a new file, or (with `resume`) one that continues a file
     /// from a state returned by `checkpoint_state`.
-    fn create(&self, spec: &FormatSpec, resume: Option<&serde_json::Value>) -> Result<Box<dyn FormatWriter>, FormatError>;
+    fn create(
+        &self,
+        spec: &FormatSpec,
+        resume: Option<&serde_json::Value>,
+    ) -> Result<Box<dyn FormatWriter>, FormatError>;
 }

@@ -54,11 +54,21 @@ pub trait SourceFactory: Send + Sync {
     /// Columns used when a report lists none.
     fn default_columns(&self, connection: &Connection, report_type: ReportType) -> Vec<Column>;
     /// Checks what can be checked without reaching the source (report type, column names of fixed-schema sources).
-    fn check_report(&self, connection: &Connection, report_type: ReportType, columns: &[Column]) -> Result<(), FieldError>;
+    fn check_report(
+        &self,
+        connection: &Connection,
+        report_type: ReportType,
+        columns: &[Column],
+    ) -> Result<(), FieldError>;
     /// Checks a connection's settings when it is saved.
     fn check_settings(&self, connection: &Connection) -> Result<(), FieldError>;
     /// Fields a report over this connection can use.
-    async fn fields(&self, connection: &Connection, report_type: ReportType, allow_private_networks: bool) -> Result<Vec<FieldInfo>, SourceError>;
+    async fn fields(
+        &self,
+        connection: &Connection,
+        report_type: ReportType,
+        allow_private_networks: bool,
+    ) -> Result<Vec<FieldInfo>, SourceError>;
     /// Opens a reader.
     async fn open(&self, request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError>;
 }

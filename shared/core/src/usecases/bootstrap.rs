@@ -37,18 +37,11 @@ pub async fn bootstrap(ports: &Ports, preset_admin_key: Option<String>) -> Resul
         }
     }
     let generated = preset_admin_key.is_none();
-    let created = store_key(
-        ports,
-        &KeyInput { user: FIRST_ADMIN_USER.into(), email: None, role: Role::Admin },
-        preset_admin_key,
-    )
-    .await?;
-    let admin = Principal {
-        key_id: created.view.id.clone(),
-        user: FIRST_ADMIN_USER.into(),
-        email: None,
-        role: Role::Admin,
-    };
+    let created =
+        store_key(ports, &KeyInput { user: FIRST_ADMIN_USER.into(), email: None, role: Role::Admin }, preset_admin_key)
+            .await?;
+    let admin =
+        Principal { key_id: created.view.id.clone(), user: FIRST_ADMIN_USER.into(), email: None, role: Role::Admin };
     let mut settings = serde_json::Map::new();
     settings.insert("rows".into(), json!(1000));
     settings.insert("seed".into(), json!(42));

@@ -86,7 +86,12 @@ fn validate_name(name: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
-async fn build(ports: &Ports, actor: &Principal, input: ConnectionInput, existing: Option<&Connection>) -> Result<Connection, CoreError> {
+async fn build(
+    ports: &Ports,
+    actor: &Principal,
+    input: ConnectionInput,
+    existing: Option<&Connection>,
+) -> Result<Connection, CoreError> {
     validate_name(&input.name)?;
     let scope = input.scope.unwrap_or(ConnectionScope::User);
     if scope == ConnectionScope::Site && !actor.is_admin() {
@@ -122,7 +127,11 @@ async fn build(ports: &Ports, actor: &Principal, input: ConnectionInput, existin
     Ok(connection)
 }
 
-pub async fn create_connection(ports: &Ports, actor: &Principal, input: ConnectionInput) -> Result<ConnectionView, CoreError> {
+pub async fn create_connection(
+    ports: &Ports,
+    actor: &Principal,
+    input: ConnectionInput,
+) -> Result<ConnectionView, CoreError> {
     let c = build(ports, actor, input, None).await?;
     ports.connections.insert_connection(&c).await?;
     Ok(ConnectionView::from(&c))
@@ -140,12 +149,21 @@ pub async fn get_connection(ports: &Ports, actor: &Principal, id: &str) -> Resul
     Ok(ConnectionView::from(&load_connection(ports, actor, id).await?))
 }
 
-pub async fn list_connections(ports: &Ports, actor: &Principal, page: PageRequest) -> Result<Page<ConnectionView>, CoreError> {
+pub async fn list_connections(
+    ports: &Ports,
+    actor: &Principal,
+    page: PageRequest,
+) -> Result<Page<ConnectionView>, CoreError> {
     let owner = (!actor.is_admin()).then_some(actor.user.as_str());
     Ok(ports.connections.list_connections(owner, &page).await?.map(|c| ConnectionView::from(&c)))
 }
 
-pub async fn update_connection(ports: &Ports, actor: &Principal, id: &str, input: ConnectionInput) -> Result<ConnectionView, CoreError> {
+pub async fn update_connection(
+    ports: &Ports,
+    actor: &Principal,
+    id: &str,
+    input: ConnectionInput,
+) -> Result<ConnectionView, CoreError> {
     let existing = load_connection(ports, actor, id).await?;
     if !can_write_connection(actor, &existing) {
         return Err(CoreError::Forbidden("only the connection's owner or an admin may change it".into()));
@@ -171,7 +189,12 @@ pub async fn delete_connection(ports: &Ports, actor: &Principal, id: &str) -> Re
     Ok(())
 }
 
-pub async fn connection_fields(ports: &Ports, actor: &Principal, id: &str, report_type: ReportType) -> Result<Vec<FieldInfo>, CoreError> {
+pub async fn connection_fields(
+    ports: &Ports,
+    actor: &Principal,
+    id: &str,
+    report_type: ReportType,
+) -> Result<Vec<FieldInfo>, CoreError> {
     let c = load_connection(ports, actor, id).await?;
     let settings = current(ports).await?;
     ports

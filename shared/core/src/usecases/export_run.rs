@@ -233,7 +233,12 @@ impl Run<'_> {
         }
     }
 
-    async fn complete(mut self, writer: Box<dyn FormatWriter>, mut buf: Vec<u8>, retention_days: u32) -> Result<RunEnd, CoreError> {
+    async fn complete(
+        mut self,
+        writer: Box<dyn FormatWriter>,
+        mut buf: Vec<u8>,
+        retention_days: u32,
+    ) -> Result<RunEnd, CoreError> {
         let tail = match writer.finish(&mut buf) {
             Ok(t) => t,
             Err(err) => return self.fail(err.to_string()).await,

@@ -94,7 +94,13 @@ pub fn export_view(ports: &Ports, e: &Export) -> ExportView {
 }
 
 /// A new QUEUED export of `report` (not yet stored).
-pub fn new_export(ports: &Ports, report: &Report, created_by: &str, trigger: Trigger, format: Option<Format>) -> Export {
+pub fn new_export(
+    ports: &Ports,
+    report: &Report,
+    created_by: &str,
+    trigger: Trigger,
+    format: Option<Format>,
+) -> Export {
     Export {
         id: ports.ids.new_id(IdKind::Export),
         report_id: report.id.clone(),
@@ -188,7 +194,12 @@ pub async fn get_export(ports: &Ports, actor: &Principal, id: &str) -> Result<Ex
     Ok(export_view(ports, &load_export(ports, actor, id).await?))
 }
 
-pub async fn list_exports(ports: &Ports, actor: &Principal, mut filter: ExportFilter, page: PageRequest) -> Result<Page<ExportView>, CoreError> {
+pub async fn list_exports(
+    ports: &Ports,
+    actor: &Principal,
+    mut filter: ExportFilter,
+    page: PageRequest,
+) -> Result<Page<ExportView>, CoreError> {
     if !actor.is_admin() {
         filter.created_by = Some(actor.user.clone());
     }
@@ -207,7 +218,9 @@ pub async fn signed_file_url(ports: &Ports, e: &Export) -> Result<String, CoreEr
         ExportStatus::Queued | ExportStatus::Running | ExportStatus::Cancelling => {
             Err(CoreError::NotReady { retry_after_secs: RETRY_AFTER_SECS })
         }
-        ExportStatus::Failed => Err(CoreError::ExportFailed(e.error.clone().unwrap_or_else(|| "the export failed".into()))),
+        ExportStatus::Failed => {
+            Err(CoreError::ExportFailed(e.error.clone().unwrap_or_else(|| "the export failed".into())))
+        }
         ExportStatus::Cancelled => Err(CoreError::Gone("the export was cancelled; it has no file".into())),
         ExportStatus::Completed => {
             let (Some(key), true) = (&e.file_key, e.file_available(ports.clock.now())) else {

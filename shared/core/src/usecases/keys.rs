@@ -42,7 +42,13 @@ pub struct CreatedKey {
 
 impl From<&ApiKey> for KeyView {
     fn from(k: &ApiKey) -> Self {
-        KeyView { id: k.id.clone(), user: k.user.clone(), email: k.email.clone(), role: k.role, created_at: k.created_at }
+        KeyView {
+            id: k.id.clone(),
+            user: k.user.clone(),
+            email: k.email.clone(),
+            role: k.role,
+            created_at: k.created_at,
+        }
     }
 }
 

@@ -97,7 +97,12 @@ impl From<&Report> for ReportView {
     }
 }
 
-async fn build(ports: &Ports, actor: &Principal, input: ReportInput, existing: Option<&Report>) -> Result<Report, CoreError> {
+async fn build(
+    ports: &Ports,
+    actor: &Principal,
+    input: ReportInput,
+    existing: Option<&Report>,
+) -> Result<Report, CoreError> {
     if input.name.trim().is_empty() || input.name.len() > 200 {
         return Err(CoreError::invalid("name", "must be 1–200 characters"));
     }
@@ -169,7 +174,12 @@ pub async fn list_reports(ports: &Ports, actor: &Principal, page: PageRequest) -
     Ok(ports.reports.list_reports(visible_to, &page).await?.map(|r| ReportView::from(&r)))
 }
 
-pub async fn update_report(ports: &Ports, actor: &Principal, id: &str, input: ReportInput) -> Result<ReportView, CoreError> {
+pub async fn update_report(
+    ports: &Ports,
+    actor: &Principal,
+    id: &str,
+    input: ReportInput,
+) -> Result<ReportView, CoreError> {
     let existing = load_report(ports, actor, id).await?;
     ensure_report_owner(actor, &existing, "change")?;
     let r = build(ports, actor, input, Some(&existing)).await?;
@@ -187,16 +197,18 @@ pub async fn delete_report(ports: &Ports, actor: &Principal, id: &str) -> Result
 /// "Save as": a new private report owned by the caller. Another user's
 /// connection is never carried over, so nobody runs exports with someone
 /// else's credentials.
-pub async fn copy_report(ports: &Ports, actor: &Principal, id: &str, input: CopyInput) -> Result<ReportView, CoreError> {
+pub async fn copy_report(
+    ports: &Ports,
+    actor: &Principal,
+    id: &str,
+    input: CopyInput,
+) -> Result<ReportView, CoreError> {
     let original = load_report(ports, actor, id).await?;
     let connection_id = match input.connection_id {
         Some(c) => c,
         None => {
-            let own = ports
-                .connections
-                .get_connection(&original.connection_id)
-                .await?
-                .is_some_and(|c| c.owner == actor.user);
+            let own =
+                ports.connections.get_connection(&original.connection_id).await?.is_some_and(|c| c.owner == actor.user);
             if !own {
                 return Err(CoreError::invalid(
                     "connectionId",

@@ -4,14 +4,36 @@
 
 /// Every placeholder SPEC defines, aliases included.
 pub const ALL_PLACEHOLDERS: &[&str] = &[
-    "reportName", "reportId", "reportSlug", "reportDate", "exportId", "query", "format", "ext", "rows",
-    "sizeMb", "timestamp", "exportConfigName", "exportConfigId", "jql",
+    "reportName",
+    "reportId",
+    "reportSlug",
+    "reportDate",
+    "exportId",
+    "query",
+    "format",
+    "ext",
+    "rows",
+    "sizeMb",
+    "timestamp",
+    "exportConfigName",
+    "exportConfigId",
+    "jql",
 ];
 
 /// Placeholders known before the export runs (file names are fixed at the start).
 pub const FILE_NAME_PLACEHOLDERS: &[&str] = &[
-    "reportName", "reportId", "reportSlug", "reportDate", "exportId", "query", "format", "ext", "timestamp",
-    "exportConfigName", "exportConfigId", "jql",
+    "reportName",
+    "reportId",
+    "reportSlug",
+    "reportDate",
+    "exportId",
+    "query",
+    "format",
+    "ext",
+    "timestamp",
+    "exportConfigName",
+    "exportConfigId",
+    "jql",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,10 +105,8 @@ pub fn canonical(name: &str) -> &str {
 
 /// Makes a rendered file name safe for every store: no path separators or control characters.
 pub fn safe_file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| if c == '/' || c == '\\' || c.is_control() || c == '"' { '_' } else { c })
-        .collect();
+    let cleaned: String =
+        name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() || c == '"' { '_' } else { c }).collect();
     let trimmed = cleaned.trim().trim_start_matches('.');
     if trimmed.is_empty() {
         "export".to_string()

@@ -66,9 +66,7 @@ mod tests {
     fn rows_of_different_seeds_hash_differently() {
         let a = seed_key(1);
         let b = seed_key(2);
-        let same = (0..10_000)
-            .filter(|&i| row_hash(a, i) == row_hash(b, i))
-            .count();
+        let same = (0..10_000).filter(|&i| row_hash(a, i) == row_hash(b, i)).count();
         assert_eq!(same, 0);
     }
 

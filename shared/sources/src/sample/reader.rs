@@ -35,16 +35,8 @@ impl SampleReader {
         page_rows: usize,
     ) -> Self {
         let seed_key = seed_key(settings.seed);
-        let start = from_date.map_or(0, |since| {
-            first_row_updated_since(seed_key, settings.rows, since)
-        });
-        SampleReader {
-            seed_key,
-            end: settings.rows,
-            start,
-            fields,
-            page_rows: page_rows.max(1) as u64,
-        }
+        let start = from_date.map_or(0, |since| first_row_updated_since(seed_key, settings.rows, since));
+        SampleReader { seed_key, end: settings.rows, start, fields, page_rows: page_rows.max(1) as u64 }
     }
 
     /// Rows this reader yields in all.
@@ -67,9 +59,7 @@ impl SampleReader {
             .and_then(|o| o.get("row"))
             .and_then(Json::as_u64)
             .filter(|row| (self.start..=self.end).contains(row));
-        row.ok_or_else(|| {
-            SourceError::Failed("the saved position in the sample data is not valid".into())
-        })
+        row.ok_or_else(|| SourceError::Failed("the saved position in the sample data is not valid".into()))
     }
 }
 
@@ -82,9 +72,7 @@ impl RowSource for SampleReader {
     async fn page(&mut self, cursor: Option<&Json>) -> Result<SourcePage, SourceError> {
         let from = self.position(cursor)?;
         let to = from.saturating_add(self.page_rows).min(self.end);
-        let rows = (from..to)
-            .map(|row| build_row(self.seed_key, row, &self.fields))
-            .collect();
+        let rows = (from..to).map(|row| build_row(self.seed_key, row, &self.fields)).collect();
         let next = (to < self.end).then(|| json!({ "row": to }));
         Ok(SourcePage { rows, next })
     }
@@ -97,12 +85,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     fn reader(rows: u64, seed: u64, page_rows: usize) -> SampleReader {
-        SampleReader::new(
-            SampleSettings { rows, seed },
-            SampleField::ALL.to_vec(),
-            None,
-            page_rows,
-        )
+        SampleReader::new(SampleSettings { rows, seed }, SampleField::ALL.to_vec(), None, page_rows)
     }
 
     async fn read_all(r: &mut SampleReader) -> Vec<Row> {
@@ -167,21 +150,16 @@ mod tests {
             Value::DateTime(t) => *t,
             other => panic!("updated is {other:?}"),
         };
-        let mut filtered = SampleReader::new(
-            SampleSettings {
-                rows: 2_000,
-                seed: 4,
-            },
-            SampleField::ALL.to_vec(),
-            Some(since),
-            100,
-        );
+        let mut filtered =
+            SampleReader::new(SampleSettings { rows: 2_000, seed: 4 }, SampleField::ALL.to_vec(), Some(since), 100);
         assert_eq!(filtered.total().await.unwrap(), Some(766));
         let rows = read_all(&mut filtered).await;
         assert_eq!(rows, all[1_234..].to_vec());
         let expected: Vec<&Row> = all
             .iter()
-            .filter(|r| matches!((&r[6], &r[7]), (Value::DateTime(c), Value::DateTime(u)) if *c >= since || *u >= since))
+            .filter(
+                |r| matches!((&r[6], &r[7]), (Value::DateTime(c), Value::DateTime(u)) if *c >= since || *u >= since),
+            )
             .collect();
         assert_eq!(rows.iter().collect::<Vec<_>>(), expected);
     }
@@ -189,12 +167,7 @@ mod tests {
     #[tokio::test]
     async fn a_from_date_after_every_row_reads_nothing() {
         let since: Timestamp = "2999-01-01T00:00:00Z".parse().unwrap();
-        let mut r = SampleReader::new(
-            SampleSettings { rows: 10, seed: 0 },
-            SampleField::ALL.to_vec(),
-            Some(since),
-            5,
-        );
+        let mut r = SampleReader::new(SampleSettings { rows: 10, seed: 0 }, SampleField::ALL.to_vec(), Some(since), 5);
         assert_eq!(r.total().await.unwrap(), Some(0));
         let page = r.page(None).await.unwrap();
         assert!(page.rows.is_empty());
@@ -236,26 +209,15 @@ mod tests {
             other => panic!("updated is {other:?}"),
         };
         let mut recent = SampleReader::new(
-            SampleSettings {
-                rows: 100_000_000,
-                seed: 3,
-            },
+            SampleSettings { rows: 100_000_000, seed: 3 },
             SampleField::ALL.to_vec(),
             Some(since),
             5_000,
         );
         assert_eq!(recent.total().await.unwrap(), Some(2_000));
-        assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "took {:?}",
-            started.elapsed()
-        );
+        assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
         if let (Some(before), Some(after)) = (rss_before, resident_bytes()) {
-            assert!(
-                after.saturating_sub(before) < 64 << 20,
-                "resident memory grew by {} bytes",
-                after - before
-            );
+            assert!(after.saturating_sub(before) < 64 << 20, "resident memory grew by {} bytes", after - before);
         }
     }
 

@@ -38,11 +38,7 @@ fn cell(seed_key: u64, row: u64, hash: u64, field: SampleField) -> Value {
             let count = draws.below(4) as usize;
             let first = draws.below(LABELS.len() as u64) as usize;
             // Consecutive entries of the list, so the labels of one issue differ.
-            Value::List(
-                (0..count)
-                    .map(|k| LABELS[(first + k) % LABELS.len()].to_owned())
-                    .collect(),
-            )
+            Value::List((0..count).map(|k| LABELS[(first + k) % LABELS.len()].to_owned()).collect())
         }
         SampleField::Created => Value::DateTime(created_at(seed_key, row)),
         SampleField::Updated => Value::DateTime(updated_at(seed_key, row)),
@@ -91,9 +87,7 @@ mod tests {
     fn rows_average_about_160_csv_bytes() {
         let key = seed_key(0);
         let rows = 20_000u64;
-        let total: usize = (0..rows)
-            .map(|i| csv_len(&build_row(key, 1_000 + i, &SampleField::ALL)))
-            .sum();
+        let total: usize = (0..rows).map(|i| csv_len(&build_row(key, 1_000 + i, &SampleField::ALL))).sum();
         let average = total as f64 / rows as f64;
         assert!((140.0..180.0).contains(&average), "average {average}");
     }
@@ -101,32 +95,17 @@ mod tests {
     #[test]
     fn the_awkward_text_actually_occurs() {
         let key = seed_key(0);
-        let descriptions: Vec<Value> = (0..5_000)
-            .map(|i| build_row(key, i, &[SampleField::Description]).remove(0))
-            .collect();
-        let texts: Vec<&str> = descriptions
-            .iter()
-            .filter_map(|v| {
-                if let Value::Text(s) = v {
-                    Some(s.as_str())
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let descriptions: Vec<Value> =
+            (0..5_000).map(|i| build_row(key, i, &[SampleField::Description]).remove(0)).collect();
+        let texts: Vec<&str> =
+            descriptions.iter().filter_map(|v| if let Value::Text(s) = v { Some(s.as_str()) } else { None }).collect();
         assert!(descriptions.contains(&Value::Null));
         assert!(texts.contains(&""));
         for needle in ["\"", ",", "\r\n", "Café", "Zürich", "日本語", "🚀"] {
-            assert!(
-                texts.iter().any(|t| t.contains(needle)),
-                "no description contains {needle:?}"
-            );
+            assert!(texts.iter().any(|t| t.contains(needle)), "no description contains {needle:?}");
         }
         for start in ["=", "-", "+", "@", " "] {
-            assert!(
-                texts.iter().any(|t| t.starts_with(start)),
-                "no description starts with {start:?}"
-            );
+            assert!(texts.iter().any(|t| t.starts_with(start)), "no description starts with {start:?}");
         }
         assert!(texts.iter().any(|t| t.contains('\n') && !t.contains('\r')));
         assert!(texts.iter().any(|t| t.ends_with(' ')));

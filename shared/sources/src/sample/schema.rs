@@ -85,37 +85,23 @@ impl SampleField {
 
 /// The ten sample fields, headers equal to the field ids.
 pub fn default_columns() -> Vec<Column> {
-    SampleField::ALL
-        .iter()
-        .map(|f| Column::new(f.id()))
-        .collect()
+    SampleField::ALL.iter().map(|f| Column::new(f.id())).collect()
 }
 
 /// The fields a sample report can use.
 pub fn field_infos() -> Vec<FieldInfo> {
     SampleField::ALL
         .iter()
-        .map(|f| FieldInfo {
-            id: f.id().into(),
-            name: f.name().into(),
-            field_type: f.field_type(),
-            custom: false,
-        })
+        .map(|f| FieldInfo { id: f.id().into(), name: f.name().into(), field_type: f.field_type(), custom: false })
         .collect()
 }
 
 /// Checks the report type and resolves the columns to fields, in order.
-pub fn check_report(
-    report_type: ReportType,
-    columns: &[Column],
-) -> Result<Vec<SampleField>, FieldError> {
+pub fn check_report(report_type: ReportType, columns: &[Column]) -> Result<Vec<SampleField>, FieldError> {
     if report_type != ReportType::Issues {
         return Err(FieldError::new(
             "reportType",
-            format!(
-                "sample connections support only the report type issues, not {}",
-                report_type.as_str()
-            ),
+            format!("sample connections support only the report type issues, not {}", report_type.as_str()),
         ));
     }
     columns
@@ -126,11 +112,7 @@ pub fn check_report(
                 let valid: Vec<&str> = SampleField::ALL.iter().map(|f| f.id()).collect();
                 FieldError::new(
                     format!("columns[{index}].field"),
-                    format!(
-                        "unknown field \"{}\"; sample issues have {}",
-                        column.field,
-                        valid.join(", ")
-                    ),
+                    format!("unknown field \"{}\"; sample issues have {}", column.field, valid.join(", ")),
                 )
             })
         })
@@ -143,10 +125,7 @@ mod tests {
 
     #[test]
     fn default_columns_are_the_ten_fields_in_order() {
-        let ids: Vec<String> = default_columns()
-            .into_iter()
-            .map(|c| c.header().to_string())
-            .collect();
+        let ids: Vec<String> = default_columns().into_iter().map(|c| c.header().to_string()).collect();
         assert_eq!(
             ids,
             [
@@ -166,11 +145,7 @@ mod tests {
 
     #[test]
     fn an_unknown_column_is_named_by_its_index_and_the_valid_fields_listed() {
-        let columns = [
-            Column::new("key"),
-            Column::new("summary"),
-            Column::new("sumary"),
-        ];
+        let columns = [Column::new("key"), Column::new("summary"), Column::new("sumary")];
         let err = check_report(ReportType::Issues, &columns).unwrap_err();
         assert_eq!(err.field, "columns[2].field");
         assert_eq!(
@@ -187,15 +162,8 @@ mod tests {
 
     #[test]
     fn known_columns_resolve_in_their_order() {
-        let columns = [
-            Column::new("description"),
-            Column::new("key"),
-            Column::new("key"),
-        ];
+        let columns = [Column::new("description"), Column::new("key"), Column::new("key")];
         let fields = check_report(ReportType::Issues, &columns).unwrap();
-        assert_eq!(
-            fields,
-            [SampleField::Description, SampleField::Key, SampleField::Key]
-        );
+        assert_eq!(fields, [SampleField::Description, SampleField::Key, SampleField::Key]);
     }
 }

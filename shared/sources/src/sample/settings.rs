@@ -14,19 +14,14 @@ pub fn parse_settings(settings: &Map<String, Value>) -> Result<SampleSettings, F
     for (name, value) in settings {
         match name.as_str() {
             "rows" => {
-                parsed.rows = value.as_u64().filter(|&r| r <= MAX_ROWS).ok_or_else(|| {
-                    FieldError::new(
-                        "settings.rows",
-                        "must be a whole number from 0 to 1000000000",
-                    )
-                })?;
+                parsed.rows = value
+                    .as_u64()
+                    .filter(|&r| r <= MAX_ROWS)
+                    .ok_or_else(|| FieldError::new("settings.rows", "must be a whole number from 0 to 1000000000"))?;
             }
             "seed" => {
                 parsed.seed = value.as_u64().ok_or_else(|| {
-                    FieldError::new(
-                        "settings.seed",
-                        "must be a whole number from 0 to 18446744073709551615",
-                    )
+                    FieldError::new("settings.seed", "must be a whole number from 0 to 18446744073709551615")
                 })?;
             }
             other => {
@@ -51,17 +46,8 @@ mod tests {
 
     #[test]
     fn absent_settings_take_the_defaults() {
-        assert_eq!(
-            parse_settings(&Map::new()).unwrap(),
-            SampleSettings {
-                rows: 1000,
-                seed: 0
-            }
-        );
-        assert_eq!(
-            parse_settings(&map(json!({"rows": 5, "seed": 9}))).unwrap(),
-            SampleSettings { rows: 5, seed: 9 }
-        );
+        assert_eq!(parse_settings(&Map::new()).unwrap(), SampleSettings { rows: 1000, seed: 0 });
+        assert_eq!(parse_settings(&map(json!({"rows": 5, "seed": 9}))).unwrap(), SampleSettings { rows: 5, seed: 9 });
     }
 
     #[test]

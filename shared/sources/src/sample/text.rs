@@ -2,9 +2,7 @@
 //! from the static word lists.
 
 use super::hash::Draws;
-use super::words::{
-    DESCRIPTION_JOINS, DESCRIPTION_PARTS, SUMMARY_OBJECTS, SUMMARY_TAILS, SUMMARY_VERBS,
-};
+use super::words::{DESCRIPTION_JOINS, DESCRIPTION_PARTS, SUMMARY_OBJECTS, SUMMARY_TAILS, SUMMARY_VERBS};
 
 /// `DEMO-<n>` without going through `format!`.
 pub fn issue_key(number: u64) -> String {

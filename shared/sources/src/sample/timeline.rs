@@ -34,25 +34,18 @@ pub fn updated_seconds(seed_key: u64, row: u64) -> i64 {
     let jitter = 30 + Draws::new(cell_hash(row_hash(seed_key, row), SALT_UPDATED)).below(30) as i64;
     let period = 2 * WAVE_HALF_PERIOD;
     let phase = ((row % period as u64) as i64 + (seed_key % period as u64) as i64) % period;
-    let wave = WAVE_SLOPE
-        * if phase < WAVE_HALF_PERIOD {
-            phase
-        } else {
-            period - phase
-        };
+    let wave = WAVE_SLOPE * if phase < WAVE_HALF_PERIOD { phase } else { period - phase };
     EPOCH_SECONDS + SECONDS_PER_ROW * row as i64 + wave + jitter
 }
 
 /// The instant row `row` was created.
 pub fn created_at(seed_key: u64, row: u64) -> Timestamp {
-    Timestamp::from_second(created_seconds(seed_key, row))
-        .expect("sample dates stay before year 9999")
+    Timestamp::from_second(created_seconds(seed_key, row)).expect("sample dates stay before year 9999")
 }
 
 /// The instant row `row` was last updated.
 pub fn updated_at(seed_key: u64, row: u64) -> Timestamp {
-    Timestamp::from_second(updated_seconds(seed_key, row))
-        .expect("sample dates stay before year 9999")
+    Timestamp::from_second(updated_seconds(seed_key, row)).expect("sample dates stay before year 9999")
 }
 
 /// The first row of `0..rows` created or updated at or after `since`
@@ -84,10 +77,7 @@ mod tests {
             for row in 0..(6 * WAVE_HALF_PERIOD as u64) {
                 assert!(updated_seconds(key, row) >= created_seconds(key, row));
                 assert!(created_seconds(key, row + 1) > created_seconds(key, row));
-                assert!(
-                    updated_seconds(key, row + 1) > updated_seconds(key, row),
-                    "seed {seed} row {row}"
-                );
+                assert!(updated_seconds(key, row + 1) > updated_seconds(key, row), "seed {seed} row {row}");
             }
         }
     }
@@ -112,18 +102,10 @@ mod tests {
         for row in [0u64, 1, 17, 8_640, 30_000, 49_999] {
             let since = updated_at(key, row);
             assert_eq!(first_row_updated_since(key, rows, since), row);
-            let just_after = since
-                .checked_add(jiff::SignedDuration::from_nanos(1))
-                .unwrap();
+            let just_after = since.checked_add(jiff::SignedDuration::from_nanos(1)).unwrap();
             assert_eq!(first_row_updated_since(key, rows, just_after), row + 1);
         }
-        assert_eq!(
-            first_row_updated_since(key, rows, "2000-01-01T00:00:00Z".parse().unwrap()),
-            0
-        );
-        assert_eq!(
-            first_row_updated_since(key, rows, "2900-01-01T00:00:00Z".parse().unwrap()),
-            rows
-        );
+        assert_eq!(first_row_updated_since(key, rows, "2000-01-01T00:00:00Z".parse().unwrap()), 0);
+        assert_eq!(first_row_updated_since(key, rows, "2900-01-01T00:00:00Z".parse().unwrap()), rows);
     }
 }

@@ -3,20 +3,9 @@
 //! entries (quotes, commas, line breaks, non-ASCII, formula-like starts,
 //! padding) are deliberate: they are what exports must survive.
 
-pub const STATUSES: &[&str] = &[
-    "To Do",
-    "In Progress",
-    "In Review",
-    "Done",
-    "Done",
-    "Done",
-    "Blocked",
-    "Backlog",
-];
+pub const STATUSES: &[&str] = &["To Do", "In Progress", "In Review", "Done", "Done", "Done", "Blocked", "Backlog"];
 
-pub const PRIORITIES: &[&str] = &[
-    "Highest", "High", "Medium", "Medium", "Medium", "Low", "Lowest",
-];
+pub const PRIORITIES: &[&str] = &["Highest", "High", "Medium", "Medium", "Medium", "Low", "Lowest"];
 
 pub const ASSIGNEES: &[&str] = &[
     "Alice Martin",
@@ -50,18 +39,8 @@ pub const LABELS: &[&str] = &[
     "regression",
 ];
 
-pub const SUMMARY_VERBS: &[&str] = &[
-    "Fix",
-    "Investigate",
-    "Add",
-    "Remove",
-    "Update",
-    "Refactor",
-    "Document",
-    "Migrate",
-    "Speed up",
-    "Review",
-];
+pub const SUMMARY_VERBS: &[&str] =
+    &["Fix", "Investigate", "Add", "Remove", "Update", "Refactor", "Document", "Migrate", "Speed up", "Review"];
 
 pub const SUMMARY_OBJECTS: &[&str] = &[
     "login form",

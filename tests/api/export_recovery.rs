@@ -65,3 +65,24 @@ async fn a_server_restarted_mid_export_finishes_the_export() {
         assert_eq!(v["key"], format!("DEMO-{}", i + 1), "row order kept across the restart");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_whose_upload_was_lost_is_written_again_from_zero() {
+    let clock = Arc::new(ManualClock::new("2026-11-23T10:00:00Z".parse().unwrap()));
+    let mut app = spawn_app_with(AppOptions { clock: Some(clock.clone()), workers: 1, ..small_parts() }).await;
+    let report = app.sample_report(ADMIN_KEY, ROWS, json!({})).await;
+    let id = app.start_export(ADMIN_KEY, &report).await["id"].as_str().unwrap().to_string();
+    app.wait_export(ADMIN_KEY, &id, |e| e["progress"]["completed"].as_u64() > Some(0)).await;
+    app.ferry().kill_workers();
+    assert_eq!(app.export(ADMIN_KEY, &id).await["status"], "RUNNING", "killed mid-export");
+    // The checkpoint now names an upload the file store no longer has.
+    std::fs::remove_dir_all(app.data_dir.join("files").join("uploads")).unwrap();
+    clock.advance(SignedDuration::from_secs(61));
+    app.ferry().start_workers(1);
+    let done = app.wait_finished(ADMIN_KEY, &id).await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    assert_eq!(done["rows"], ROWS);
+    let bytes = app.download(ADMIN_KEY, &id).await;
+    assert_eq!(sha256_hex(&bytes), done["sha256"].as_str().unwrap());
+    assert_eq!(csv::Reader::from_reader(bytes.as_slice()).records().count() as u64, ROWS);
+}

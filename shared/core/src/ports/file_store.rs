@@ -27,6 +27,9 @@ pub trait FileStore: Send + Sync {
     /// Starts a multipart upload to `key`; returns its upload id.
     async fn start_upload(&self, key: &str) -> Result<String, PortError>;
     /// Stores part `number` (from 1) of an upload; writing the same number again replaces it.
+    /// An upload the store does not know (aborted, completed, lost) is
+    /// `PortError::NotFound` with a message starting `upload`; the worker then
+    /// writes the file again from zero.
     async fn upload_part(&self, key: &str, upload_id: &str, number: u32, data: Bytes) -> Result<PartTag, PortError>;
     /// Assembles the listed parts, in order, into the file at `key`. Only then is the file visible.
     async fn complete_upload(&self, key: &str, upload_id: &str, parts: &[PartTag]) -> Result<(), PortError>;

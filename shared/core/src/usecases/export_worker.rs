@@ -5,7 +5,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::error::CoreError;
+use crate::error::{CoreError, PortError};
 use crate::model::export::{Export, ExportStatus, Lease};
 use crate::ports::work_queue::Job;
 use crate::usecases::export_run::{run_export, RunEnd};
@@ -101,11 +101,31 @@ impl ExportWorker {
         if !self.ports.exports.update_export(&mut e).await? {
             return Ok(Handled::Later(SignedDuration::from_secs(1)));
         }
-        Ok(match run_export(&self.ports, &self.worker_id, e).await? {
-            RunEnd::Finished => Handled::Done,
-            RunEnd::LeaseLost => Handled::Done,
-            RunEnd::BudgetSpent => Handled::Continue,
-        })
+        let id = e.id.clone();
+        match run_export(&self.ports, &self.worker_id, e).await {
+            Ok(RunEnd::Finished | RunEnd::LeaseLost) => Ok(Handled::Done),
+            Ok(RunEnd::BudgetSpent) => Ok(Handled::Continue),
+            Err(CoreError::Port(PortError::NotFound(what))) if what.starts_with("upload") => {
+                // The checkpoint names an upload the file store no longer has
+                // (a worker died between completing it and saving the
+                // export): the only safe way on is to write the file again.
+                tracing::warn!(export_id = %id, %what, "upload lost; restarting the export from zero");
+                self.restart_from_zero(&id).await?;
+                Ok(Handled::Later(SignedDuration::ZERO))
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn restart_from_zero(&self, id: &str) -> Result<(), CoreError> {
+        if let Some(mut e) = self.ports.exports.get_export(id).await? {
+            if e.status == ExportStatus::Running {
+                e.checkpoint = None;
+                e.progress.completed = 0;
+                self.ports.exports.update_export(&mut e).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Some(wait) when another worker's lease on the export is still valid.

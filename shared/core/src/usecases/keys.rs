@@ -6,8 +6,10 @@ use crate::error::CoreError;
 use crate::model::api_key::{hash_key, ApiKey, Principal, Role};
 use crate::model::ids::{random_token, IdKind};
 use crate::model::page::{Page, PageRequest};
+use crate::model::schedule::PausedReason;
 use crate::ports::key_store::KeyDeleteOutcome;
 use crate::usecases::access::ensure_admin;
+use crate::usecases::schedules::modify_schedule;
 use crate::Ports;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -117,12 +119,55 @@ pub async fn list_keys(ports: &Ports, actor: &Principal, page: PageRequest) -> R
 
 pub async fn delete_key(ports: &Ports, actor: &Principal, id: &str) -> Result<(), CoreError> {
     ensure_admin(actor)?;
+    let keys = all_keys(ports).await?;
+    let user = keys.iter().find(|k| k.id == id).map(|k| k.user.clone());
     match ports.keys.delete_key(id).await? {
-        KeyDeleteOutcome::Deleted => Ok(()),
+        KeyDeleteOutcome::Deleted => {
+            if let Some(user) = user {
+                if !keys.iter().any(|k| k.id != id && k.user == user) {
+                    pause_schedules_of(ports, &user).await?;
+                }
+            }
+            Ok(())
+        }
         KeyDeleteOutcome::NotFound => Err(CoreError::not_found("key", id)),
         KeyDeleteOutcome::LastAdmin => Err(CoreError::Conflict {
             code: "last_admin_key",
             message: "the last admin key cannot be deleted; create another admin key first".into(),
         }),
+    }
+}
+
+async fn all_keys(ports: &Ports) -> Result<Vec<ApiKey>, CoreError> {
+    let mut page = PageRequest::first(1000);
+    let mut out = Vec::new();
+    loop {
+        let found = ports.keys.list_keys(&page).await?;
+        out.extend(found.items);
+        match found.next_cursor {
+            Some(c) => page.cursor = Some(c),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// A user without keys can no longer fix or stop their schedules: they pause
+/// (`owner_removed`) rather than run on unattended.
+async fn pause_schedules_of(ports: &Ports, user: &str) -> Result<(), CoreError> {
+    let mut page = PageRequest::first(1000);
+    loop {
+        let found = ports.schedules.list_schedules(Some(user), &page).await?;
+        for s in &found.items {
+            modify_schedule(ports, &s.id, |s| {
+                s.paused = true;
+                s.paused_reason = Some(PausedReason::OwnerRemoved);
+                s.next_run_at = None;
+            })
+            .await?;
+        }
+        match found.next_cursor {
+            Some(c) => page.cursor = Some(c),
+            None => return Ok(()),
+        }
     }
 }

@@ -190,6 +190,13 @@ pub async fn update_report(
 pub async fn delete_report(ports: &Ports, actor: &Principal, id: &str) -> Result<(), CoreError> {
     let existing = load_report(ports, actor, id).await?;
     ensure_report_owner(actor, &existing, "delete")?;
+    let users = ports.schedules.schedules_using_report(id).await?;
+    if !users.is_empty() {
+        return Err(CoreError::Conflict {
+            code: "report_in_use",
+            message: format!("the report is used by schedules {}; delete them first", users.join(", ")),
+        });
+    }
     ports.reports.delete_report(id).await?;
     Ok(())
 }

@@ -1,0 +1,311 @@
+//! Schedule use cases: CRUD, pause and resume, and the preview of upcoming
+//! runs. Firing is `trigger`; the history and "run now" are `schedule_runs`.
+
+use jiff::Timestamp;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+
+use crate::error::CoreError;
+use crate::model::api_key::Principal;
+use crate::model::destination::Destination;
+use crate::model::ids::IdKind;
+use crate::model::page::{Page, PageRequest};
+use crate::model::schedule::{DateRange, LastRun, PausedReason, RunAs, Schedule};
+use crate::recurrence::{Recurrence, RecurrenceInput};
+use crate::usecases::access::ensure_report_owner;
+use crate::usecases::destinations::prepare_destinations;
+use crate::usecases::reports::load_report;
+use crate::usecases::settings::current;
+use crate::Ports;
+
+/// Instants listed in `upcoming`.
+pub const UPCOMING: usize = 5;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScheduleInput {
+    pub report_id: String,
+    pub recurrence: RecurrenceInput,
+    /// Where each file goes; secrets in them are write-only.
+    #[serde(default)]
+    pub destinations: Vec<Destination>,
+    #[serde(default)]
+    pub run_as: RunAs,
+    #[serde(default)]
+    pub incremental: bool,
+    #[serde(default)]
+    pub range: Option<DateRange>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub id: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub owner: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub paused: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub paused_reason: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub consecutive_failures: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub next_run_at: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub upcoming: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub last_run: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub created_at: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub updated_at: Option<IgnoredAny>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleView {
+    pub id: String,
+    pub report_id: String,
+    pub owner: String,
+    pub recurrence: RecurrenceInput,
+    /// Secrets shown as `***`.
+    pub destinations: Vec<Destination>,
+    pub run_as: RunAs,
+    pub incremental: bool,
+    pub range: Option<DateRange>,
+    pub paused: bool,
+    pub paused_reason: Option<PausedReason>,
+    pub consecutive_failures: u32,
+    /// The next run, None while paused or after `end`.
+    #[schema(value_type = Option<String>)]
+    pub next_run_at: Option<Timestamp>,
+    /// The next five instants of the recurrence (also while paused).
+    #[schema(value_type = Vec<String>)]
+    pub upcoming: Vec<Timestamp>,
+    pub last_run: Option<LastRun>,
+    #[schema(value_type = String)]
+    pub created_at: Timestamp,
+    #[schema(value_type = String)]
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviewInput {
+    pub recurrence: RecurrenceInput,
+    #[serde(default)]
+    pub count: Option<u32>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub after: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PreviewView {
+    #[schema(value_type = Vec<String>)]
+    pub runs: Vec<Timestamp>,
+}
+
+/// Parses a stored or sent recurrence; errors name `recurrence.<field>`.
+pub fn parse_recurrence(input: &RecurrenceInput, now: Timestamp) -> Result<Recurrence, CoreError> {
+    input.parse(now).map_err(|f| CoreError::invalid(f.field, f.message))
+}
+
+pub fn schedule_view(ports: &Ports, s: &Schedule) -> ScheduleView {
+    let now = ports.clock.now();
+    let upcoming: Vec<Timestamp> = match s.recurrence.parse(now) {
+        Ok(r) => r.occurrences_after(now).take(UPCOMING).map(|o| o.at).collect(),
+        Err(_) => Vec::new(),
+    };
+    ScheduleView {
+        id: s.id.clone(),
+        report_id: s.report_id.clone(),
+        owner: s.owner.clone(),
+        recurrence: s.recurrence.clone(),
+        destinations: s.destinations.iter().map(Destination::masked).collect(),
+        run_as: s.run_as,
+        incremental: s.incremental,
+        range: s.range,
+        paused: s.paused,
+        paused_reason: s.paused_reason,
+        consecutive_failures: s.consecutive_failures,
+        next_run_at: if s.paused { None } else { upcoming.first().copied() },
+        upcoming,
+        last_run: s.last_run.clone(),
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}
+
+/// Checks an input and builds the schedule it describes (`existing` for a PUT).
+async fn build(
+    ports: &Ports,
+    actor: &Principal,
+    input: ScheduleInput,
+    existing: Option<&Schedule>,
+) -> Result<Schedule, CoreError> {
+    let report = load_report(ports, actor, &input.report_id).await.map_err(|e| match e {
+        CoreError::NotFound { .. } => CoreError::invalid("reportId", "no report visible to you has this id"),
+        other => other,
+    })?;
+    ensure_report_owner(actor, &report, "schedule")?;
+    let now = ports.clock.now();
+    let recurrence = parse_recurrence(&input.recurrence, now)?;
+    if input.incremental && input.range.is_some() {
+        return Err(CoreError::invalid("range", "cannot be combined with incremental: true"));
+    }
+    let settings = current(ports).await?;
+    if input.run_as == RunAs::App && !settings.allow_app_permissions {
+        return Err(CoreError::invalid("runAs", "\"app\" needs the admin setting allowAppPermissions"));
+    }
+    let stored = existing.map(|e| e.destinations.as_slice()).unwrap_or_default();
+    let destinations = prepare_destinations(input.destinations, stored, &settings)?;
+    let next_run_at = recurrence.occurrences_after(now).next().map(|o| o.at);
+    let paused = existing.is_some_and(|e| e.paused);
+    Ok(Schedule {
+        id: existing.map(|e| e.id.clone()).unwrap_or_else(|| ports.ids.new_id(IdKind::Schedule)),
+        report_id: report.id,
+        owner: existing.map(|e| e.owner.clone()).unwrap_or_else(|| actor.user.clone()),
+        recurrence: recurrence.input(),
+        destinations,
+        run_as: input.run_as,
+        incremental: input.incremental,
+        range: input.range,
+        paused,
+        paused_reason: existing.and_then(|e| e.paused_reason),
+        consecutive_failures: existing.map(|e| e.consecutive_failures).unwrap_or(0),
+        next_run_at: if paused { None } else { next_run_at },
+        // A new or changed recurrence starts from now: past occurrences are not "missed".
+        handled_through: now,
+        last_run: existing.and_then(|e| e.last_run.clone()),
+        last_success_started_at: existing.and_then(|e| e.last_success_started_at),
+        created_at: existing.map(|e| e.created_at).unwrap_or(now),
+        updated_at: now,
+        version: existing.map(|e| e.version).unwrap_or(0),
+    })
+}
+
+pub async fn create_schedule(
+    ports: &Ports,
+    actor: &Principal,
+    input: ScheduleInput,
+) -> Result<ScheduleView, CoreError> {
+    let s = build(ports, actor, input, None).await?;
+    ports.schedules.insert_schedule(&s).await?;
+    Ok(schedule_view(ports, &s))
+}
+
+/// A schedule the actor may see (its owner, or an admin); 404 otherwise.
+pub async fn load_schedule(ports: &Ports, actor: &Principal, id: &str) -> Result<Schedule, CoreError> {
+    match ports.schedules.get_schedule(id).await? {
+        Some(s) if actor.is_admin() || s.owner == actor.user => Ok(s),
+        _ => Err(CoreError::not_found("schedule", id)),
+    }
+}
+
+pub async fn get_schedule(ports: &Ports, actor: &Principal, id: &str) -> Result<ScheduleView, CoreError> {
+    Ok(schedule_view(ports, &load_schedule(ports, actor, id).await?))
+}
+
+pub async fn list_schedules(
+    ports: &Ports,
+    actor: &Principal,
+    page: PageRequest,
+) -> Result<Page<ScheduleView>, CoreError> {
+    let owner = (!actor.is_admin()).then_some(actor.user.as_str());
+    Ok(ports.schedules.list_schedules(owner, &page).await?.map(|s| schedule_view(ports, &s)))
+}
+
+pub async fn update_schedule(
+    ports: &Ports,
+    actor: &Principal,
+    id: &str,
+    input: ScheduleInput,
+) -> Result<ScheduleView, CoreError> {
+    let existing = load_schedule(ports, actor, id).await?;
+    let mut s = build(ports, actor, input, Some(&existing)).await?;
+    if !ports.schedules.update_schedule(&mut s).await? {
+        return Err(busy());
+    }
+    Ok(schedule_view(ports, &s))
+}
+
+pub async fn delete_schedule(ports: &Ports, actor: &Principal, id: &str) -> Result<(), CoreError> {
+    load_schedule(ports, actor, id).await?;
+    ports.schedules.delete_schedule(id).await?;
+    Ok(())
+}
+
+/// Applies `change` to the stored schedule, retrying when another writer
+/// (the scheduler, a finishing run) got there first.
+pub async fn modify_schedule(
+    ports: &Ports,
+    id: &str,
+    mut change: impl FnMut(&mut Schedule),
+) -> Result<Option<Schedule>, CoreError> {
+    for _ in 0..20 {
+        let Some(mut s) = ports.schedules.get_schedule(id).await? else { return Ok(None) };
+        change(&mut s);
+        if ports.schedules.update_schedule(&mut s).await? {
+            return Ok(Some(s));
+        }
+    }
+    Err(busy())
+}
+
+fn busy() -> CoreError {
+    CoreError::Conflict { code: "schedule_busy", message: "the schedule is changing; try again".into() }
+}
+
+pub async fn pause_schedule(ports: &Ports, actor: &Principal, id: &str) -> Result<ScheduleView, CoreError> {
+    load_schedule(ports, actor, id).await?;
+    let now = ports.clock.now();
+    let s = modify_schedule(ports, id, |s| {
+        if !s.paused {
+            s.paused = true;
+            s.paused_reason = Some(PausedReason::Manual);
+            s.next_run_at = None;
+            s.updated_at = now;
+        }
+    })
+    .await?
+    .ok_or_else(|| CoreError::not_found("schedule", id))?;
+    Ok(schedule_view(ports, &s))
+}
+
+/// Resumes a paused schedule and clears its failure count. Occurrences that
+/// passed while it was paused are not run.
+pub async fn resume_schedule(ports: &Ports, actor: &Principal, id: &str) -> Result<ScheduleView, CoreError> {
+    let existing = load_schedule(ports, actor, id).await?;
+    let now = ports.clock.now();
+    let next = parse_recurrence(&existing.recurrence, now)?.occurrences_after(now).next().map(|o| o.at);
+    let s = modify_schedule(ports, id, |s| {
+        s.paused = false;
+        s.paused_reason = None;
+        s.consecutive_failures = 0;
+        s.handled_through = now;
+        s.next_run_at = next;
+        s.updated_at = now;
+    })
+    .await?
+    .ok_or_else(|| CoreError::not_found("schedule", id))?;
+    Ok(schedule_view(ports, &s))
+}
+
+/// `POST /v1/schedules/preview`: the next `count` (default 5, at most 100) runs after `after` (default now).
+pub async fn preview(ports: &Ports, input: PreviewInput) -> Result<PreviewView, CoreError> {
+    let now = ports.clock.now();
+    let count = input.count.unwrap_or(UPCOMING as u32);
+    if !(1..=100).contains(&count) {
+        return Err(CoreError::invalid("count", "must be between 1 and 100"));
+    }
+    let r = parse_recurrence(&input.recurrence, now)?;
+    let runs = r.occurrences_after(input.after.unwrap_or(now)).take(count as usize).map(|o| o.at).collect();
+    Ok(PreviewView { runs })
+}

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use ferry_core::model::connection::{Connection, ConnectionKind};
 use ferry_core::model::report::{Column, ReportType};
 use ferry_core::model::value::FieldInfo;
-use ferry_core::ports::source::{RowSource, SourceError, SourceFactory, SourceRequest};
+use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceFactory, SourceRequest};
 use ferry_core::FieldError;
 
 use crate::jira;
@@ -56,15 +56,29 @@ impl SourceFactory for Sources {
     ) -> Result<(), FieldError> {
         match connection.kind {
             ConnectionKind::Sample => sample::check_report(report_type, columns).map(drop),
-            // Jira fields (custom ones included) are only known by asking the site.
-            ConnectionKind::Jira => Ok(()),
+            // Other Jira fields (custom ones included) are only known by asking the site.
+            ConnectionKind::Jira => jira::check_report(report_type, columns),
         }
     }
 
-    fn check_settings(&self, connection: &Connection) -> Result<(), FieldError> {
+    fn check_settings(&self, connection: &Connection, allow_private_networks: bool) -> Result<(), FieldError> {
         match connection.kind {
             ConnectionKind::Sample => sample::parse_settings(&connection.settings).map(drop),
-            ConnectionKind::Jira => jira::check_settings(&connection.settings),
+            ConnectionKind::Jira => jira::check_settings(connection, allow_private_networks),
+        }
+    }
+
+    async fn test_connection(
+        &self,
+        connection: &Connection,
+        allow_private_networks: bool,
+    ) -> Result<ConnectionCheck, SourceError> {
+        match connection.kind {
+            ConnectionKind::Sample => {
+                sample::parse_settings(&connection.settings).map_err(SourceError::Invalid)?;
+                Ok(ConnectionCheck { user: "sample".into(), site: "sample".into() })
+            }
+            ConnectionKind::Jira => jira::test_connection(connection, allow_private_networks).await,
         }
     }
 
@@ -72,14 +86,14 @@ impl SourceFactory for Sources {
         &self,
         connection: &Connection,
         report_type: ReportType,
-        _allow_private_networks: bool,
+        allow_private_networks: bool,
     ) -> Result<Vec<FieldInfo>, SourceError> {
         match connection.kind {
             ConnectionKind::Sample => {
                 sample::check_report(report_type, &[]).map_err(SourceError::Invalid)?;
                 Ok(sample::field_infos())
             }
-            ConnectionKind::Jira => Err(SourceError::Failed(jira::NOT_SUPPORTED.into())),
+            ConnectionKind::Jira => jira::fields(connection, report_type, allow_private_networks).await,
         }
     }
 
@@ -91,7 +105,7 @@ impl SourceFactory for Sources {
                     sample::check_report(request.report_type, &request.columns).map_err(SourceError::Invalid)?;
                 Ok(Box::new(SampleReader::new(settings, fields, request.from_date, self.page_rows)))
             }
-            ConnectionKind::Jira => Err(SourceError::Failed(jira::NOT_SUPPORTED.into())),
+            ConnectionKind::Jira => jira::open(request).await,
         }
     }
 }
@@ -166,29 +180,44 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn jira_connections_are_checked_but_not_read_yet() {
+    async fn jira_settings_are_checked_when_saved_and_guarded_when_used() {
         let sources = Sources::new();
         let conn = connection(
             ConnectionKind::Jira,
             json!({"baseUrl": "https://a.atlassian.net", "email": "a@b.c", "apiToken": "x"}),
         );
-        sources.check_settings(&conn).unwrap();
+        sources.check_settings(&conn, false).unwrap();
         sources.check_report(&conn, ReportType::Worklogs, &[Column::new("customfield_10001")]).unwrap();
-        assert!(
-            matches!(sources.open(request(conn.clone(), &["key"])).await, Err(SourceError::Failed(m)) if m == jira::NOT_SUPPORTED)
-        );
-        assert!(matches!(sources.fields(&conn, ReportType::Issues, false).await, Err(SourceError::Failed(_))));
         let missing = connection(ConnectionKind::Jira, json!({"baseUrl": "https://a.atlassian.net", "email": "a@b.c"}));
-        assert_eq!(sources.check_settings(&missing).unwrap_err().field, "settings.apiToken");
+        assert_eq!(sources.check_settings(&missing, false).unwrap_err().field, "settings.apiToken");
+        let loopback = connection(
+            ConnectionKind::Jira,
+            json!({"baseUrl": "http://127.0.0.1:9", "email": "a@b.c", "apiToken": "x"}),
+        );
+        assert_eq!(sources.check_settings(&loopback, false).unwrap_err().field, "settings.baseUrl");
+        sources.check_settings(&loopback, true).unwrap();
+        // Saved while private networks were allowed, used after they no longer are.
+        let forbidden =
+            |r: Result<_, SourceError>| matches!(r, Err(SourceError::Forbidden(m)) if m.contains("127.0.0.1"));
+        assert!(forbidden(sources.open(request(loopback.clone(), &["key"])).await.map(drop)));
+        assert!(forbidden(sources.test_connection(&loopback, false).await.map(drop)));
+        assert!(forbidden(sources.fields(&loopback, ReportType::Issues, false).await.map(drop)));
+    }
+
+    #[tokio::test]
+    async fn sample_connections_test_ok_as_sample() {
+        let conn = connection(ConnectionKind::Sample, json!({"rows": 5}));
+        let check = Sources::new().test_connection(&conn, false).await.unwrap();
+        assert_eq!((check.user.as_str(), check.site.as_str()), ("sample", "sample"));
     }
 
     #[test]
     fn sample_settings_and_reports_are_checked_when_saved() {
         let sources = Sources::new();
         let bad = connection(ConnectionKind::Sample, json!({"rows": 2_000_000_000u64}));
-        assert_eq!(sources.check_settings(&bad).unwrap_err().field, "settings.rows");
+        assert_eq!(sources.check_settings(&bad, false).unwrap_err().field, "settings.rows");
         let good = connection(ConnectionKind::Sample, json!({"rows": 100_000_000, "seed": 7}));
-        sources.check_settings(&good).unwrap();
+        sources.check_settings(&good, false).unwrap();
         assert_eq!(sources.default_columns(&good, ReportType::Issues).len(), 10);
         let err = sources
             .check_report(&good, ReportType::Issues, &[Column::new("key"), Column::new("x"), Column::new("y")])

@@ -18,6 +18,19 @@ pub enum SourceError {
     /// The source refused or failed; the message is safe to show the user.
     #[error("{0}")]
     Failed(String),
+    /// The source's address is a private, loopback, link-local or metadata
+    /// address and `allowPrivateNetworks` is off (SPEC "Private networks").
+    #[error("destination_forbidden: {0}")]
+    Forbidden(String),
+}
+
+/// Who a connection's credentials log in as, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionCheck {
+    /// The account the credentials belong to (a display name or email).
+    pub user: String,
+    /// The site answered (its base URL or name).
+    pub site: String,
 }
 
 /// What to read.
@@ -47,6 +60,19 @@ pub trait RowSource: Send {
     async fn total(&mut self) -> Result<Option<u64>, SourceError>;
     /// The page at `cursor` (None = the first page).
     async fn page(&mut self, cursor: Option<&serde_json::Value>) -> Result<SourcePage, SourceError>;
+    /// The page at `cursor` written over `rows`; returns where the next page
+    /// starts (None after the last). The export loop hands the same rows back
+    /// page after page, so a source that overrides this can reuse the cells'
+    /// allocations; the default just replaces them with `page`'s.
+    async fn page_into(
+        &mut self,
+        cursor: Option<&serde_json::Value>,
+        rows: &mut Vec<Row>,
+    ) -> Result<Option<serde_json::Value>, SourceError> {
+        let page = self.page(cursor).await?;
+        *rows = page.rows;
+        Ok(page.next)
+    }
 }
 
 #[async_trait]
@@ -60,8 +86,17 @@ pub trait SourceFactory: Send + Sync {
         report_type: ReportType,
         columns: &[Column],
     ) -> Result<(), FieldError>;
-    /// Checks a connection's settings when it is saved.
-    fn check_settings(&self, connection: &Connection) -> Result<(), FieldError>;
+    /// Checks a connection's settings when it is saved, without reaching the
+    /// source. A literal private address in a URL is refused here (naming the
+    /// setting) unless `allow_private_networks`; host names are checked when
+    /// connecting.
+    fn check_settings(&self, connection: &Connection, allow_private_networks: bool) -> Result<(), FieldError>;
+    /// Logs in with the connection's settings and says as whom (`POST /v1/connections/{id}/test`).
+    async fn test_connection(
+        &self,
+        connection: &Connection,
+        allow_private_networks: bool,
+    ) -> Result<ConnectionCheck, SourceError>;
     /// Fields a report over this connection can use.
     async fn fields(
         &self,

@@ -12,6 +12,7 @@ use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
 use crate::model::report::ReportType;
 use crate::model::value::FieldInfo;
+use crate::ports::source::SourceError;
 use crate::usecases::access::{can_read_connection, can_write_connection};
 use crate::usecases::settings::current;
 use crate::Ports;
@@ -123,7 +124,11 @@ async fn build(
         created_at: existing.map(|e| e.created_at).unwrap_or(now),
         updated_at: now,
     };
-    ports.sources.check_settings(&connection).map_err(|f| CoreError::invalid(f.field, f.message))?;
+    let allow_private_networks = current(ports).await?.allow_private_networks;
+    ports
+        .sources
+        .check_settings(&connection, allow_private_networks)
+        .map_err(|f| CoreError::invalid(f.field, f.message))?;
     Ok(connection)
 }
 
@@ -197,9 +202,46 @@ pub async fn connection_fields(
 ) -> Result<Vec<FieldInfo>, CoreError> {
     let c = load_connection(ports, actor, id).await?;
     let settings = current(ports).await?;
-    ports
-        .sources
-        .fields(&c, report_type, settings.allow_private_networks)
-        .await
-        .map_err(|e| CoreError::Conflict { code: "source_error", message: e.to_string() })
+    ports.sources.fields(&c, report_type, settings.allow_private_networks).await.map_err(source_error)
+}
+
+/// A source's refusal as the API shows it: 400 for a bad report or setting,
+/// 409 `destination_forbidden` for a guarded address, 409 `source_error` otherwise.
+pub(crate) fn source_error(e: SourceError) -> CoreError {
+    match e {
+        SourceError::Invalid(f) => CoreError::invalid(f.field, f.message),
+        SourceError::Forbidden(message) => CoreError::Conflict { code: "destination_forbidden", message },
+        SourceError::Failed(message) => CoreError::Conflict { code: "source_error", message },
+    }
+}
+
+/// The answer of `POST /v1/connections/{id}/test`: `{"ok": true, "user", "site"}`
+/// or `{"ok": false, "error"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionTestResult {
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// Why the connection does not work; a `destination_forbidden: ` prefix
+    /// marks an address refused by the private-network guard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Logs in with a connection's credentials. Only its owner or an admin may,
+/// as only they may run reports with it. A failure of the source is an
+/// answer (`ok: false`), not an error of the request.
+pub async fn test_connection(ports: &Ports, actor: &Principal, id: &str) -> Result<ConnectionTestResult, CoreError> {
+    let c = load_connection(ports, actor, id).await?;
+    if !can_write_connection(actor, &c) {
+        return Err(CoreError::Forbidden("only the connection's owner or an admin may test it".into()));
+    }
+    let settings = current(ports).await?;
+    Ok(match ports.sources.test_connection(&c, settings.allow_private_networks).await {
+        Ok(check) => ConnectionTestResult { ok: true, user: Some(check.user), site: Some(check.site), error: None },
+        Err(e) => ConnectionTestResult { ok: false, user: None, site: None, error: Some(e.to_string()) },
+    })
 }

@@ -4,12 +4,13 @@
 
 use async_trait::async_trait;
 use ferry_core::model::connection::SampleSettings;
+use ferry_core::model::value::Row;
 use ferry_core::ports::source::{RowSource, SourceError, SourcePage};
 use jiff::Timestamp;
 use serde_json::{json, Value as Json};
 
 use super::hash::seed_key;
-use super::row::build_row;
+use super::row::fill_row;
 use super::schema::SampleField;
 use super::timeline::first_row_updated_since;
 
@@ -49,6 +50,26 @@ impl SampleReader {
         self.len() == 0
     }
 
+    /// Overwrites `rows` with the page starting at row `from` (at most
+    /// `page_rows` rows, none past the end), reusing the rows' buffers, and
+    /// returns the row after it. Synchronous: the benchmarks call it directly.
+    pub fn fill_page(&self, from: u64, rows: &mut Vec<Row>) -> u64 {
+        let to = from.saturating_add(self.page_rows).min(self.end).max(from);
+        let count = (to - from) as usize;
+        rows.truncate(count);
+        for (i, row) in (from..to).enumerate() {
+            match rows.get_mut(i) {
+                Some(cells) => fill_row(self.seed_key, row, &self.fields, cells),
+                None => {
+                    let mut cells = Vec::with_capacity(self.fields.len());
+                    fill_row(self.seed_key, row, &self.fields, &mut cells);
+                    rows.push(cells);
+                }
+            }
+        }
+        to
+    }
+
     fn position(&self, cursor: Option<&Json>) -> Result<u64, SourceError> {
         let Some(cursor) = cursor else {
             return Ok(self.start);
@@ -70,18 +91,22 @@ impl RowSource for SampleReader {
     }
 
     async fn page(&mut self, cursor: Option<&Json>) -> Result<SourcePage, SourceError> {
-        let from = self.position(cursor)?;
-        let to = from.saturating_add(self.page_rows).min(self.end);
-        let rows = (from..to).map(|row| build_row(self.seed_key, row, &self.fields)).collect();
-        let next = (to < self.end).then(|| json!({ "row": to }));
+        let mut rows = Vec::new();
+        let next = self.page_into(cursor, &mut rows).await?;
         Ok(SourcePage { rows, next })
+    }
+
+    async fn page_into(&mut self, cursor: Option<&Json>, rows: &mut Vec<Row>) -> Result<Option<Json>, SourceError> {
+        let from = self.position(cursor)?;
+        let to = self.fill_page(from, rows);
+        Ok((to < self.end).then(|| json!({ "row": to })))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ferry_core::model::value::{Row, Value};
+    use ferry_core::model::value::Value;
     use std::time::{Duration, Instant};
 
     fn reader(rows: u64, seed: u64, page_rows: usize) -> SampleReader {

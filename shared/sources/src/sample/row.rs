@@ -1,49 +1,98 @@
 //! One sample issue's cells. Each field draws from its own hash of
 //! `(seed, row)`, so a cell has the same value whichever columns a report
 //! asks for, and no cell depends on another row.
+//!
+//! Rows are filled in place: a page's rows are reused for the next page, and
+//! a text cell that was text before keeps its `String`, so after the first
+//! page a row costs copies of static words and no allocation (except where a
+//! null cell turns back into text).
 
 use ferry_core::model::value::Value;
 
 use super::hash::{cell_hash, row_hash, Draws};
 use super::schema::SampleField;
-use super::text::{description, issue_key, summary};
+use super::text::{write_description, write_issue_key, write_summary};
 use super::timeline::{created_at, updated_at};
 use super::words::{ASSIGNEES, LABELS, PRIORITIES, STATUSES};
 
-/// The cells of row `row`, in the order of `fields`, appended to a new row.
+/// The cells of row `row`, in the order of `fields`, in a new row.
 pub fn build_row(seed_key: u64, row: u64, fields: &[SampleField]) -> Vec<Value> {
-    let hash = row_hash(seed_key, row);
     let mut cells = Vec::with_capacity(fields.len());
-    for &field in fields {
-        cells.push(cell(seed_key, row, hash, field));
-    }
+    fill_row(seed_key, row, fields, &mut cells);
     cells
 }
 
-fn cell(seed_key: u64, row: u64, hash: u64, field: SampleField) -> Value {
-    let mut draws = Draws::new(cell_hash(hash, field as u64 + 1));
-    match field {
-        SampleField::Key => Value::Text(issue_key(row + 1)),
-        SampleField::Summary => Value::Text(summary(&mut draws)),
-        SampleField::Status => Value::Text(draws.pick(STATUSES).to_owned()),
-        SampleField::Assignee => {
-            if draws.chance(20) {
-                Value::Null
-            } else {
-                Value::Text(draws.pick(ASSIGNEES).to_owned())
+/// Overwrites `cells` with the cells of row `row`, reusing their buffers.
+pub fn fill_row(seed_key: u64, row: u64, fields: &[SampleField], cells: &mut Vec<Value>) {
+    let hash = row_hash(seed_key, row);
+    cells.truncate(fields.len());
+    for (i, &field) in fields.iter().enumerate() {
+        match cells.get_mut(i) {
+            Some(cell) => fill_cell(cell, seed_key, row, hash, field),
+            None => {
+                let mut cell = Value::Null;
+                fill_cell(&mut cell, seed_key, row, hash, field);
+                cells.push(cell);
             }
         }
-        SampleField::Priority => Value::Text(draws.pick(PRIORITIES).to_owned()),
+    }
+}
+
+/// Makes `cell` a text cell with what `write` appends, in its old buffer if it had one.
+#[inline]
+fn set_text(cell: &mut Value, write: impl FnOnce(&mut String)) {
+    match cell {
+        Value::Text(s) => {
+            s.clear();
+            write(s);
+        }
+        _ => {
+            let mut s = String::new();
+            write(&mut s);
+            *cell = Value::Text(s);
+        }
+    }
+}
+
+fn fill_cell(cell: &mut Value, seed_key: u64, row: u64, hash: u64, field: SampleField) {
+    let mut draws = Draws::new(cell_hash(hash, field as u64 + 1));
+    match field {
+        SampleField::Key => set_text(cell, |s| write_issue_key(s, row + 1)),
+        SampleField::Summary => set_text(cell, |s| write_summary(s, &mut draws)),
+        SampleField::Status => set_text(cell, |s| s.push_str(draws.pick(STATUSES))),
+        SampleField::Assignee => {
+            if draws.chance(20) {
+                *cell = Value::Null;
+            } else {
+                set_text(cell, |s| s.push_str(draws.pick(ASSIGNEES)));
+            }
+        }
+        SampleField::Priority => set_text(cell, |s| s.push_str(draws.pick(PRIORITIES))),
         SampleField::Labels => {
             let count = draws.below(4) as usize;
             let first = draws.below(LABELS.len() as u64) as usize;
-            // Consecutive entries of the list, so the labels of one issue differ.
-            Value::List((0..count).map(|k| LABELS[(first + k) % LABELS.len()].to_owned()).collect())
+            if !matches!(cell, Value::List(_)) {
+                *cell = Value::List(Vec::with_capacity(3));
+            }
+            if let Value::List(items) = cell {
+                items.truncate(count);
+                // Consecutive entries of the list, so the labels of one issue differ.
+                for k in 0..count {
+                    let label = LABELS[(first + k) % LABELS.len()];
+                    match items.get_mut(k) {
+                        Some(item) => {
+                            item.clear();
+                            item.push_str(label);
+                        }
+                        None => items.push(label.to_owned()),
+                    }
+                }
+            }
         }
-        SampleField::Created => Value::DateTime(created_at(seed_key, row)),
-        SampleField::Updated => Value::DateTime(updated_at(seed_key, row)),
+        SampleField::Created => *cell = Value::DateTime(created_at(seed_key, row)),
+        SampleField::Updated => *cell = Value::DateTime(updated_at(seed_key, row)),
         SampleField::TimeSpent => {
-            if draws.chance(30) {
+            *cell = if draws.chance(30) {
                 Value::Null
             } else {
                 // Quarter hours, up to 40 h, as people log them.
@@ -51,9 +100,9 @@ fn cell(seed_key: u64, row: u64, hash: u64, field: SampleField) -> Value {
             }
         }
         SampleField::Description => match draws.below(100) {
-            0..=11 => Value::Null,
-            12..=19 => Value::Text(String::new()),
-            _ => Value::Text(description(&mut draws)),
+            0..=11 => *cell = Value::Null,
+            12..=19 => set_text(cell, |_| {}),
+            _ => set_text(cell, |s| write_description(s, &mut draws)),
         },
     }
 }
@@ -109,6 +158,20 @@ mod tests {
         }
         assert!(texts.iter().any(|t| t.contains('\n') && !t.contains('\r')));
         assert!(texts.iter().any(|t| t.ends_with(' ')));
+    }
+
+    #[test]
+    fn refilled_rows_equal_freshly_built_ones() {
+        let key = seed_key(3);
+        let mut cells = Vec::new();
+        for row in 0..3_000 {
+            fill_row(key, row, &SampleField::ALL, &mut cells);
+            assert_eq!(cells, build_row(key, row, &SampleField::ALL), "row {row}");
+        }
+        // A row reused for other columns, fewer of them.
+        let some = [SampleField::Labels, SampleField::Key, SampleField::Description];
+        fill_row(key, 5, &some, &mut cells);
+        assert_eq!(cells, build_row(key, 5, &some));
     }
 
     #[test]

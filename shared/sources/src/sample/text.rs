@@ -1,11 +1,11 @@
-//! Text cells of sample issues, each built into one right-sized `String`
-//! from the static word lists.
+//! Text cells of sample issues, written from the static word lists into the
+//! caller's `String`, so a reused cell costs a copy and no allocation.
 
 use super::hash::Draws;
 use super::words::{DESCRIPTION_JOINS, DESCRIPTION_PARTS, SUMMARY_OBJECTS, SUMMARY_TAILS, SUMMARY_VERBS};
 
-/// `DEMO-<n>` without going through `format!`.
-pub fn issue_key(number: u64) -> String {
+/// Appends `DEMO-<n>` without going through `format!`.
+pub fn write_issue_key(out: &mut String, number: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut n = number;
@@ -17,53 +17,46 @@ pub fn issue_key(number: u64) -> String {
             break;
         }
     }
-    let mut key = String::with_capacity(5 + digits.len() - at);
-    key.push_str("DEMO-");
-    key.push_str(std::str::from_utf8(&digits[at..]).expect("ascii digits"));
-    key
+    out.push_str("DEMO-");
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ascii digits"));
 }
 
-/// `<verb> <object><tail>`, like "Fix CSV export on Safari".
-pub fn summary(draws: &mut Draws) -> String {
+/// Appends `<verb> <object><tail>`, like "Fix CSV export on Safari".
+pub fn write_summary(out: &mut String, draws: &mut Draws) {
     let verb = draws.pick(SUMMARY_VERBS);
     let object = draws.pick(SUMMARY_OBJECTS);
     let tail = draws.pick(SUMMARY_TAILS);
-    let mut s = String::with_capacity(verb.len() + 1 + object.len() + tail.len());
-    s.push_str(verb);
-    s.push(' ');
-    s.push_str(object);
-    s.push_str(tail);
-    s
+    out.reserve(verb.len() + 1 + object.len() + tail.len());
+    out.push_str(verb);
+    out.push(' ');
+    out.push_str(object);
+    out.push_str(tail);
 }
 
-/// One to three description parts with separators between them.
-pub fn description(draws: &mut Draws) -> String {
+/// Appends one to three description parts with separators between them.
+pub fn write_description(out: &mut String, draws: &mut Draws) {
     let count = match draws.below(8) {
         0..=4 => 1,
         5..=6 => 2,
         _ => 3,
     };
-    let mut parts: [&str; 5] = [""; 5];
-    let mut len = 0;
     for slot in 0..count {
         if slot > 0 {
-            parts[2 * slot - 1] = draws.pick(DESCRIPTION_JOINS);
+            out.push_str(draws.pick(DESCRIPTION_JOINS));
         }
-        parts[2 * slot] = draws.pick(DESCRIPTION_PARTS);
+        out.push_str(draws.pick(DESCRIPTION_PARTS));
     }
-    for p in &parts {
-        len += p.len();
-    }
-    let mut s = String::with_capacity(len);
-    for p in &parts {
-        s.push_str(p);
-    }
-    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn issue_key(n: u64) -> String {
+        let mut s = String::new();
+        write_issue_key(&mut s, n);
+        s
+    }
 
     #[test]
     fn keys_count_from_one() {
@@ -75,7 +68,8 @@ mod tests {
     #[test]
     fn descriptions_are_built_from_whole_parts() {
         for h in 0..2_000u64 {
-            let d = description(&mut Draws::new(super::super::hash::mix(h)));
+            let mut d = String::new();
+            write_description(&mut d, &mut Draws::new(super::super::hash::mix(h)));
             assert!(DESCRIPTION_PARTS.iter().any(|p| d.starts_with(p)), "{d:?}");
             assert!(DESCRIPTION_PARTS.iter().any(|p| d.ends_with(p)), "{d:?}");
         }

@@ -1,0 +1,124 @@
+//! The `jira` source: Jira Cloud REST v3. `issues` reports run the enhanced
+//! JQL search; `worklogs` reports make one row per worklog in the export's
+//! date range, with its issue's fields. Columns name system and custom
+//! fields by id or name. Requests are paced per site, throttling answers are
+//! waited out, and the cursor lets an export resume after a crash without
+//! fetching finished pages again. The connection's `baseUrl` passes the
+//! private-network guard before anything is sent.
+
+mod adf;
+mod client;
+mod columns;
+mod cursor;
+mod dates;
+mod error;
+mod fields;
+mod jql;
+mod myself;
+mod rate_limit;
+mod readers;
+mod retry;
+mod scope;
+mod search;
+mod settings;
+mod ssrf;
+mod values;
+mod worklogs;
+
+#[cfg(test)]
+mod fixture_tests;
+
+use ferry_core::model::connection::Connection;
+use ferry_core::model::report::{Column, ReportType};
+use ferry_core::model::value::{FieldInfo, FieldType};
+use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceRequest};
+use ferry_core::FieldError;
+
+use client::JiraClient;
+use columns::RowPlan;
+use fields::FieldCatalog;
+use myself::Myself;
+use readers::JiraReader;
+use scope::SearchScope;
+use worklogs::WorklogField;
+
+pub use settings::{parse_settings, JiraSettings, DEFAULT_MAX_REQUESTS_PER_SECOND};
+
+/// Checks a connection's settings when it is saved (no request is sent).
+pub fn check_settings(connection: &Connection, allow_private_networks: bool) -> Result<(), FieldError> {
+    parse_settings(&connection.settings, allow_private_networks).map(drop)
+}
+
+/// Checks a report's columns when it is saved, as far as possible without
+/// the site (`worklog.*` columns; field names are resolved when it runs).
+pub fn check_report(report_type: ReportType, columns: &[Column]) -> Result<(), FieldError> {
+    columns::check_columns(report_type, columns)
+}
+
+/// Columns of a Jira report that lists none.
+pub fn default_columns(report_type: ReportType) -> Vec<Column> {
+    let fields: &[&str] = match report_type {
+        ReportType::Issues => &["key", "summary", "status", "assignee", "priority", "created", "updated"],
+        ReportType::Worklogs => {
+            &["key", "summary", "worklog.author", "worklog.started", "worklog.timeSpentSeconds", "worklog.comment"]
+        }
+    };
+    fields.iter().map(|f| Column::new(f)).collect()
+}
+
+async fn connect(connection: &Connection, allow_private_networks: bool) -> Result<JiraClient, SourceError> {
+    // Addresses are the connect-time guard's to judge (`destination_forbidden`),
+    // also for a literal one saved while private networks were allowed.
+    let settings = parse_settings(&connection.settings, true).map_err(SourceError::Invalid)?;
+    Ok(JiraClient::connect(&settings, allow_private_networks).await?)
+}
+
+/// Logs in and says as whom.
+pub async fn test_connection(
+    connection: &Connection,
+    allow_private_networks: bool,
+) -> Result<ConnectionCheck, SourceError> {
+    let client = connect(connection, allow_private_networks).await?;
+    let me = Myself::fetch(&client).await?;
+    Ok(ConnectionCheck { user: me.label(), site: client.site().to_string() })
+}
+
+/// The fields a report of `report_type` can use: the site's fields, and for
+/// worklogs reports the `worklog.*` columns first.
+pub async fn fields(
+    connection: &Connection,
+    report_type: ReportType,
+    allow_private_networks: bool,
+) -> Result<Vec<FieldInfo>, SourceError> {
+    let client = connect(connection, allow_private_networks).await?;
+    let catalog = FieldCatalog::fetch(&client).await?;
+    let mut infos = Vec::new();
+    if report_type == ReportType::Worklogs {
+        infos.extend(WorklogField::ALL.iter().map(|(id, field, name)| FieldInfo {
+            id: id.to_string(),
+            name: name.to_string(),
+            field_type: match field {
+                WorklogField::Started | WorklogField::Created | WorklogField::Updated => FieldType::Datetime,
+                WorklogField::TimeSpentSeconds | WorklogField::TimeSpentHours => FieldType::Number,
+                _ => FieldType::String,
+            },
+            custom: false,
+        }));
+    }
+    infos.extend(catalog.field_infos());
+    Ok(infos)
+}
+
+/// Opens a reader: connects, resolves the columns against the site's fields.
+pub async fn open(request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError> {
+    let client = connect(&request.connection, request.allow_private_networks).await?;
+    let catalog = FieldCatalog::fetch(&client).await?;
+    let plan = RowPlan::resolve(&catalog, request.report_type, &request.columns).map_err(SourceError::Invalid)?;
+    let scope = SearchScope {
+        report_type: request.report_type,
+        user_jql: request.query.clone(),
+        from: request.from_date,
+        to: request.to_date,
+    };
+    Ok(Box::new(JiraReader::new(client, plan, scope)))
+}

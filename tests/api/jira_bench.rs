@@ -1,0 +1,55 @@
+//! Benchmark, not a check (ignored by default): issues per second of a Jira
+//! `issues` export through the real local server, against the simulator
+//! answering every search page after 50 ms, at the default request ceiling
+//! (10/s) and at 100/s (where the page latency is the bound). Run with
+//!
+//! `cargo test --release -p ferry-tests --test api jira_issues_per_second -- --ignored --nocapture`
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+use crate::jira_sim::ferry::{allow_private_networks, jira_connection, jira_report, run_export};
+use crate::jira_sim::{Faults, JiraSim};
+
+const ISSUES: u32 = 20_000;
+const PAGE_LATENCY: Duration = Duration::from_millis(50);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run explicitly with --ignored --nocapture"]
+async fn jira_issues_per_second() {
+    let sim = JiraSim::start(ISSUES).await;
+    sim.set_faults(Faults { page_delay: PAGE_LATENCY, ..Faults::default() });
+    let app = spawn_app().await;
+    allow_private_networks(&app, true).await;
+    let columns = [
+        "key",
+        "summary",
+        "status",
+        "priority",
+        "assignee",
+        "labels",
+        "created",
+        "updated",
+        "description",
+        "Story Points",
+        "Team",
+    ];
+    for ceiling in [10u32, 100] {
+        let connection = jira_connection(&app, &sim, json!({"maxRequestsPerSecond": ceiling})).await;
+        let report = jira_report(&app, &connection, "issues", "project = SIM", &columns, "csv").await;
+        let started = Instant::now();
+        let done = run_export(&app, json!({"reportId": report})).await;
+        let seconds = started.elapsed().as_secs_f64();
+        assert_eq!(done["status"], "COMPLETED", "{done}");
+        assert_eq!(done["rows"], ISSUES);
+        println!(
+            "jira issues export: {ISSUES} issues, {} pages of 100, 50 ms per page, maxRequestsPerSecond {ceiling}: \
+             {seconds:.1} s = {:.0} issues/s ({} bytes of CSV)",
+            ISSUES / 100,
+            ISSUES as f64 / seconds,
+            done["bytes"]
+        );
+    }
+}

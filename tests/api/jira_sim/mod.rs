@@ -1,0 +1,84 @@
+//! A Jira Cloud simulator for behaviour tests: an axum server on 127.0.0.1
+//! (port 0) serving a generated site (`SIM-1` … `SIM-n`) in Jira's real
+//! payload shapes, paged by `nextPageToken`, with `/myself`, `/field`,
+//! approximate counts and worklogs over several pages. Tests inject 429s
+//! with `Retry-After`, 500s and slow pages, and read back every request it
+//! saw: per simulator second, and per page token.
+
+pub mod dataset;
+pub mod ferry;
+mod jql;
+mod server;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use base64::Engine;
+
+use server::SimState;
+pub use server::{Faults, Seen};
+
+pub const SIM_EMAIL: &str = "sim@example.com";
+pub const SIM_TOKEN: &str = "sim-token-5c3cr3t";
+pub const SEARCH_PATH: &str = "/rest/api/3/search/jql";
+
+pub struct JiraSim {
+    pub url: String,
+    state: Arc<SimState>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for JiraSim {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl JiraSim {
+    /// A site of `issues` issues in project `SIM`, on a free loopback port.
+    pub async fn start(issues: u32) -> JiraSim {
+        let auth =
+            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{SIM_EMAIL}:{SIM_TOKEN}")));
+        let state = Arc::new(SimState::new("SIM", issues, auth));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("simulator binds");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = server::router(state.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        JiraSim { url, state, server }
+    }
+
+    /// Replaces the injected faults.
+    pub fn set_faults(&self, faults: Faults) {
+        *self.state.faults.lock().unwrap() = faults;
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state.seen.lock().unwrap().clone()
+    }
+
+    /// Requests per whole simulator second (all routes, all answers).
+    pub fn requests_per_second(&self) -> BTreeMap<u64, usize> {
+        let mut per = BTreeMap::new();
+        for s in self.seen() {
+            *per.entry(s.at.as_secs()).or_insert(0) += 1;
+        }
+        per
+    }
+
+    /// Search requests answered 200, per page token (None: the first page).
+    pub fn pages_served(&self) -> BTreeMap<Option<String>, usize> {
+        let mut per = BTreeMap::new();
+        for s in self.seen().into_iter().filter(|s| s.path == SEARCH_PATH && s.status == 200) {
+            *per.entry(s.token).or_insert(0) += 1;
+        }
+        per
+    }
+
+    /// Requests answered with `status`.
+    pub fn answered(&self, status: u16) -> usize {
+        self.seen().iter().filter(|s| s.status == status).count()
+    }
+}

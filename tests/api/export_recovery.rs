@@ -76,7 +76,19 @@ async fn an_export_whose_upload_was_lost_is_written_again_from_zero() {
     app.ferry().kill_workers();
     assert_eq!(app.export(ADMIN_KEY, &id).await["status"], "RUNNING", "killed mid-export");
     // The checkpoint now names an upload the file store no longer has.
-    std::fs::remove_dir_all(app.data_dir.join("files").join("uploads")).unwrap();
+    // The killed worker's last blocking file write may still be finishing, so
+    // the removal is retried until the folder is gone.
+    let uploads = app.data_dir.join("files").join("uploads");
+    assert!(uploads.exists(), "a running export has an upload in progress");
+    let mut removed = Err(std::io::Error::other("not tried"));
+    for _ in 0..100 {
+        removed = std::fs::remove_dir_all(&uploads);
+        if removed.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    removed.expect("uploads removed");
     clock.advance(SignedDuration::from_secs(61));
     app.ferry().start_workers(1);
     let done = app.wait_finished(ADMIN_KEY, &id).await;

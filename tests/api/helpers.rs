@@ -28,6 +28,8 @@ pub struct AppOptions {
     pub workers: usize,
     pub xlsx_rows_per_sheet: Option<u32>,
     pub sample_page_rows: Option<usize>,
+    /// Run the scheduler loop; tests with a manual clock drive it themselves.
+    pub scheduler: bool,
 }
 
 impl Default for AppOptions {
@@ -39,6 +41,7 @@ impl Default for AppOptions {
             workers: 2,
             xlsx_rows_per_sheet: None,
             sample_page_rows: None,
+            scheduler: true,
         }
     }
 }
@@ -72,6 +75,7 @@ fn config_for(data_dir: &std::path::Path, opts: &AppOptions) -> LocalConfig {
     config.export.part_size = opts.part_size;
     config.workers = opts.workers;
     config.sample_page_rows = opts.sample_page_rows;
+    config.scheduler = opts.scheduler;
     if let Some(n) = opts.xlsx_rows_per_sheet {
         config.export.xlsx_rows_per_sheet = n;
     }
@@ -94,7 +98,7 @@ impl TestApp {
         // The aborted tasks release the data dir lock as they unwind.
         let mut last = None;
         for _ in 0..100 {
-            let mut config = config_for(&self.data_dir, &opts);
+            let config = config_for(&self.data_dir, &opts);
             match start(config).await {
                 Ok(f) => {
                     self.url = f.public_url.clone();

@@ -1,8 +1,14 @@
 //! Ferry's behaviour tests: one binary, the real local server over HTTP.
 
 mod access;
+mod deliveries;
 mod export_files;
 mod export_lifecycle;
 mod export_recovery;
 mod helpers;
+mod jira_bench;
+mod jira_connections;
+mod jira_export;
+mod jira_sim;
+mod schedules;
 mod validation;

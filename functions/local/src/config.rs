@@ -21,7 +21,13 @@ pub struct LocalConfig {
     pub export: ExportConfig,
     /// Export workers running in this process.
     pub workers: usize,
+    /// Delivery workers running in this process.
+    pub delivery_workers: usize,
+    /// Mail through this SMTP server (`FERRY_SMTP_URL`) instead of the outbox folder.
+    pub smtp_url: Option<String>,
     pub clock: Arc<dyn Clock>,
+    /// Run the scheduler loop (tests drive `scheduler_step` themselves).
+    pub scheduler: bool,
     /// Rows per page of the sample source.
     pub sample_page_rows: Option<usize>,
 }
@@ -37,13 +43,17 @@ impl LocalConfig {
             email_from: "ferry@localhost".into(),
             export: ExportConfig::default(),
             workers: 2,
+            delivery_workers: 2,
+            smtp_url: None,
+            scheduler: true,
             clock: Arc::new(SystemClock),
             sample_page_rows: None,
         }
     }
 
     /// Applies `FERRY_ADMIN_KEY`, `FERRY_PUBLIC_URL`, `FERRY_SIGNED_URL_TTL_SECONDS`,
-    /// `FERRY_EMAIL_FROM`, `FERRY_WORKERS` and `FERRY_PART_SIZE_BYTES`.
+    /// `FERRY_EMAIL_FROM`, `FERRY_SMTP_URL`, `FERRY_WORKERS`, `FERRY_DELIVERY_WORKERS`
+    /// and `FERRY_PART_SIZE_BYTES`.
     pub fn with_env(mut self) -> anyhow::Result<Self> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         if let Some(k) = var("FERRY_ADMIN_KEY") {
@@ -60,6 +70,13 @@ impl LocalConfig {
         }
         if let Some(f) = var("FERRY_EMAIL_FROM") {
             self.email_from = f;
+        }
+        if let Some(u) = var("FERRY_SMTP_URL") {
+            self.smtp_url = Some(u);
+        }
+        if let Some(w) = var("FERRY_DELIVERY_WORKERS") {
+            self.delivery_workers =
+                w.parse().map_err(|_| anyhow::anyhow!("FERRY_DELIVERY_WORKERS must be a number"))?;
         }
         if let Some(w) = var("FERRY_WORKERS") {
             self.workers = w.parse().map_err(|_| anyhow::anyhow!("FERRY_WORKERS must be a number"))?;

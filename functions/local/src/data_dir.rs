@@ -1,5 +1,5 @@
 //! The data dir: one process at a time (an OS lock on `ferry.lock`), and the
-//! key that signs local file URLs, made once and kept.
+//! keys that sign local file URLs and derive download links, made once and kept.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -37,9 +37,25 @@ impl DataDir {
         self.root.join("files")
     }
 
+    /// Where the local mailer files `.eml` messages.
+    pub fn outbox(&self) -> PathBuf {
+        self.root.join("outbox")
+    }
+
     /// 32 random bytes in `signing.key`, created on first use.
     pub fn signing_key(&self) -> anyhow::Result<Vec<u8>> {
-        let path = self.root.join("signing.key");
+        self.key_file("signing.key")
+    }
+
+    /// 32 random bytes in `link.key` that download-link tokens are derived
+    /// from, created on first use. Separate from the signing key, so either
+    /// can be replaced without voiding the other.
+    pub fn link_key(&self) -> anyhow::Result<Vec<u8>> {
+        self.key_file("link.key")
+    }
+
+    fn key_file(&self, name: &str) -> anyhow::Result<Vec<u8>> {
+        let path = self.root.join(name);
         if let Ok(mut f) = File::open(&path) {
             let mut key = Vec::new();
             f.read_to_end(&mut key)?;
@@ -48,7 +64,7 @@ impl DataDir {
             }
         }
         let key: [u8; 32] = rand::random();
-        let tmp = self.root.join("signing.key.tmp");
+        let tmp = self.root.join(format!("{name}.tmp"));
         let mut f = File::create(&tmp)?;
         f.write_all(&key)?;
         f.sync_all()?;

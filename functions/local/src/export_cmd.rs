@@ -51,7 +51,8 @@ pub async fn run(args: ExportArgs, base: LocalConfig) -> anyhow::Result<()> {
     let mut config = base;
     config.data_dir = scratch.path().to_path_buf();
     let data_dir = DataDir::open(scratch.path())?;
-    let (ports, _files) = assemble(&config, &data_dir, "http://127.0.0.1", Arc::new(Notify::new()))?;
+    let (ports, _files) =
+        assemble(&config, &data_dir, "http://127.0.0.1", Arc::new(Notify::new()), Arc::new(Notify::new()))?;
     let me = Principal::system();
 
     let connection =

@@ -7,6 +7,7 @@ pub mod config;
 pub mod data_dir;
 pub mod export_cmd;
 pub mod runtime;
+pub mod scheduler;
 pub mod waking_queue;
 pub mod workers;
 

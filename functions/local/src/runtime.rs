@@ -6,8 +6,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use ferry_channels::{OutboxMailer, ReqwestWebhookClient, RusshSftpClient, SmtpMailer};
 use ferry_core::ports::id_generator::UlidGenerator;
-use ferry_core::ports::{Ports, RuntimeConfig, WorkQueue};
+use ferry_core::ports::{LinkKey, Mailer, Ports, RuntimeConfig, WorkQueue};
 use ferry_core::usecases::bootstrap::{bootstrap, Bootstrapped};
 use ferry_core::usecases::export_recovery::release_stale_leases;
 use ferry_formats::StandardFormats;
@@ -18,8 +19,9 @@ use tokio::task::JoinHandle;
 
 use crate::config::LocalConfig;
 use crate::data_dir::DataDir;
+use crate::scheduler::spawn_scheduler;
 use crate::waking_queue::WakingQueue;
-use crate::workers::spawn_export_workers;
+use crate::workers::{spawn_delivery_workers, spawn_export_workers, spawn_sweeper};
 
 /// A started Ferry. Dropping it stops the server and the workers (like a
 /// killed process: nothing is finished or cleaned up on the way out).
@@ -32,6 +34,8 @@ pub struct RunningFerry {
     wake: Arc<Notify>,
     process_id: String,
     workers: Vec<JoinHandle<()>>,
+    /// Delivery workers and the retention sweeper: `kill_workers` leaves them running.
+    services: Vec<JoinHandle<()>>,
     server: JoinHandle<()>,
     shutdown: Option<oneshot::Sender<()>>,
     _data_dir: DataDir,
@@ -54,6 +58,9 @@ impl RunningFerry {
     /// Stops accepting requests and ends the workers.
     pub async fn shutdown(mut self) {
         self.kill_workers();
+        for s in self.services.drain(..) {
+            s.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -68,7 +75,7 @@ impl RunningFerry {
 
 impl Drop for RunningFerry {
     fn drop(&mut self) {
-        for w in &self.workers {
+        for w in self.workers.iter().chain(&self.services) {
             w.abort();
         }
         self.server.abort();
@@ -83,7 +90,8 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://127.0.0.1:{}", addr.port()));
 
     let wake = Arc::new(Notify::new());
-    let (ports, files) = assemble(&config, &data_dir, &public_url, wake.clone())?;
+    let delivery_wake = Arc::new(Notify::new());
+    let (ports, files) = assemble(&config, &data_dir, &public_url, wake.clone(), delivery_wake.clone())?;
 
     let bootstrapped = bootstrap(&ports, config.admin_key.clone()).await.context("first-start set-up")?;
     let released = release_stale_leases(&ports).await.context("recovering interrupted exports")?;
@@ -102,7 +110,12 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
         }
     });
     let process_id = format!("local-{}", hex::encode(rand::random::<[u8; 4]>()));
-    let workers = spawn_export_workers(&ports, config.workers, wake.clone(), &process_id);
+    let mut workers = spawn_export_workers(&ports, config.workers, wake.clone(), &process_id);
+    if config.scheduler {
+        workers.push(spawn_scheduler(ports.clone()));
+    }
+    let mut services = spawn_delivery_workers(&ports, config.delivery_workers, delivery_wake);
+    services.push(spawn_sweeper(ports.clone()));
     Ok(RunningFerry {
         addr,
         public_url,
@@ -111,19 +124,22 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
         wake,
         process_id,
         workers,
+        services,
         server,
         shutdown: Some(tx),
         _data_dir: data_dir,
     })
 }
 
-/// Builds the ports on a data dir: SQLite state and queue, the folder file
-/// store, the sample source and the standard formats.
+/// Builds the ports on a data dir: SQLite state and queues, the folder file
+/// store, the sample source, the standard formats, and the channels (the
+/// outbox folder for mail unless `FERRY_SMTP_URL` names a server).
 pub fn assemble(
     config: &LocalConfig,
     data_dir: &DataDir,
     public_url: &str,
     wake: Arc<Notify>,
+    delivery_wake: Arc<Notify>,
 ) -> anyhow::Result<(Ports, Arc<FsFileStore>)> {
     let clock = config.clock.clone();
     let store = Arc::new(SqliteStore::open(&data_dir.database()).context("opening the state database")?);
@@ -137,14 +153,31 @@ pub fn assemble(
         None => Sources::new(),
     };
     let export_queue: Arc<dyn WorkQueue> = Arc::new(WakingQueue::new(queue, wake));
+    let deliveries = Arc::new(
+        SqliteQueue::open(&data_dir.database(), "deliveries", clock.clone()).context("opening the delivery queue")?,
+    );
+    deliveries.make_all_visible().context("recovering queued deliveries")?;
+    let delivery_queue: Arc<dyn WorkQueue> = Arc::new(WakingQueue::new(deliveries, delivery_wake));
+    let mailer: Arc<dyn Mailer> = match &config.smtp_url {
+        // The error never repeats the URL: it may hold a password.
+        Some(url) => Arc::new(SmtpMailer::from_url(url).map_err(|e| anyhow::anyhow!("FERRY_SMTP_URL: {e}"))?),
+        None => Arc::new(OutboxMailer::new(data_dir.outbox())),
+    };
     let ports = Ports {
         keys: store.clone(),
         connections: store.clone(),
         reports: store.clone(),
         exports: store.clone(),
         settings: store.clone(),
+        schedules: store.clone(),
+        runs: store.clone(),
+        deliveries: store.clone(),
         files: files.clone(),
         export_queue,
+        delivery_queue,
+        mailer,
+        sftp: Arc::new(RusshSftpClient::new()),
+        webhooks: Arc::new(ReqwestWebhookClient::new()),
         clock: clock.clone(),
         ids: Arc::new(UlidGenerator::new(clock)),
         sources: Arc::new(sources),
@@ -153,6 +186,7 @@ pub fn assemble(
             public_url: public_url.to_string(),
             signed_url_ttl: config.signed_url_ttl,
             default_email_from: config.email_from.clone(),
+            link_key: LinkKey(data_dir.link_key()?),
             export: config.export.clone(),
         },
     };

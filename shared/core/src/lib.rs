@@ -6,6 +6,7 @@ pub mod error;
 pub mod hashing;
 pub mod model;
 pub mod ports;
+pub mod recurrence;
 pub mod usecases;
 
 #[cfg(feature = "conformance")]

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, Secur
 use utoipa::openapi::server::Server;
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{connections, exports, health, keys, reports, settings};
+use crate::routes::{connections, exports, files, health, keys, reports, schedules, settings};
 
 /// The API's OpenAPI description. Every route registered in the router must
 /// be listed in `paths` (a test checks it).
@@ -28,18 +28,32 @@ use crate::routes::{connections, exports, health, keys, reports, settings};
         connections::update_connection,
         connections::delete_connection,
         connections::connection_fields,
+        connections::test_connection,
         reports::create_report,
         reports::list_reports,
         reports::get_report,
         reports::update_report,
         reports::delete_report,
         reports::copy_report,
+        reports::preview_report,
         exports::start_export,
         exports::list_exports,
         exports::get_export,
         exports::download_export,
         exports::cancel_export,
         exports::delete_export_file,
+        schedules::preview_schedule,
+        schedules::create_schedule,
+        schedules::list_schedules,
+        schedules::get_schedule,
+        schedules::update_schedule,
+        schedules::delete_schedule,
+        schedules::pause_schedule,
+        schedules::resume_schedule,
+        schedules::run_schedule_now,
+        schedules::list_schedule_runs,
+        schedules::redeliver_run,
+        files::open_file_link,
     ),
     components(schemas(crate::error::ErrorResponse, crate::error::ErrorInfo, crate::error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -48,6 +62,8 @@ use crate::routes::{connections, exports, health, keys, reports, settings};
         (name = "connections", description = "Where data comes from"),
         (name = "reports", description = "Saved export configurations"),
         (name = "exports", description = "Asynchronous export jobs"),
+        (name = "schedules", description = "Recurring runs, their destinations and history"),
+        (name = "files", description = "Download links of link destinations (no key)"),
         (name = "keys", description = "API keys (admins)"),
         (name = "settings", description = "Site settings (admins)"),
         (name = "other", description = "Health and this document"),

@@ -78,6 +78,21 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     }
 }
 
+/// The two ids of a nested resource path (`/schedules/{id}/runs/{exportId}/…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathIds(pub String, pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(Path((a, b))) => Ok(PathIds(a, b)),
+            Err(_) => Err(ApiError::invalid("id", "is not a valid identifier")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

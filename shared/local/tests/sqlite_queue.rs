@@ -26,6 +26,7 @@ fn open(path: &Path, name: &str, clock: &Arc<ManualClock>) -> SqliteQueue {
 async fn next_id(queue: &SqliteQueue) -> Option<String> {
     queue.receive(SignedDuration::from_secs(60)).await.unwrap().map(|r| match r.job {
         Job::Export { export_id } => export_id,
+        Job::Deliver { delivery_id } => delivery_id,
     })
 }
 

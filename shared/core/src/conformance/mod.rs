@@ -2,9 +2,14 @@
 //! run against the local and the AWS adapter alike. Each function panics with a
 //! message on the first broken promise.
 pub mod connection_store;
+pub mod delivery_store;
 pub mod export_store;
 pub mod file_store;
 pub mod key_store;
 pub mod report_store;
+pub mod schedule_run_store;
+pub mod schedule_store;
 pub mod settings_store;
 pub mod work_queue;
+
+mod race;

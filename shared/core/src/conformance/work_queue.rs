@@ -22,6 +22,7 @@ fn job(id: &str) -> Job {
 fn id(job: &Job) -> &str {
     match job {
         Job::Export { export_id } => export_id,
+        Job::Deliver { delivery_id } => delivery_id,
     }
 }
 
@@ -74,6 +75,13 @@ pub async fn work_queue_conformance(queue: Arc<dyn WorkQueue>, clock: Arc<Manual
     q.ack(&third.receipt).await.expect("ack");
     clock.advance(VISIBILITY * 3);
     assert_empty(q, "an acked job never comes back").await;
+
+    // Every kind of job comes back as it was sent.
+    let deliver = Job::Deliver { delivery_id: "dlv_a".into() };
+    q.enqueue(&deliver, SignedDuration::ZERO).await.expect("enqueue");
+    let received = receive_some(q, "a delivery job").await;
+    assert_eq!(received.job, deliver);
+    q.ack(&received.receipt).await.expect("ack");
 
     // A delayed job waits for its delay; jobs without one go first.
     q.enqueue(&job("later"), secs(10)).await.expect("enqueue delayed");

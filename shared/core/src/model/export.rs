@@ -123,6 +123,10 @@ pub struct Export {
     pub expires_at: Option<Timestamp>,
     pub error: Option<String>,
     pub warnings: Vec<String>,
+    /// Runs with the site connection of the report's connection kind
+    /// (a schedule with `runAs: "app"`), resolved when the export starts.
+    #[serde(default)]
+    pub run_as_app: bool,
     pub from_date: Option<Timestamp>,
     pub to_date: Option<Timestamp>,
     pub checkpoint: Option<Checkpoint>,

@@ -16,6 +16,8 @@ pub enum IdKind {
     Key,
     Upload,
     Token,
+    Run,
+    Delivery,
 }
 
 impl IdKind {
@@ -28,6 +30,8 @@ impl IdKind {
             IdKind::Key => "key",
             IdKind::Upload => "upl",
             IdKind::Token => "tok",
+            IdKind::Run => "run",
+            IdKind::Delivery => "dlv",
         }
     }
 }

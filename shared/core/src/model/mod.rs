@@ -2,10 +2,15 @@
 
 pub mod api_key;
 pub mod connection;
+pub mod delivery;
+pub mod destination;
 pub mod export;
 pub mod format_options;
 pub mod ids;
+pub mod network;
 pub mod page;
 pub mod report;
+pub mod schedule;
+pub mod schedule_run;
 pub mod settings;
 pub mod value;

@@ -4,14 +4,21 @@
 
 pub mod clock;
 pub mod connection_store;
+pub mod delivery;
+pub mod delivery_store;
 pub mod export_store;
 pub mod file_store;
 pub mod format;
 pub mod id_generator;
 pub mod key_store;
+pub mod mailer;
 pub mod report_store;
+pub mod schedule_run_store;
+pub mod schedule_store;
 pub mod settings_store;
+pub mod sftp_client;
 pub mod source;
+pub mod webhook_client;
 pub mod work_queue;
 
 use std::sync::Arc;
@@ -20,14 +27,20 @@ use jiff::SignedDuration;
 
 pub use clock::Clock;
 pub use connection_store::ConnectionStore;
+pub use delivery_store::DeliveryStore;
 pub use export_store::ExportStore;
 pub use file_store::FileStore;
 pub use format::FormatFactory;
 pub use id_generator::IdGenerator;
 pub use key_store::KeyStore;
+pub use mailer::Mailer;
 pub use report_store::ReportStore;
+pub use schedule_run_store::ScheduleRunStore;
+pub use schedule_store::ScheduleStore;
 pub use settings_store::SettingsStore;
+pub use sftp_client::SftpClient;
 pub use source::SourceFactory;
+pub use webhook_client::WebhookClient;
 pub use work_queue::WorkQueue;
 
 /// Knobs of a runtime that are not user settings.
@@ -39,7 +52,20 @@ pub struct RuntimeConfig {
     pub signed_url_ttl: SignedDuration,
     /// `emailFrom` before an admin sets one.
     pub default_email_from: String,
+    /// Derives the tokens of download links (`/v1/files/{token}`), so only
+    /// their hashes need to be stored.
+    pub link_key: LinkKey,
     pub export: ExportConfig,
+}
+
+/// The secret link tokens are derived from. Its `Debug` does not show it.
+#[derive(Clone)]
+pub struct LinkKey(pub Vec<u8>);
+
+impl std::fmt::Debug for LinkKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkKey(***)")
+    }
 }
 
 /// How the export worker cuts its work.
@@ -73,8 +99,17 @@ pub struct Ports {
     pub reports: Arc<dyn ReportStore>,
     pub exports: Arc<dyn ExportStore>,
     pub settings: Arc<dyn SettingsStore>,
+    pub schedules: Arc<dyn ScheduleStore>,
+    pub runs: Arc<dyn ScheduleRunStore>,
+    pub deliveries: Arc<dyn DeliveryStore>,
+
     pub files: Arc<dyn FileStore>,
     pub export_queue: Arc<dyn WorkQueue>,
+    /// One `Job::Deliver` per delivery attempt round.
+    pub delivery_queue: Arc<dyn WorkQueue>,
+    pub mailer: Arc<dyn Mailer>,
+    pub sftp: Arc<dyn SftpClient>,
+    pub webhooks: Arc<dyn WebhookClient>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
     pub sources: Arc<dyn SourceFactory>,

@@ -11,6 +11,8 @@ use crate::PortError;
 pub enum Job {
     /// Start or continue an export.
     Export { export_id: String },
+    /// Make the next attempt of a delivery (the delivery queue's only job).
+    Deliver { delivery_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

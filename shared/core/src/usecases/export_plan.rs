@@ -3,7 +3,9 @@
 //! records. Problems here fail the export with a message the user can act on.
 
 use crate::error::CoreError;
+use crate::model::connection::{Connection, ConnectionKind, ConnectionScope};
 use crate::model::export::Export;
+use crate::model::page::PageRequest;
 use crate::model::report::Report;
 use crate::ports::format::FormatSpec;
 use crate::ports::source::SourceRequest;
@@ -22,9 +24,20 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<Result<
     let Some(report) = ports.reports.get_report(&e.report_id).await? else {
         return Ok(Err("the report was deleted".into()));
     };
-    let Some(connection) = ports.connections.get_connection(&report.connection_id).await? else {
+    let Some(mut connection) = ports.connections.get_connection(&report.connection_id).await? else {
         return Ok(Err("the report's connection was deleted".into()));
     };
+    if e.run_as_app {
+        match site_connection(ports, connection.kind).await? {
+            Some(site) => connection = site,
+            None => {
+                return Ok(Err(format!(
+                    "the schedule runs as app, but no site connection of kind {} exists",
+                    connection.kind.as_str()
+                )))
+            }
+        }
+    }
     let settings = current(ports).await?;
     let options = match report.format_options.resolve() {
         Ok(o) => o,
@@ -61,6 +74,21 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<Result<
         allow_private_networks: settings.allow_private_networks,
     };
     Ok(Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days }))
+}
+
+/// The first site connection of a kind ("run as app").
+async fn site_connection(ports: &Ports, kind: ConnectionKind) -> Result<Option<Connection>, CoreError> {
+    let mut page = PageRequest::first(1000);
+    loop {
+        let found = ports.connections.list_connections(None, &page).await?;
+        if let Some(c) = found.items.into_iter().find(|c| c.scope == ConnectionScope::Site && c.kind == kind) {
+            return Ok(Some(c));
+        }
+        match found.next_cursor {
+            Some(c) => page.cursor = Some(c),
+            None => return Ok(None),
+        }
+    }
 }
 
 /// The file name from the report's template. It depends only on the report

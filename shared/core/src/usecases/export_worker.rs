@@ -45,7 +45,12 @@ impl ExportWorker {
         let Some(received) = self.ports.export_queue.receive(visibility).await? else {
             return Ok(StepOutcome::Empty);
         };
-        let Job::Export { export_id } = &received.job;
+        let Job::Export { export_id } = &received.job else {
+            // Another queue's job sent here by mistake: keeping it would block nothing but itself.
+            tracing::warn!(job = ?received.job, "not an export job; dropped");
+            self.ports.export_queue.ack(&received.receipt).await?;
+            return Ok(StepOutcome::Worked);
+        };
         let handled = match self.work_on(export_id).await {
             Ok(h) => h,
             Err(err) => {
@@ -74,12 +79,18 @@ impl ExportWorker {
         };
         let now = self.ports.clock.now();
         match e.status {
-            s if s.is_terminal() => return Ok(Handled::Done),
+            s if s.is_terminal() => {
+                // A job that comes back after its export ended: the worker may
+                // have died before the run's deliveries were started.
+                crate::usecases::run_outcome::on_export_finished(&self.ports, &e.id).await?;
+                return Ok(Handled::Done);
+            }
             ExportStatus::Cancelling => {
                 if let Some(wait) = self.held_by_other(&e, now) {
                     return Ok(Handled::Later(wait));
                 }
                 finish_cancel(&self.ports, &mut e).await?;
+                crate::usecases::run_outcome::on_export_finished(&self.ports, &e.id).await?;
                 return Ok(Handled::Done);
             }
             ExportStatus::Queued => {
@@ -103,7 +114,11 @@ impl ExportWorker {
         }
         let id = e.id.clone();
         match run_export(&self.ports, &self.worker_id, e).await {
-            Ok(RunEnd::Finished | RunEnd::LeaseLost) => Ok(Handled::Done),
+            Ok(RunEnd::Finished) => {
+                crate::usecases::run_outcome::on_export_finished(&self.ports, &id).await?;
+                Ok(Handled::Done)
+            }
+            Ok(RunEnd::LeaseLost) => Ok(Handled::Done),
             Ok(RunEnd::BudgetSpent) => Ok(Handled::Continue),
             Err(CoreError::Port(PortError::NotFound(what))) if what.starts_with("upload") => {
                 // The checkpoint names an upload the file store no longer has

@@ -123,6 +123,7 @@ pub fn new_export(
         expires_at: None,
         error: None,
         warnings: Vec::new(),
+        run_as_app: false,
         from_date: None,
         to_date: None,
         checkpoint: None,
@@ -177,6 +178,7 @@ pub async fn enqueue_or_fail(ports: &Ports, export: &mut Export) -> Result<(), C
         export.completed_at = Some(ports.clock.now());
         let _ = ports.exports.update_export(export).await;
         let _ = ports.exports.release_slot(&export.report_id, &export.id).await;
+        let _ = crate::usecases::run_outcome::on_export_finished(ports, &export.id).await;
         return Err(err.into());
     }
     Ok(())
@@ -253,6 +255,7 @@ pub async fn cancel_export(ports: &Ports, actor: &Principal, id: &str) -> Result
                 e.completed_at = Some(ports.clock.now());
                 if ports.exports.update_export(&mut e).await? {
                     ports.exports.release_slot(&e.report_id, &e.id).await?;
+                    crate::usecases::run_outcome::on_export_finished(ports, &e.id).await?;
                     return Ok(export_view(ports, &e));
                 }
             }

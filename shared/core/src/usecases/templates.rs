@@ -103,6 +103,58 @@ pub fn canonical(name: &str) -> &str {
     }
 }
 
+/// The value of every placeholder for one finished (or running) export,
+/// for mail subjects and bodies, webhook URLs and delivered file names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholders {
+    values: Vec<(&'static str, String)>,
+}
+
+/// Bytes per MB in `{{sizeMb}}` and `maxAttachmentMb`.
+pub const BYTES_PER_MB: u64 = 1024 * 1024;
+
+/// RFC 3986 unreserved characters stay; everything else is percent-encoded.
+const URL_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+impl Placeholders {
+    /// Values from the export and its report (None when the report was deleted).
+    pub fn for_export(report: Option<&crate::model::report::Report>, e: &crate::model::export::Export) -> Self {
+        let bytes = e.bytes.unwrap_or(0);
+        let values = vec![
+            ("reportName", report.map(|r| r.name.clone()).unwrap_or_else(|| e.report_id.clone())),
+            ("reportId", e.report_id.clone()),
+            ("reportSlug", report.map(|r| r.slug()).unwrap_or_else(|| "report".into())),
+            ("reportDate", e.created_at.to_string()),
+            ("exportId", e.id.clone()),
+            ("query", report.and_then(|r| r.query.clone()).unwrap_or_default()),
+            ("format", e.format.as_str().to_string()),
+            ("ext", e.format.extension().to_string()),
+            ("rows", e.rows.unwrap_or(e.progress.completed).to_string()),
+            ("sizeMb", format!("{:.2}", bytes as f64 / BYTES_PER_MB as f64)),
+            ("timestamp", e.created_at.strftime("%Y%m%dT%H%M%SZ").to_string()),
+        ];
+        Placeholders { values }
+    }
+
+    /// The value of a placeholder or alias.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let name = canonical(name);
+        self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Renders text (subjects, bodies, file names) with the values as they are.
+    pub fn render(&self, template: &str) -> Result<String, TemplateError> {
+        render(template, |name| self.get(name).map(str::to_string))
+    }
+
+    /// Renders a URL: every value is percent-encoded, so a value cannot add
+    /// a path segment, a query parameter or another host.
+    pub fn render_url(&self, template: &str) -> Result<String, TemplateError> {
+        render(template, |name| self.get(name).map(|v| percent_encoding::utf8_percent_encode(v, URL_VALUE).to_string()))
+    }
+}
+
 /// Makes a rendered file name safe for every store: no path separators or control characters.
 pub fn safe_file_name(name: &str) -> String {
     let cleaned: String =
@@ -126,6 +178,18 @@ mod tests {
         assert_eq!(check("{{nope}}.csv", FILE_NAME_PLACEHOLDERS), Err(TemplateError::Unknown("nope".into())));
         assert_eq!(check("{{rows}}", FILE_NAME_PLACEHOLDERS), Err(TemplateError::Unknown("rows".into())));
         assert_eq!(check("{{ext", ALL_PLACEHOLDERS), Err(TemplateError::Unclosed));
+    }
+
+    #[test]
+    fn url_values_are_percent_encoded_and_text_values_are_not() {
+        let p = Placeholders {
+            values: vec![("reportName", "Bugs & Ops/2026?x=1".into()), ("rows", "12".into()), ("query", "a b".into())],
+        };
+        assert_eq!(
+            p.render_url("https://x.org/h/{{reportName}}?rows={{rows}}&q={{jql}}").unwrap(),
+            "https://x.org/h/Bugs%20%26%20Ops%2F2026%3Fx%3D1?rows=12&q=a%20b"
+        );
+        assert_eq!(p.render("{{exportConfigName}}: {{rows}} rows").unwrap(), "Bugs & Ops/2026?x=1: 12 rows");
     }
 
     #[test]

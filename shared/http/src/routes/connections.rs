@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::Json;
 use ferry_core::model::report::ReportType;
 use ferry_core::model::value::FieldInfo;
-use ferry_core::usecases::connections::{self, ConnectionInput, ConnectionView};
+use ferry_core::usecases::connections::{self, ConnectionInput, ConnectionTestResult, ConnectionView};
 
 use super::{created, RouteTable};
 use crate::auth::Caller;
@@ -24,6 +24,7 @@ pub(crate) fn register(t: RouteTable) -> RouteTable {
         .add::<__path_update_connection, _, _>(update_connection)
         .add::<__path_delete_connection, _, _>(delete_connection)
         .add::<__path_connection_fields, _, _>(connection_fields)
+        .add::<__path_test_connection, _, _>(test_connection)
 }
 
 /// Creates a connection owned by the caller (`site` scope: admins only).
@@ -118,10 +119,11 @@ pub async fn delete_connection(
         ("reportType" = Option<ReportType>, Query, description = "Report type (default `issues`)")),
     responses(
         (status = 200, description = "The fields", body = Vec<FieldInfo>),
-        (status = 400, description = "Unknown report type", body = ErrorResponse),
+        (status = 400, description = "Unknown report type, or one the connection's kind does not have", body = ErrorResponse),
         (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
         (status = 404, description = "No such connection visible to the caller", body = ErrorResponse),
-        (status = 409, description = "The source could not be asked (`source_error`)", body = ErrorResponse)))]
+        (status = 409, description = "The source could not be asked (`source_error`) or its address is guarded (`destination_forbidden`)",
+            body = ErrorResponse)))]
 pub async fn connection_fields(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -133,4 +135,21 @@ pub async fn connection_fields(
         None => ReportType::Issues,
     };
     Ok(Json(connections::connection_fields(&state.ports, &actor, &id, report_type).await?))
+}
+
+/// Logs in with the connection's credentials: `{"ok": true, "user", "site"}`,
+/// or `{"ok": false, "error"}` saying what Jira (or the network guard) answered.
+#[utoipa::path(post, path = "/v1/connections/{id}/test", tag = "connections",
+    params(("id" = String, Path, description = "Connection id")),
+    responses(
+        (status = 200, description = "Whether the connection works, and as whom", body = ConnectionTestResult),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "Not the owner or an admin", body = ErrorResponse),
+        (status = 404, description = "No such connection visible to the caller", body = ErrorResponse)))]
+pub async fn test_connection(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId,
+) -> Result<Json<ConnectionTestResult>, ApiError> {
+    Ok(Json(connections::test_connection(&state.ports, &actor, &id).await?))
 }

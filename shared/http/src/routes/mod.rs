@@ -5,9 +5,11 @@
 
 pub mod connections;
 pub mod exports;
+pub mod files;
 pub mod health;
 pub mod keys;
 pub mod reports;
+pub mod schedules;
 pub mod settings;
 
 use axum::handler::Handler;
@@ -74,6 +76,8 @@ pub(crate) fn api_routes() -> RouteTable {
     let table = settings::register(table);
     let table = connections::register(table);
     let table = reports::register(table);
+    let table = schedules::register(table);
+    let table = files::register(table);
     exports::register(table)
 }
 

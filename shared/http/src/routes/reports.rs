@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
+use ferry_core::usecases::previews::{self, ReportPreview};
 use ferry_core::usecases::reports::{self, CopyInput, ReportInput, ReportView};
 
 use super::{created, RouteTable};
@@ -21,6 +22,7 @@ pub(crate) fn register(t: RouteTable) -> RouteTable {
         .add::<__path_update_report, _, _>(update_report)
         .add::<__path_delete_report, _, _>(delete_report)
         .add::<__path_copy_report, _, _>(copy_report)
+        .add::<__path_preview_report, _, _>(preview_report)
 }
 
 /// Creates a report owned by the caller.
@@ -125,4 +127,24 @@ pub async fn copy_report(
 ) -> Result<Response, ApiError> {
     let view = reports::copy_report(&state.ports, &actor, &id, input).await?;
     Ok(created(&state, &format!("/v1/reports/{}", view.id), view))
+}
+
+/// The report's first 20 rows, read from its source now (nothing is stored):
+/// `{"columns": [headers], "rows": [[cells]]}`.
+#[utoipa::path(post, path = "/v1/reports/{id}/preview", tag = "reports",
+    params(("id" = String, Path, description = "Report id")),
+    responses(
+        (status = 200, description = "Headers and up to 20 rows", body = ReportPreview),
+        (status = 400, description = "A column or setting the source does not accept", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "Not the owner or an admin", body = ErrorResponse),
+        (status = 404, description = "No such report visible to the caller", body = ErrorResponse),
+        (status = 409, description = "The source refused (`source_error`) or its address is guarded (`destination_forbidden`)",
+            body = ErrorResponse)))]
+pub async fn preview_report(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId,
+) -> Result<Json<ReportPreview>, ApiError> {
+    Ok(Json(previews::preview_report(&state.ports, &actor, &id).await?))
 }

@@ -57,6 +57,8 @@ fn every_route_of_the_router_is_in_the_openapi_document_and_nothing_else() {
         ("GET", "/v1/exports/{id}/download"),
         ("DELETE", "/v1/exports/{id}"),
         ("DELETE", "/v1/exports/{id}/file"),
+        ("POST", "/v1/schedules/{id}/runs/{exportId}/redeliver"),
+        ("GET", "/v1/files/{token}"),
     ] {
         assert!(registered.contains(&(route.0.to_string(), route.1.to_string())), "{route:?} is not routed");
     }
@@ -71,6 +73,9 @@ fn the_document_declares_the_four_key_schemes_and_open_health() {
     }
     assert_eq!(doc["servers"][0]["url"], "http://127.0.0.1:8080");
     assert_eq!(doc["paths"]["/v1/health"]["get"]["security"], serde_json::json!([{}]));
+    assert_eq!(doc["paths"]["/v1/files/{token}"]["get"]["security"], serde_json::json!([{}]), "links need no key");
+    let destination = &doc["components"]["schemas"]["Destination"];
+    assert!(destination.to_string().contains("webhook"), "destinations are typed: {destination}");
     assert!(doc["paths"]["/v1/keys"]["get"].get("security").is_none(), "keys use the global security");
     assert!(doc["security"].as_array().is_some_and(|s| s.len() == 4));
     assert!(doc["components"]["schemas"].get("ExportView").is_some());

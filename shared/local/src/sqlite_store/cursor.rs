@@ -14,6 +14,8 @@ pub(super) enum List {
     Connections,
     Reports,
     Exports,
+    Schedules,
+    ScheduleRuns,
 }
 
 impl List {
@@ -23,6 +25,8 @@ impl List {
             List::Connections => "c1",
             List::Reports => "r1",
             List::Exports => "e1",
+            List::Schedules => "s1",
+            List::ScheduleRuns => "h1",
         }
     }
 }

@@ -8,14 +8,14 @@ use ferry_core::model::page::{Page, PageRequest};
 use ferry_core::ports::export_store::{CreateOutcome, ExportFilter, ExportStore};
 use ferry_core::PortError;
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::cursor::{self, List};
 use super::slots;
 use super::store::{from_doc, to_doc, to_i64, to_u64, SqliteStore};
 
 /// The columns an export is stored with besides its document.
-struct ExportRow {
+pub(super) struct ExportRow {
     id: String,
     report_id: String,
     owner: String,
@@ -27,7 +27,7 @@ struct ExportRow {
 }
 
 impl ExportRow {
-    fn of(e: &Export) -> Result<Self, PortError> {
+    pub(super) fn of(e: &Export) -> Result<Self, PortError> {
         Ok(ExportRow {
             id: e.id.clone(),
             report_id: e.report_id.clone(),
@@ -39,6 +39,18 @@ impl ExportRow {
             doc: to_doc(e)?,
         })
     }
+}
+
+/// Inserts a new export inside the caller's transaction (no slot is taken):
+/// the write of `create_export` and of a claimed schedule run's export.
+pub(super) fn insert(tx: &Transaction<'_>, row: &ExportRow) -> Result<(), PortError> {
+    tx.execute(
+        "INSERT INTO exports (id, report_id, owner, created_by, schedule_id, status, version, doc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![row.id, row.report_id, row.owner, row.created_by, row.schedule_id, row.status, row.version, row.doc],
+    )
+    .map_err(PortError::backend)?;
+    Ok(())
 }
 
 /// An export from its document; the `version` column is the truth.
@@ -64,21 +76,7 @@ impl ExportStore for SqliteStore {
                 }
                 slots::take_if_free(&tx, &row.report_id, &row.id).map_err(PortError::backend)?;
             }
-            tx.execute(
-                "INSERT INTO exports (id, report_id, owner, created_by, schedule_id, status, version, doc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    row.id,
-                    row.report_id,
-                    row.owner,
-                    row.created_by,
-                    row.schedule_id,
-                    row.status,
-                    row.version,
-                    row.doc
-                ],
-            )
-            .map_err(PortError::backend)?;
+            insert(&tx, &row)?;
             tx.commit().map_err(PortError::backend)?;
             Ok(CreateOutcome::Created)
         })

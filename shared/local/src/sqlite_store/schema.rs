@@ -5,7 +5,9 @@
 use ferry_core::PortError;
 use rusqlite::Connection;
 
-/// The version `open` writes into `PRAGMA user_version`.
+/// The version `open` writes into `PRAGMA user_version`. Tables added later
+/// (schedules, schedule runs, deliveries) only add `IF NOT EXISTS` objects, which an
+/// older build of the same version ignores, so they did not need a new version.
 pub(super) const SCHEMA_VERSION: i64 = 1;
 
 /// Every list query has an index that serves its filter and its id order.
@@ -58,6 +60,49 @@ CREATE TABLE IF NOT EXISTS report_slots (
     report_id TEXT PRIMARY KEY NOT NULL,
     export_id TEXT NOT NULL
 );
+
+-- next_run_at: unix milliseconds, rounded up (see schedules.rs); NULL when
+-- nothing is due (ended or paused).
+CREATE TABLE IF NOT EXISTS schedules (
+    id          TEXT PRIMARY KEY NOT NULL,
+    report_id   TEXT NOT NULL,
+    owner       TEXT NOT NULL,
+    paused      INTEGER NOT NULL,
+    next_run_at INTEGER,
+    version     INTEGER NOT NULL,
+    doc         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS schedules_by_owner ON schedules (owner, id);
+CREATE INDEX IF NOT EXISTS schedules_by_report ON schedules (report_id, id);
+CREATE INDEX IF NOT EXISTS schedules_due ON schedules (paused, next_run_at);
+
+-- One run per (schedule, occurrence date): the unique index is what makes a
+-- repeated firing idempotent. Run-now has no date, and NULLs never collide.
+CREATE TABLE IF NOT EXISTS schedule_runs (
+    id              TEXT PRIMARY KEY NOT NULL,
+    schedule_id     TEXT NOT NULL,
+    occurrence_date TEXT,
+    export_id       TEXT,
+    version         INTEGER NOT NULL,
+    doc             TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS schedule_runs_by_occurrence ON schedule_runs (schedule_id, occurrence_date);
+CREATE INDEX IF NOT EXISTS schedule_runs_by_schedule ON schedule_runs (schedule_id, id);
+CREATE INDEX IF NOT EXISTS schedule_runs_by_export ON schedule_runs (schedule_id, export_id);
+
+-- One delivery per (export, destination index): the unique index makes
+-- starting the deliveries of an export safe to repeat. A link is found by
+-- its token's hash; NULLs (no link handed out) never collide.
+CREATE TABLE IF NOT EXISTS deliveries (
+    id              TEXT PRIMARY KEY NOT NULL,
+    export_id       TEXT NOT NULL,
+    destination     INTEGER NOT NULL,
+    link_token_hash TEXT,
+    version         INTEGER NOT NULL,
+    doc             TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS deliveries_by_export ON deliveries (export_id, destination);
+CREATE UNIQUE INDEX IF NOT EXISTS deliveries_by_link ON deliveries (link_token_hash);
 
 CREATE TABLE IF NOT EXISTS settings (
     id  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -1,0 +1,91 @@
+//! Deliveries: sending one export's file to one destination of its schedule,
+//! with every attempt recorded. There is one delivery per (export,
+//! destination index); a redelivery reopens it and appends its attempts.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::destination::DestinationType;
+
+/// Attempts of one round (the first delivery, or one redelivery) before it fails for good.
+pub const MAX_ATTEMPTS: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum DeliveryStatus {
+    /// Waiting for its (next) attempt.
+    Pending,
+    Delivered,
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn is_final(self) -> bool {
+        !matches!(self, DeliveryStatus::Pending)
+    }
+}
+
+/// The outcome of one attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum AttemptOutcome {
+    Delivered,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryAttempt {
+    #[schema(value_type = String)]
+    pub at: Timestamp,
+    pub outcome: AttemptOutcome,
+    /// Why it failed; never contains a secret.
+    pub error: Option<String>,
+    /// Bytes of the file sent (the attachment, the upload, the request body);
+    /// 0 when the file itself was not sent (a link).
+    pub bytes_sent: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// `dlv_…`, time-sortable.
+    pub id: String,
+    pub export_id: String,
+    pub schedule_id: String,
+    /// Index of the destination in the schedule's `destinations`.
+    pub destination: u32,
+    #[serde(rename = "type")]
+    pub kind: DestinationType,
+    pub status: DeliveryStatus,
+    pub attempts: Vec<DeliveryAttempt>,
+    /// Index in `attempts` where the current round began: a redelivery gets
+    /// its own `MAX_ATTEMPTS`.
+    #[serde(default)]
+    pub round_start: usize,
+    /// Lowercase hex SHA-256 of the link token, once a link was handed out
+    /// (a link destination, or a mail whose file was too large to attach).
+    /// The token itself is never stored: it is derived again from the link
+    /// key to show the URL.
+    pub link_token_hash: Option<String>,
+    /// No attempt starts before this instant: it is a worker's claim while
+    /// it makes one, or the backoff after a failed one. So a duplicate job
+    /// (queues deliver at least once) waits instead of sending twice.
+    pub not_before: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Optimistic-concurrency version; writes are conditional on it.
+    pub version: u64,
+}
+
+impl Delivery {
+    /// Attempts made in the current round.
+    pub fn round_attempts(&self) -> usize {
+        self.attempts.len().saturating_sub(self.round_start)
+    }
+
+    /// The error of the last attempt, if it failed.
+    pub fn last_error(&self) -> Option<&str> {
+        self.attempts.last().and_then(|a| a.error.as_deref())
+    }
+}

@@ -1,0 +1,192 @@
+//! Destinations: where a schedule's file goes (SPEC "Destinations"). One
+//! enum, internally tagged by `type`, with one closed struct per channel so a
+//! typo in a field is a 400 rather than a silently ignored setting.
+//!
+//! Secrets (SFTP `password` and `privateKey`, the webhook `secret` and every
+//! custom header value) are write-only: `masked` replaces them with `***`
+//! for every answer, and `usecases::destinations` keeps stored values on a
+//! PUT that leaves them out or sends the mask back.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// What a write-only secret is shown as.
+pub const MASK: &str = "***";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Destination {
+    Email(EmailDestination),
+    Link(LinkDestination),
+    Sftp(SftpDestination),
+    Webhook(WebhookDestination),
+}
+
+/// The file as a mail attachment (a download link instead when too large).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmailDestination {
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// Template; Ferry's default subject when left out.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Template (plain text); Ferry's default body when left out.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Zip the attachment (a file that is already a zip is sent as it is).
+    #[serde(default)]
+    pub compress: bool,
+}
+
+/// An unguessable download link valid for `retentionDays`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LinkDestination {
+    /// Days the file is kept; the setting `defaultRetentionDays` when left
+    /// out (filled in when the schedule is saved).
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+    /// Addresses told about the link by mail.
+    #[serde(default)]
+    pub notify: Vec<String>,
+}
+
+/// An upload to an SFTP server whose host key must match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SftpDestination {
+    pub host: String,
+    #[serde(default = "default_sftp_port")]
+    pub port: u16,
+    pub username: String,
+    /// Write-only.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// An OpenSSH private key (PEM text). Write-only.
+    #[serde(default)]
+    pub private_key: Option<String>,
+    /// `SHA256:` and the unpadded base64 of the host key's SHA-256, as `ssh-keygen -lf` prints it.
+    pub host_key_fingerprint: String,
+    pub directory: String,
+    /// Template; the export's file name when left out.
+    #[serde(default)]
+    pub file_name: Option<String>,
+}
+
+fn default_sftp_port() -> u16 {
+    22
+}
+
+/// A POST of the file to a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebhookDestination {
+    /// http or https; a template (placeholder values are URL-encoded).
+    pub url: String,
+    /// Extra headers; every value is write-only.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Signs the request (`X-Ferry-Signature`). Write-only.
+    #[serde(default)]
+    pub secret: Option<String>,
+}
+
+/// The `type` of a destination, as stored on its deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DestinationType {
+    Email,
+    Link,
+    Sftp,
+    Webhook,
+}
+
+impl DestinationType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DestinationType::Email => "email",
+            DestinationType::Link => "link",
+            DestinationType::Sftp => "sftp",
+            DestinationType::Webhook => "webhook",
+        }
+    }
+}
+
+impl Destination {
+    pub fn kind(&self) -> DestinationType {
+        match self {
+            Destination::Email(_) => DestinationType::Email,
+            Destination::Link(_) => DestinationType::Link,
+            Destination::Sftp(_) => DestinationType::Sftp,
+            Destination::Webhook(_) => DestinationType::Webhook,
+        }
+    }
+
+    /// The destination as answers show it: every secret that is set is `***`.
+    pub fn masked(&self) -> Destination {
+        let mask = |s: &Option<String>| s.as_ref().map(|_| MASK.to_string());
+        match self {
+            Destination::Sftp(d) => Destination::Sftp(SftpDestination {
+                password: mask(&d.password),
+                private_key: mask(&d.private_key),
+                ..d.clone()
+            }),
+            Destination::Webhook(d) => Destination::Webhook(WebhookDestination {
+                headers: d.headers.keys().map(|k| (k.clone(), MASK.to_string())).collect(),
+                secret: mask(&d.secret),
+                ..d.clone()
+            }),
+            other => other.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn each_type_parses_with_its_defaults() {
+        let d: Destination = serde_json::from_value(json!({"type": "email", "to": ["a@x.org"]})).unwrap();
+        assert_eq!(
+            d,
+            Destination::Email(EmailDestination {
+                to: vec!["a@x.org".into()],
+                cc: vec![],
+                subject: None,
+                body: None,
+                compress: false
+            })
+        );
+        let d: Destination = serde_json::from_value(json!({"type": "sftp", "host": "h", "username": "u",
+            "password": "p", "hostKeyFingerprint": "SHA256:x", "directory": "/in"}))
+        .unwrap();
+        let Destination::Sftp(s) = d else { panic!("sftp") };
+        assert_eq!(s.port, 22);
+        let d: Destination = serde_json::from_value(json!({"type": "link"})).unwrap();
+        assert_eq!(d, Destination::Link(LinkDestination { retention_days: None, notify: vec![] }));
+    }
+
+    #[test]
+    fn unknown_fields_and_types_are_refused() {
+        assert!(serde_json::from_value::<Destination>(json!({"type": "email", "to": [], "bcc": []})).is_err());
+        assert!(serde_json::from_value::<Destination>(json!({"type": "fax"})).is_err());
+    }
+
+    #[test]
+    fn secrets_are_masked_and_nothing_else() {
+        let d: Destination = serde_json::from_value(json!({"type": "webhook", "url": "https://x.org/h",
+            "headers": {"X-Token": "t0ps3cret"}, "secret": "s"}))
+        .unwrap();
+        let shown = serde_json::to_value(d.masked()).unwrap();
+        assert_eq!(shown["headers"]["X-Token"], "***");
+        assert_eq!(shown["secret"], "***");
+        assert_eq!(shown["url"], "https://x.org/h");
+        assert_eq!(shown["type"], "webhook");
+    }
+}

@@ -1,0 +1,23 @@
+//! The webhook port: one HTTP POST with the file streamed as the body.
+
+use async_trait::async_trait;
+
+use super::delivery::DeliveryError;
+use super::file_store::ByteStream;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRequest {
+    pub url: String,
+    /// Every header to send, in order (the use case builds Ferry's own).
+    pub headers: Vec<(String, String)>,
+    pub allow_private_networks: bool,
+}
+
+#[async_trait]
+pub trait WebhookClient: Send + Sync {
+    /// POSTs `body` with `Transfer-Encoding: chunked`, following no redirect.
+    /// Any 2xx is Ok with the bytes sent; other statuses are errors (5xx and
+    /// 429 `Failed`, others `Rejected`). The host is resolved once, checked
+    /// (unless private networks are allowed), and that address is connected to.
+    async fn post(&self, request: &WebhookRequest, body: ByteStream) -> Result<u64, DeliveryError>;
+}

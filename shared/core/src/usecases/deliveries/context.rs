@@ -1,0 +1,73 @@
+//! What one delivery attempt needs, loaded fresh for each attempt: the
+//! export and its file, the schedule's destination at the delivery's index
+//! (so a fix to a destination helps the next retry), the report, settings
+//! and placeholder values. A reason the attempt cannot even start is final.
+
+use crate::error::CoreError;
+use crate::model::delivery::Delivery;
+use crate::model::destination::Destination;
+use crate::model::export::Export;
+use crate::model::settings::Settings;
+use crate::usecases::settings::current;
+use crate::usecases::templates::Placeholders;
+use crate::Ports;
+
+pub(super) struct AttemptContext<'a> {
+    pub ports: &'a Ports,
+    pub export: Export,
+    /// The file's key in the file store.
+    pub file_key: String,
+    pub schedule_id: String,
+    pub destination: Destination,
+    pub settings: Settings,
+    pub placeholders: Placeholders,
+}
+
+/// Ok(Err(reason)) when the delivery cannot be attempted at all.
+pub(super) async fn load_context<'a>(
+    ports: &'a Ports,
+    d: &Delivery,
+) -> Result<Result<AttemptContext<'a>, String>, CoreError> {
+    let Some(export) = ports.exports.get_export(&d.export_id).await? else {
+        return Ok(Err("the export was deleted".into()));
+    };
+    let (Some(file_key), true) = (export.file_key.clone(), export.file_available(ports.clock.now())) else {
+        return Ok(Err("the file was deleted or is past its retention".into()));
+    };
+    let Some(schedule) = ports.schedules.get_schedule(&d.schedule_id).await? else {
+        return Ok(Err("the schedule was deleted".into()));
+    };
+    let Some(destination) = schedule.destinations.get(d.destination as usize).cloned() else {
+        return Ok(Err(format!("destination {} was removed from the schedule", d.destination)));
+    };
+    if destination.kind() != d.kind {
+        return Ok(Err(format!(
+            "destination {} is now of type {} (it was {}); redeliver to send it",
+            d.destination,
+            destination.kind().as_str(),
+            d.kind.as_str()
+        )));
+    }
+    let report = ports.reports.get_report(&export.report_id).await?;
+    let settings = current(ports).await?;
+    let placeholders = Placeholders::for_export(report.as_ref(), &export);
+    Ok(Ok(AttemptContext { ports, export, file_key, schedule_id: schedule.id, destination, settings, placeholders }))
+}
+
+impl AttemptContext<'_> {
+    /// The export's file name (what SFTP and attachments use by default).
+    pub fn file_name(&self) -> String {
+        let e = &self.export;
+        e.file_name.clone().unwrap_or_else(|| format!("{}.{}", e.id, e.format.extension()))
+    }
+
+    /// `reportName` for sentences.
+    pub fn report_name(&self) -> &str {
+        self.placeholders.get("reportName").unwrap_or_default()
+    }
+}
+
+/// A size in MB with two decimals, as `{{sizeMb}}` shows it.
+pub(super) fn mb(bytes: u64) -> String {
+    format!("{:.2}", bytes as f64 / crate::usecases::templates::BYTES_PER_MB as f64)
+}

@@ -1,0 +1,106 @@
+//! The email channel: the file attached (zipped when asked), subject and body
+//! from the destination's templates. A file over `maxAttachmentMb` after
+//! compression is not attached: the mail carries a download link and says why.
+//! Also the link destination's notification and other notices from Ferry.
+
+use super::attachment::{prepare_attachment, Attachment};
+use super::context::{mb, AttemptContext};
+use super::links::issue_link;
+use crate::model::delivery::Delivery;
+use crate::model::destination::{EmailDestination, LinkDestination};
+use crate::ports::delivery::DeliveryError;
+use crate::ports::mailer::{MailAttachment, MailMessage};
+use crate::usecases::templates::BYTES_PER_MB;
+
+pub const DEFAULT_SUBJECT: &str = "{{reportName}} ({{reportDate}})";
+pub const DEFAULT_BODY: &str =
+    "{{reportName}}: {{rows}} rows, {{sizeMb}} MB.\n\nExport {{exportId}}, run at {{reportDate}}, sent by Ferry.\n";
+
+/// Sends the mail; returns the attachment's size (0 when a link went instead).
+pub(super) async fn send_email(
+    cx: &AttemptContext<'_>,
+    d: &mut Delivery,
+    dest: &EmailDestination,
+) -> Result<u64, DeliveryError> {
+    let limit = u64::from(cx.settings.max_attachment_mb) * BYTES_PER_MB;
+    let attachment = prepare_attachment(cx.ports, &cx.export, &cx.file_key, dest.compress, limit).await?;
+    let render = |t: &str| cx.placeholders.render(t).map_err(|e| DeliveryError::Rejected(format!("template: {e}")));
+    let subject = render(dest.subject.as_deref().unwrap_or(DEFAULT_SUBJECT))?;
+    let mut body = render(dest.body.as_deref().unwrap_or(DEFAULT_BODY))?;
+    let attachment = match attachment {
+        Attachment::Fits(a) => Some(a),
+        Attachment::TooLarge { size } => {
+            let url = issue_link(cx.ports, d).await.map_err(link_failed)?;
+            let compressed = if dest.compress || cx.export.compress { " even when compressed" } else { "" };
+            body.push_str(&format!(
+                "\n\nThe file is not attached: at {} MB it is larger{compressed} than the {} MB a mail may carry. \
+                 Download it here (no sign-in needed) until {}:\n{url}\n",
+                mb(size),
+                cx.settings.max_attachment_mb,
+                expiry(cx),
+            ));
+            None
+        }
+    };
+    let sent = attachment.as_ref().map_or(0, |a| a.data.len() as u64);
+    let message = message(cx, d, dest.to.clone(), dest.cc.clone(), subject, body, attachment);
+    cx.ports.mailer.send(&message).await?;
+    Ok(sent)
+}
+
+/// A link destination's notification: the link, and until when it works.
+pub(super) async fn send_link_notice(
+    cx: &AttemptContext<'_>,
+    d: &Delivery,
+    dest: &LinkDestination,
+    url: &str,
+) -> Result<(), DeliveryError> {
+    if dest.notify.is_empty() {
+        return Ok(());
+    }
+    let name = cx.report_name();
+    let subject = format!("{name}: your file is ready to download");
+    let body = format!(
+        "{name}: {} rows, {} MB.\n\nDownload it here (no sign-in needed) until {}:\n{url}\n",
+        cx.placeholders.get("rows").unwrap_or("0"),
+        cx.placeholders.get("sizeMb").unwrap_or("0"),
+        expiry(cx),
+    );
+    let message = message(cx, d, dest.notify.clone(), Vec::new(), subject, body, None);
+    cx.ports.mailer.send(&message).await
+}
+
+fn message(
+    cx: &AttemptContext<'_>,
+    d: &Delivery,
+    to: Vec<String>,
+    cc: Vec<String>,
+    subject: String,
+    body: String,
+    attachment: Option<MailAttachment>,
+) -> MailMessage {
+    MailMessage {
+        from: cx.settings.email_from.clone(),
+        to,
+        cc,
+        subject,
+        body,
+        attachment,
+        date: cx.ports.clock.now(),
+        // One id per attempt: a retry is a new message.
+        message_id: format!("{}.{}", d.id, d.attempts.len() + 1),
+    }
+}
+
+/// Until when the file (and so its link) is kept.
+fn expiry(cx: &AttemptContext<'_>) -> String {
+    cx.export
+        .expires_at
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "further notice".into())
+}
+
+fn link_failed(err: crate::CoreError) -> DeliveryError {
+    tracing::warn!(error = %err, "storing a download link");
+    DeliveryError::Failed("the download link could not be stored".into())
+}

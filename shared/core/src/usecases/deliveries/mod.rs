@@ -1,0 +1,22 @@
+//! Deliveries: getting a scheduled run's file to each destination of its
+//! schedule. `start` creates them when the export completes; the `worker`
+//! makes each attempt over a channel (`email`, `link`, `sftp`, `webhook`)
+//! with retries; `links` serves download links; `redeliver` sends a kept
+//! file again; the `sweeper` deletes files past their retention; `notices`
+//! mails owners. The run's outcome waits for all of them (`run_outcome`).
+
+mod attachment;
+mod context;
+mod email;
+mod link;
+pub mod links;
+pub mod notices;
+pub mod redeliver;
+mod sftp;
+pub mod start;
+pub mod sweeper;
+mod webhook;
+pub mod worker;
+
+pub use email::{DEFAULT_BODY, DEFAULT_SUBJECT};
+pub use webhook::{signature, USER_AGENT};

@@ -1,0 +1,59 @@
+//! When a schedule's export completes: one delivery per destination of the
+//! schedule, each with a job on the delivery queue. Safe to repeat: a
+//! destination that already has its delivery keeps it, and a job queued
+//! twice only waits (see `Delivery::not_before`).
+
+use jiff::SignedDuration;
+
+use crate::error::CoreError;
+use crate::model::delivery::{Delivery, DeliveryStatus};
+use crate::model::export::{Export, ExportStatus};
+use crate::model::ids::IdKind;
+use crate::ports::work_queue::Job;
+use crate::Ports;
+
+/// Creates the missing deliveries of a completed scheduled export and queues
+/// every delivery that has not made an attempt yet. All are stored before
+/// any is queued, so the run's outcome is never judged on part of them.
+pub async fn start_deliveries(ports: &Ports, e: &Export) -> Result<(), CoreError> {
+    let Some(schedule_id) = &e.schedule_id else { return Ok(()) };
+    if e.status != ExportStatus::Completed {
+        return Ok(());
+    }
+    let Some(schedule) = ports.schedules.get_schedule(schedule_id).await? else { return Ok(()) };
+    if schedule.destinations.is_empty() {
+        return Ok(());
+    }
+    let now = ports.clock.now();
+    for (index, destination) in schedule.destinations.iter().enumerate() {
+        let d = Delivery {
+            id: ports.ids.new_id(IdKind::Delivery),
+            export_id: e.id.clone(),
+            schedule_id: schedule.id.clone(),
+            destination: index as u32,
+            kind: destination.kind(),
+            status: DeliveryStatus::Pending,
+            attempts: Vec::new(),
+            round_start: 0,
+            link_token_hash: None,
+            not_before: None,
+            created_at: now,
+            updated_at: now,
+            version: 0,
+        };
+        ports.deliveries.insert_delivery(&d).await?;
+    }
+    for d in ports.deliveries.list_deliveries(&e.id).await? {
+        if d.status == DeliveryStatus::Pending && d.round_attempts() == 0 {
+            queue_delivery(ports, &d.id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Queues the next attempt of a delivery now.
+pub(crate) async fn queue_delivery(ports: &Ports, delivery_id: &str) -> Result<(), CoreError> {
+    let job = Job::Deliver { delivery_id: delivery_id.to_string() };
+    ports.delivery_queue.enqueue(&job, SignedDuration::ZERO).await?;
+    Ok(())
+}

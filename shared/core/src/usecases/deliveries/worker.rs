@@ -1,0 +1,214 @@
+//! The delivery worker's step: take one job, claim the delivery, make one
+//! attempt over its channel, record it (time from the clock port, outcome,
+//! error, bytes sent), and then either finish the delivery or put the job
+//! back with a backoff. When a delivery ends for good, the run's outcome is
+//! judged again. Lambda calls `step` once per message; the local runtime
+//! loops it; tests advance a manual clock to reach the retries.
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::context::load_context;
+use super::email::send_email;
+use super::link::deliver_link;
+use super::sftp::upload_sftp;
+use super::webhook::post_webhook;
+use crate::error::CoreError;
+use crate::model::delivery::{AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus, MAX_ATTEMPTS};
+use crate::model::destination::Destination;
+use crate::ports::delivery::DeliveryError;
+use crate::ports::work_queue::Job;
+use crate::usecases::export_worker::StepOutcome;
+use crate::usecases::run_outcome::on_delivery_finished;
+use crate::Ports;
+
+/// How long a worker's claim on a delivery (and the job's visibility) lasts:
+/// long enough to upload a large file.
+pub const ATTEMPT_LEASE: SignedDuration = SignedDuration::from_secs(15 * 60);
+
+/// Wait before the 2nd and the 3rd attempt of a round.
+pub const BACKOFF: [SignedDuration; 2] = [SignedDuration::from_secs(30), SignedDuration::from_secs(120)];
+
+enum Handled {
+    Done,
+    Later(SignedDuration),
+}
+
+pub struct DeliveryWorker {
+    ports: Ports,
+}
+
+impl DeliveryWorker {
+    pub fn new(ports: Ports) -> Self {
+        DeliveryWorker { ports }
+    }
+
+    pub async fn step(&self) -> Result<StepOutcome, CoreError> {
+        let queue = &self.ports.delivery_queue;
+        let Some(received) = queue.receive(ATTEMPT_LEASE).await? else {
+            return Ok(StepOutcome::Empty);
+        };
+        let Job::Deliver { delivery_id } = &received.job else {
+            tracing::warn!(job = ?received.job, "not a delivery job; dropped");
+            queue.ack(&received.receipt).await?;
+            return Ok(StepOutcome::Worked);
+        };
+        let handled = match self.work_on(delivery_id).await {
+            Ok(h) => h,
+            Err(err) => {
+                tracing::warn!(delivery_id = %delivery_id, error = %err, "delivery step failed; will retry");
+                Handled::Later(SignedDuration::from_secs(5))
+            }
+        };
+        match handled {
+            Handled::Done => queue.ack(&received.receipt).await?,
+            Handled::Later(delay) => queue.retry_later(&received.receipt, delay).await?,
+        }
+        Ok(StepOutcome::Worked)
+    }
+
+    async fn work_on(&self, delivery_id: &str) -> Result<Handled, CoreError> {
+        let ports = &self.ports;
+        let Some(mut d) = ports.deliveries.get_delivery(delivery_id).await? else {
+            return Ok(Handled::Done);
+        };
+        if d.status.is_final() {
+            return Ok(Handled::Done);
+        }
+        let started = ports.clock.now();
+        if let Some(wait) = d.not_before.filter(|t| *t > started) {
+            // Claimed by another worker, or backing off: this (duplicate) job waits.
+            return Ok(Handled::Later(wait.duration_since(started)));
+        }
+        d.not_before = Some(started + ATTEMPT_LEASE);
+        d.updated_at = started;
+        if !ports.deliveries.update_delivery(&mut d).await? {
+            return Ok(Handled::Later(SignedDuration::from_secs(1)));
+        }
+        let result = attempt(ports, &mut d).await?;
+        let next = record(&mut d, started, result, ports.clock.now());
+        if !ports.deliveries.update_delivery(&mut d).await? {
+            tracing::error!(delivery_id = %d.id, "delivery changed under its claim; the attempt is not recorded");
+            return Ok(Handled::Later(SignedDuration::from_secs(1)));
+        }
+        match next {
+            Some(wait) => Ok(Handled::Later(wait)),
+            None => {
+                on_delivery_finished(ports, &d.export_id).await?;
+                Ok(Handled::Done)
+            }
+        }
+    }
+}
+
+/// One attempt over the destination's channel: Ok(bytes sent).
+async fn attempt(ports: &Ports, d: &mut Delivery) -> Result<Result<u64, DeliveryError>, CoreError> {
+    let mut cx = match load_context(ports, d).await? {
+        Ok(cx) => cx,
+        Err(reason) => return Ok(Err(DeliveryError::Rejected(reason))),
+    };
+    let destination = cx.destination.clone();
+    let result = match &destination {
+        Destination::Email(e) => send_email(&cx, d, e).await,
+        Destination::Link(l) => deliver_link(&mut cx, d, l).await,
+        Destination::Sftp(s) => upload_sftp(&cx, s).await,
+        Destination::Webhook(w) => post_webhook(&cx, w).await,
+    };
+    if let Err(err) = &result {
+        tracing::info!(delivery_id = %d.id, destination = d.destination, kind = d.kind.as_str(), error = %err, "delivery attempt failed");
+    }
+    Ok(result)
+}
+
+/// Appends the attempt and moves the delivery on; Some(wait) when another
+/// attempt follows after `wait`.
+fn record(
+    d: &mut Delivery,
+    at: Timestamp,
+    result: Result<u64, DeliveryError>,
+    now: Timestamp,
+) -> Option<SignedDuration> {
+    let (outcome, error, bytes_sent) = match &result {
+        Ok(bytes) => (AttemptOutcome::Delivered, None, *bytes),
+        Err(err) => (AttemptOutcome::Failed, Some(err.to_string()), 0),
+    };
+    d.attempts.push(DeliveryAttempt { at, outcome, error, bytes_sent });
+    d.updated_at = now;
+    d.not_before = None;
+    match result {
+        Ok(_) => {
+            d.status = DeliveryStatus::Delivered;
+            None
+        }
+        Err(err) if err.retryable() && d.round_attempts() < MAX_ATTEMPTS => {
+            let wait = BACKOFF[(d.round_attempts() - 1).min(BACKOFF.len() - 1)];
+            d.not_before = Some(now + wait);
+            d.status = DeliveryStatus::Pending;
+            Some(wait)
+        }
+        Err(_) => {
+            d.status = DeliveryStatus::Failed;
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::destination::DestinationType;
+
+    fn delivery() -> Delivery {
+        let t: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        Delivery {
+            id: "dlv_1".into(),
+            export_id: "exp_1".into(),
+            schedule_id: "sch_1".into(),
+            destination: 0,
+            kind: DestinationType::Webhook,
+            status: DeliveryStatus::Pending,
+            attempts: Vec::new(),
+            round_start: 0,
+            link_token_hash: None,
+            not_before: None,
+            created_at: t,
+            updated_at: t,
+            version: 0,
+        }
+    }
+
+    #[test]
+    fn retryable_failures_back_off_then_fail_at_the_third_attempt() {
+        let mut d = delivery();
+        let t = d.created_at;
+        let down = || Err(DeliveryError::Failed("connection refused".into()));
+        assert_eq!(record(&mut d, t, down(), t), Some(BACKOFF[0]));
+        assert_eq!((d.status, d.not_before), (DeliveryStatus::Pending, Some(t + BACKOFF[0])));
+        assert_eq!(record(&mut d, t, down(), t), Some(BACKOFF[1]));
+        assert_eq!(record(&mut d, t, down(), t), None);
+        assert_eq!(d.status, DeliveryStatus::Failed);
+        assert_eq!(d.attempts.len(), 3);
+        assert_eq!(d.attempts[2].error.as_deref(), Some("connection refused"));
+        // A redelivery is a new round of three.
+        d.round_start = d.attempts.len();
+        d.status = DeliveryStatus::Pending;
+        assert_eq!(record(&mut d, t, Ok(42), t), None);
+        assert_eq!(
+            (d.status, d.attempts[3].bytes_sent, d.attempts[3].outcome),
+            (DeliveryStatus::Delivered, 42, AttemptOutcome::Delivered)
+        );
+    }
+
+    #[test]
+    fn a_rejection_or_a_forbidden_address_fails_at_once() {
+        for err in [DeliveryError::Rejected("404".into()), DeliveryError::Forbidden("127.0.0.1 is loopback".into())] {
+            let mut d = delivery();
+            let t = d.created_at;
+            assert_eq!(record(&mut d, t, Err(err), t), None);
+            assert_eq!(d.status, DeliveryStatus::Failed);
+        }
+        let mut d = delivery();
+        let t = d.created_at;
+        record(&mut d, t, Err(DeliveryError::Forbidden("x".into())), t);
+        assert!(d.attempts[0].error.as_deref().unwrap().starts_with("destination_forbidden"));
+    }
+}

@@ -1,0 +1,180 @@
+//! Field checks of each destination type. Every problem is reported with the
+//! JSON path of its field (`destinations[1].to[0]`), all at once.
+
+use base64::Engine;
+
+use super::web_url::parse_http_url;
+use crate::error::{CoreError, FieldError};
+use crate::model::destination::{Destination, EmailDestination, LinkDestination, SftpDestination, WebhookDestination};
+use crate::model::network::{forbidden_range, literal_ip};
+use crate::usecases::keys::validate_email;
+use crate::usecases::templates::{check, ALL_PLACEHOLDERS};
+
+/// Longest template or header value accepted.
+const MAX_TEXT: usize = 10_000;
+
+/// Headers Ferry sets itself (or the HTTP client does): a destination may not replace them.
+const RESERVED_HEADERS: &[&str] = &[
+    "user-agent",
+    "content-type",
+    "content-disposition",
+    "content-length",
+    "transfer-encoding",
+    "host",
+    "connection",
+    "x-ferry-schedule-id",
+    "x-ferry-execution-id",
+    "x-ferry-content-sha256",
+    "x-ferry-signature",
+];
+
+pub(super) fn check_destination(field: &str, d: &Destination, allow_private: bool) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut err = |f: String, m: &str| errors.push(FieldError::new(f, m));
+    match d {
+        Destination::Email(e) => check_email(field, e, &mut err),
+        Destination::Link(l) => check_link(field, l, &mut err),
+        Destination::Sftp(s) => check_sftp(field, s, allow_private, &mut err),
+        Destination::Webhook(w) => check_webhook(field, w, allow_private, &mut err),
+    }
+    errors
+}
+
+type Report<'a> = dyn FnMut(String, &str) + 'a;
+
+fn check_email(field: &str, e: &EmailDestination, err: &mut Report) {
+    if e.to.is_empty() {
+        err(format!("{field}.to"), "needs at least one address");
+    }
+    addresses(&format!("{field}.to"), &e.to, err);
+    addresses(&format!("{field}.cc"), &e.cc, err);
+    if let Some(subject) = &e.subject {
+        if subject.chars().any(char::is_control) {
+            err(format!("{field}.subject"), "must be one line without control characters");
+        }
+        template(&format!("{field}.subject"), subject, err);
+    }
+    if let Some(body) = &e.body {
+        template(&format!("{field}.body"), body, err);
+    }
+}
+
+fn check_link(field: &str, l: &LinkDestination, err: &mut Report) {
+    if let Some(days) = l.retention_days {
+        if !(1..=3650).contains(&days) {
+            err(format!("{field}.retentionDays"), "must be between 1 and 3650");
+        }
+    }
+    addresses(&format!("{field}.notify"), &l.notify, err);
+}
+
+fn check_sftp(field: &str, s: &SftpDestination, allow_private: bool, err: &mut Report) {
+    if s.host.is_empty() || s.host.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '@') {
+        err(format!("{field}.host"), "must be a host name or an IP address");
+    } else if let Some(why) = forbidden_literal(&s.host, allow_private) {
+        err(format!("{field}.host"), &why);
+    }
+    if s.port == 0 {
+        err(format!("{field}.port"), "must be between 1 and 65535");
+    }
+    if s.username.is_empty() || s.username.chars().any(char::is_control) {
+        err(format!("{field}.username"), "must not be empty");
+    }
+    if s.password.is_none() && s.private_key.is_none() {
+        err(format!("{field}.password"), "give a password or a privateKey");
+    }
+    if let Some(key) = &s.private_key {
+        if !(key.contains("-----BEGIN") && key.contains("PRIVATE KEY-----")) {
+            err(
+                format!("{field}.privateKey"),
+                "must be a private key in OpenSSH PEM text (-----BEGIN … PRIVATE KEY-----)",
+            );
+        }
+    }
+    if let Err(why) = parse_fingerprint(&s.host_key_fingerprint) {
+        err(format!("{field}.hostKeyFingerprint"), why);
+    }
+    if s.directory.is_empty() || s.directory.chars().any(char::is_control) {
+        err(format!("{field}.directory"), "must be a folder path on the server");
+    }
+    if let Some(name) = &s.file_name {
+        if name.contains('/') || name.contains('\\') || name.trim().is_empty() {
+            err(format!("{field}.fileName"), "must be a file name, not a path");
+        }
+        template(&format!("{field}.fileName"), name, err);
+    }
+}
+
+fn check_webhook(field: &str, w: &WebhookDestination, allow_private: bool, err: &mut Report) {
+    let url_field = format!("{field}.url");
+    if w.url.len() > MAX_TEXT {
+        err(url_field.clone(), "is too long");
+    } else if template(&url_field, &w.url, err) {
+        // Placeholders are judged by what they stand for: any value, URL-encoded.
+        let sample = crate::usecases::templates::render(&w.url, |_| Some("x".into())).unwrap_or_default();
+        match parse_http_url(&sample) {
+            Err(why) => err(url_field, why),
+            Ok(u) => {
+                if let Some(why) = forbidden_literal(&u.host, allow_private) {
+                    err(url_field, &why);
+                }
+            }
+        }
+    }
+    for (name, value) in &w.headers {
+        let header_field = format!("{field}.headers.{name}");
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if name.is_empty() || !name.chars().all(token) {
+            err(header_field, "is not a valid header name");
+        } else if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            err(header_field, "is set by Ferry and cannot be replaced");
+        } else if value.len() > MAX_TEXT || value.chars().any(|c| c.is_control() && c != '\t') {
+            err(header_field, "must be one line without control characters");
+        }
+    }
+}
+
+/// Checks every address of a list, naming each by its index.
+fn addresses(field: &str, list: &[String], err: &mut Report) {
+    for (i, address) in list.iter().enumerate() {
+        if let Err(CoreError::Invalid { details, .. }) = validate_email(&format!("{field}[{i}]"), address) {
+            for d in details {
+                err(d.field, &d.message);
+            }
+        }
+    }
+}
+
+/// Checks a template's placeholders; true when it is fine.
+fn template(field: &str, text: &str, err: &mut Report) -> bool {
+    if text.len() > MAX_TEXT {
+        err(field.to_string(), "is too long");
+        return false;
+    }
+    match check(text, ALL_PLACEHOLDERS) {
+        Ok(()) => true,
+        Err(e) => {
+            err(field.to_string(), &e.to_string());
+            false
+        }
+    }
+}
+
+/// Why a host that is a literal address is refused, if it is.
+fn forbidden_literal(host: &str, allow_private: bool) -> Option<String> {
+    if allow_private {
+        return None;
+    }
+    let ip = literal_ip(host)?;
+    forbidden_range(ip).map(|range| {
+        format!("{ip} is {}; an admin can allow private networks (setting allowPrivateNetworks)", range.describe())
+    })
+}
+
+/// The SHA-256 digest a `SHA256:<unpadded base64>` fingerprint names.
+pub(crate) fn parse_fingerprint(text: &str) -> Result<[u8; 32], &'static str> {
+    const WANT: &str = "must look like SHA256:<43 characters of base64>, as `ssh-keygen -lf` prints it";
+    let b64 = text.strip_prefix("SHA256:").ok_or(WANT)?;
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64.trim_end_matches('=')).map_err(|_| WANT)?;
+    bytes.try_into().map_err(|_| WANT)
+}

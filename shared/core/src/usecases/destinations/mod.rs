@@ -1,0 +1,63 @@
+//! A schedule's destinations when it is saved: secrets kept from the stored
+//! schedule (`secrets`), every field checked with errors naming it
+//! (`checks`), and defaults that depend on settings filled in. So a bad
+//! address or an unknown placeholder is a 400 now, not a failed delivery at 3 a.m.
+
+mod checks;
+mod secrets;
+mod web_url;
+
+pub use web_url::{parse_http_url, HttpUrl};
+
+use crate::error::{CoreError, FieldError};
+use crate::model::destination::Destination;
+use crate::model::settings::Settings;
+
+/// Destinations a schedule may have.
+pub const MAX_DESTINATIONS: usize = 20;
+
+/// The destinations to store for `sent` (a POST or PUT body), given the
+/// `stored` ones of the schedule being replaced (empty for a new one).
+pub fn prepare_destinations(
+    sent: Vec<Destination>,
+    stored: &[Destination],
+    settings: &Settings,
+) -> Result<Vec<Destination>, CoreError> {
+    if sent.len() > MAX_DESTINATIONS {
+        return Err(CoreError::invalid("destinations", format!("at most {MAX_DESTINATIONS} destinations")));
+    }
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut out = Vec::with_capacity(sent.len());
+    for (i, d) in sent.into_iter().enumerate() {
+        let field = format!("destinations[{i}]");
+        let d = match secrets::keep_stored_secrets(&field, d, stored.get(i)) {
+            Ok(d) => d,
+            Err(mut e) => {
+                errors.append(&mut e);
+                continue;
+            }
+        };
+        let d = normalized(d, settings);
+        errors.extend(checks::check_destination(&field, &d, settings.allow_private_networks));
+        out.push(d);
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(CoreError::invalid_fields(errors))
+    }
+}
+
+/// Fills in defaults that come from settings.
+fn normalized(d: Destination, settings: &Settings) -> Destination {
+    match d {
+        Destination::Link(mut l) => {
+            l.retention_days = Some(l.retention_days.unwrap_or(settings.default_retention_days));
+            Destination::Link(l)
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests;

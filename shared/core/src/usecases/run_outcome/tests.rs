@@ -1,0 +1,90 @@
+//! The run verdict from an export and its deliveries.
+
+use super::*;
+use crate::model::delivery::{AttemptOutcome, DeliveryAttempt};
+use crate::model::destination::DestinationType;
+use crate::model::export::{Progress, Trigger};
+use crate::model::format_options::Format;
+
+fn t(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn export(status: ExportStatus) -> Export {
+    Export {
+        id: "exp_1".into(),
+        report_id: "rep_1".into(),
+        owner: "ada".into(),
+        schedule_id: Some("sch_1".into()),
+        trigger: Trigger::Schedule,
+        status,
+        created_by: "ada".into(),
+        created_at: t("2026-01-01T09:00:00Z"),
+        started_at: Some(t("2026-01-01T09:00:00Z")),
+        completed_at: Some(t("2026-01-01T09:01:00Z")),
+        progress: Progress::default(),
+        rows: Some(3),
+        bytes: Some(10),
+        sha256: None,
+        format: Format::Csv,
+        compress: false,
+        file_name: None,
+        file_key: None,
+        expires_at: None,
+        error: Some("boom".into()),
+        warnings: vec![],
+        run_as_app: false,
+        from_date: None,
+        to_date: None,
+        checkpoint: None,
+        lease: None,
+        version: 0,
+    }
+}
+
+fn delivery(destination: u32, status: DeliveryStatus, at: &str, error: Option<&str>) -> Delivery {
+    let outcome = if status == DeliveryStatus::Delivered { AttemptOutcome::Delivered } else { AttemptOutcome::Failed };
+    Delivery {
+        id: format!("dlv_{destination}"),
+        export_id: "exp_1".into(),
+        schedule_id: "sch_1".into(),
+        destination,
+        kind: DestinationType::Webhook,
+        status,
+        attempts: vec![DeliveryAttempt { at: t(at), outcome, error: error.map(String::from), bytes_sent: 0 }],
+        round_start: 0,
+        link_token_hash: None,
+        not_before: None,
+        created_at: t(at),
+        updated_at: t(at),
+        version: 0,
+    }
+}
+
+#[test]
+fn a_run_without_destinations_is_decided_by_its_export() {
+    assert_eq!(verdict(&export(ExportStatus::Running), &[]), None);
+    let ok = verdict(&export(ExportStatus::Completed), &[]).unwrap();
+    assert_eq!((ok.status, ok.finished_at), (RunStatus::Succeeded, Some(t("2026-01-01T09:01:00Z"))));
+    let failed = verdict(&export(ExportStatus::Failed), &[]).unwrap();
+    assert_eq!((failed.status, failed.error.as_deref()), (RunStatus::Failed, Some("boom")));
+    let cancelled = verdict(&export(ExportStatus::Cancelled), &[]).unwrap();
+    assert_eq!(cancelled.status, RunStatus::Failed);
+}
+
+#[test]
+fn a_run_waits_for_every_delivery_and_fails_at_the_first_final_failure() {
+    let e = export(ExportStatus::Completed);
+    let delivered = delivery(0, DeliveryStatus::Delivered, "2026-01-01T09:02:00Z", None);
+    let pending = delivery(1, DeliveryStatus::Pending, "2026-01-01T09:03:00Z", Some("HTTP 500"));
+    assert_eq!(verdict(&e, &[delivered.clone(), pending]), None, "still retrying");
+    let later = delivery(1, DeliveryStatus::Delivered, "2026-01-01T09:05:00Z", None);
+    let ok = verdict(&e, &[delivered.clone(), later]).unwrap();
+    assert_eq!((ok.status, ok.finished_at), (RunStatus::Succeeded, Some(t("2026-01-01T09:05:00Z"))));
+    let failed = delivery(1, DeliveryStatus::Failed, "2026-01-01T09:04:00Z", Some("connection refused"));
+    let pending = delivery(2, DeliveryStatus::Pending, "2026-01-01T09:03:00Z", None);
+    let v = verdict(&e, &[delivered, failed, pending]).unwrap();
+    assert_eq!(v.status, RunStatus::Failed);
+    assert_eq!(v.error.as_deref(), Some("destination 1 (webhook): connection refused"));
+    assert_eq!(v.finished_at, Some(t("2026-01-01T09:04:00Z")));
+}

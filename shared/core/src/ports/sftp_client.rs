@@ -5,7 +5,8 @@ use async_trait::async_trait;
 use super::delivery::DeliveryError;
 use super::file_store::ByteStream;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its `Debug` masks the password and the key, so a stray `{:?}` cannot leak them.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SftpTarget {
     pub host: String,
     pub port: u16,
@@ -20,6 +21,23 @@ pub struct SftpTarget {
     /// Remote file name (no path separators).
     pub file_name: String,
     pub allow_private_networks: bool,
+}
+
+impl std::fmt::Debug for SftpTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mask = |o: &Option<String>| o.as_ref().map(|_| "***");
+        f.debug_struct("SftpTarget")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("password", &mask(&self.password))
+            .field("private_key", &mask(&self.private_key))
+            .field("host_key_fingerprint", &self.host_key_fingerprint)
+            .field("directory", &self.directory)
+            .field("file_name", &self.file_name)
+            .field("allow_private_networks", &self.allow_private_networks)
+            .finish()
+    }
 }
 
 #[async_trait]

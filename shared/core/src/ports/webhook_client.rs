@@ -5,12 +5,24 @@ use async_trait::async_trait;
 use super::delivery::DeliveryError;
 use super::file_store::ByteStream;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its `Debug` shows header names only: values may be secrets.
+#[derive(Clone, PartialEq, Eq)]
 pub struct WebhookRequest {
     pub url: String,
     /// Every header to send, in order (the use case builds Ferry's own).
     pub headers: Vec<(String, String)>,
     pub allow_private_networks: bool,
+}
+
+impl std::fmt::Debug for WebhookRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("WebhookRequest")
+            .field("url", &"***")
+            .field("headers", &names)
+            .field("allow_private_networks", &self.allow_private_networks)
+            .finish()
+    }
 }
 
 #[async_trait]

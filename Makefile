@@ -4,7 +4,7 @@
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test lint bench bench-memory build release fmt .venv
+.PHONY: test lint bench bench-bins bench-memory build release fmt .venv
 
 test: .venv/.stamp
 	$(CARGO) test --workspace --locked --no-fail-fast
@@ -32,10 +32,26 @@ release:
 
 # Peak memory and rows/s of `ferry export` at 1M and 10M rows (and the XLSX sheet roll-over at full size).
 bench-memory: release
-	python3 bench/export_memory.py
-	python3 bench/xlsx_rollover.py
+	$(PYTHON) bench/export_memory.py
+	$(PYTHON) bench/xlsx_rollover.py
 
-bench: bench-memory
+# `make bench`: Ferry's writers side by side with pyarrow, pandas, Python's csv
+# and json modules, XlsxWriter and openpyxl on the same rows, `ferry export` end
+# to end (rows/s, peak RSS at 1M and 10M rows) and the server's export start
+# latency; prints the table BENCHMARKS.md quotes, with the targets' verdicts
+# (bench/run.py says how). The peers live in bench/.venv, installed again only
+# when bench/requirements.txt changes. `make test` never runs any of this.
+bench: release bench-bins bench/.venv/.stamp
+	bench/.venv/bin/python bench/run.py
+	$(PYTHON) bench/xlsx_rollover.py
+
+bench-bins:
+	$(CARGO) build --release --locked -p ferry-formats --features bench --bin ferry-format-bench
+
+bench/.venv/.stamp: bench/requirements.txt
+	$(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/pip install --disable-pip-version-check --quiet -r bench/requirements.txt
+	touch $@
 
 fmt:
 	$(CARGO) fmt --all

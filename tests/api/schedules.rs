@@ -65,9 +65,7 @@ async fn a_schedule_fires_at_its_time_its_export_completes_and_the_history_shows
     assert_eq!(done["status"], "COMPLETED");
     assert_eq!(done["scheduleId"], id);
     assert_eq!(done["trigger"], "schedule");
-    let history = app
-        .wait_export(ADMIN_KEY, export_id, |_| true)
-        .await;
+    let history = app.wait_export(ADMIN_KEY, export_id, |_| true).await;
     assert_eq!(history["rows"], 25);
     let runs_now = runs(&app, id).await;
     assert_eq!(runs_now[0]["status"], "SUCCEEDED");
@@ -209,7 +207,10 @@ async fn a_member_cannot_schedule_another_members_public_report() {
     // The owner's schedule is invisible to others, and the report cannot be deleted under it.
     let owned = json!({"reportId": public, "recurrence": {"frequency": "daily", "time": "09:00", "timezone": "UTC"}});
     let s: Value = app.post(&alice, "/schedules", &owned).await.json().await.unwrap();
-    assert_eq!(app.get(&bob, &format!("/schedules/{}", s["id"].as_str().unwrap())).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&bob, &format!("/schedules/{}", s["id"].as_str().unwrap())).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let (status, body) = error_of(app.delete(&alice, &format!("/reports/{public}")).await).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body["error"]["message"].as_str().unwrap().contains(s["id"].as_str().unwrap()));
@@ -225,8 +226,14 @@ async fn bad_recurrences_are_400_naming_the_field() {
         (json!({"frequency": "weekly", "weekdays": [], "time": "09:00", "timezone": "UTC"}), "recurrence.weekdays"),
         (json!({"frequency": "monthly", "monthDay": 0, "time": "09:00", "timezone": "UTC"}), "recurrence.monthDay"),
         (json!({"frequency": "monthly", "monthDay": 32, "time": "09:00", "timezone": "UTC"}), "recurrence.monthDay"),
-        (json!({"frequency": "yearly", "monthDay": 1, "month": 13, "time": "09:00", "timezone": "UTC"}), "recurrence.month"),
-        (json!({"frequency": "daily", "time": "09:00", "timezone": "UTC", "start": "2026-12-10", "end": "2026-12-01"}), "recurrence.end"),
+        (
+            json!({"frequency": "yearly", "monthDay": 1, "month": 13, "time": "09:00", "timezone": "UTC"}),
+            "recurrence.month",
+        ),
+        (
+            json!({"frequency": "daily", "time": "09:00", "timezone": "UTC", "start": "2026-12-10", "end": "2026-12-01"}),
+            "recurrence.end",
+        ),
         (json!({"frequency": "daily", "interval": 0, "time": "09:00", "timezone": "UTC"}), "recurrence.interval"),
         (json!({"frequency": "daily", "weekdays": ["MON"], "time": "09:00", "timezone": "UTC"}), "recurrence.weekdays"),
     ];
@@ -268,9 +275,13 @@ async fn deleting_the_owners_only_key_pauses_their_schedules() {
     let s: Value = app.post(&dana, "/schedules", &body).await.json().await.unwrap();
     assert_eq!(s["owner"], "dana");
     let keys: Value = app.get(ADMIN_KEY, "/keys").await.json().await.unwrap();
-    let key_id = keys["items"].as_array().unwrap().iter().find(|k| k["user"] == "dana").unwrap()["id"].as_str().unwrap().to_string();
+    let key_id = keys["items"].as_array().unwrap().iter().find(|k| k["user"] == "dana").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(app.delete(ADMIN_KEY, &format!("/keys/{key_id}")).await.status(), StatusCode::NO_CONTENT);
-    let after: Value = app.get(ADMIN_KEY, &format!("/schedules/{}", s["id"].as_str().unwrap())).await.json().await.unwrap();
+    let after: Value =
+        app.get(ADMIN_KEY, &format!("/schedules/{}", s["id"].as_str().unwrap())).await.json().await.unwrap();
     assert_eq!(after["paused"], true);
     assert_eq!(after["pausedReason"], "owner_removed");
     assert!(after["nextRunAt"].is_null());

@@ -1,6 +1,11 @@
 //! `ferry export`: one export without a server. It runs the same use cases and
-//! worker as the server, on a throw-away data dir, then streams the file to
-//! `--out` and prints rows, bytes, SHA-256 and rows/s.
+//! worker as the server, on a throw-away data dir beside `--out`, then moves
+//! the file to `--out` and prints rows, bytes, SHA-256 and rows/s.
+//!
+//! The scratch dir sits in `--out`'s folder so that the finished file is
+//! renamed there, not copied; its file store skips fsync (nothing in it
+//! outlives the command). So the file's bytes are written once, by the
+//! export itself.
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -14,8 +19,6 @@ use ferry_core::usecases::connections::{create_connection, ConnectionInput};
 use ferry_core::usecases::export_worker::ExportWorker;
 use ferry_core::usecases::exports::{start_export, StartExport};
 use ferry_core::usecases::reports::{create_report, ReportInput};
-use futures::StreamExt;
-use tokio::io::AsyncWriteExt;
 use tokio::sync::Notify;
 
 use crate::cli::ExportArgs;
@@ -47,12 +50,21 @@ pub async fn run(args: ExportArgs, base: LocalConfig) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let scratch = tempfile::tempdir().context("creating a scratch data dir")?;
+    let out_dir = match args.out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let scratch = tempfile::Builder::new()
+        .prefix(".ferry-export-")
+        .tempdir_in(&out_dir)
+        .or_else(|_| tempfile::tempdir())
+        .context("creating a scratch data dir")?;
     let mut config = base;
     config.data_dir = scratch.path().to_path_buf();
     let data_dir = DataDir::open(scratch.path())?;
-    let (ports, _files) =
+    let (ports, files) =
         assemble(&config, &data_dir, "http://127.0.0.1", Arc::new(Notify::new()), Arc::new(Notify::new()))?;
+    files.set_durable(false);
     let me = Principal::system();
 
     let connection =
@@ -97,13 +109,7 @@ pub async fn run(args: ExportArgs, base: LocalConfig) -> anyhow::Result<()> {
         bail!("export {}: {}", done.status.as_str(), done.error.unwrap_or_default());
     }
     let key = done.file_key.clone().context("the export has no file")?;
-    let mut stream = ports.files.read(&key).await?;
-    let mut out =
-        tokio::fs::File::create(&args.out).await.with_context(|| format!("creating {}", args.out.display()))?;
-    while let Some(chunk) = stream.next().await {
-        out.write_all(&chunk?).await?;
-    }
-    out.flush().await?;
+    files.move_out(&key, &args.out).await.with_context(|| format!("writing {}", args.out.display()))?;
     let secs = started.elapsed().as_secs_f64();
     let rows = done.rows.unwrap_or(0);
     eprintln!(

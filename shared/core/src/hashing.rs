@@ -67,12 +67,12 @@ impl ResumableSha256 {
                 self.buffer.clear();
             }
         }
-        let whole = data.len() / 64 * 64;
-        if whole > 0 {
-            let blocks: Vec<_> = data[..whole].chunks_exact(64).map(GenericArray::clone_from_slice).collect();
-            sha2::compress256(&mut self.state, &blocks);
+        let mut blocks = data.chunks_exact(64);
+        for block in &mut blocks {
+            // A view of the block, not a copy: exports hash every byte they write.
+            sha2::compress256(&mut self.state, std::slice::from_ref(GenericArray::from_slice(block)));
         }
-        self.buffer.extend_from_slice(&data[whole..]);
+        self.buffer.extend_from_slice(blocks.remainder());
     }
 
     /// Lowercase hex digest.

@@ -1,10 +1,9 @@
 //! XLSX column widths from the header and the first rows.
 //!
-//! Constant-memory sheets flush each row to disk, so rust_xlsxwriter's
-//! `autofit` sees only the last row. Instead the writer measures the header
-//! and the first `SAMPLE_ROWS` data rows as they pass, which is what a person
-//! sees on opening the file, and caps the width so one long description does
-//! not push every other column off screen.
+//! A streamed sheet cannot look at every row before it is written, so the
+//! writer measures the header and the first `SAMPLE_ROWS` data rows as they
+//! pass, which is what a person sees on opening the file, and caps the width
+//! so one long description does not push every other column off screen.
 
 use ferry_core::model::value::Value;
 
@@ -31,6 +30,11 @@ impl ColumnWidths {
     /// True while rows still count towards the widths.
     pub(crate) fn wants_more(&self) -> bool {
         self.sampled < SAMPLE_ROWS
+    }
+
+    /// Data rows still to measure.
+    pub(crate) fn rows_wanted(&self) -> usize {
+        SAMPLE_ROWS.saturating_sub(self.sampled) as usize
     }
 
     /// Measures one data row (call only while `wants_more`).

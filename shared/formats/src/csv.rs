@@ -11,8 +11,11 @@ use ferry_core::model::format_options::{FormatOptions, LineBreaks, LineTerminato
 use ferry_core::model::value::{Row, Value};
 use ferry_core::ports::format::{FormatError, FormatSpec, FormatWriter};
 
-use crate::cell_text::{self, DateTimeText};
+use crate::byte_scan::{find_byte, CsvSpecials};
+use crate::cell_text;
+use crate::date_text::{self, DateTimeText};
 use crate::formula_guard::needs_formula_guard;
+use crate::out_buf::OutBuf;
 use crate::resume_state;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -31,7 +34,7 @@ pub struct CsvWriter {
     headers: Vec<String>,
     header_written: bool,
     /// Bytes that force quoting: delimiter, quote, CR, LF.
-    special: [bool; 256],
+    special: CsvSpecials,
     /// The delimiter can occur in a rendered number, boolean or ISO date
     /// (a digit, letter, `-`, `+`, `:` or `.`), so those need a look too.
     check_rendered: bool,
@@ -42,10 +45,6 @@ pub struct CsvWriter {
 impl CsvWriter {
     pub fn new(spec: &FormatSpec) -> Self {
         let options = &spec.options;
-        let mut special = [false; 256];
-        for b in [options.delimiter, b'"', b'\r', b'\n'] {
-            special[b as usize] = true;
-        }
         let break_escape = match options.line_breaks {
             LineBreaks::Preserve => None,
             LineBreaks::Escape => Some(options.escape_char.as_bytes().to_vec()),
@@ -62,7 +61,7 @@ impl CsvWriter {
             dates: DateTimeText::new(options),
             headers: spec.headers.clone(),
             header_written: false,
-            special,
+            special: CsvSpecials::new(options.delimiter),
             check_rendered: options.delimiter.is_ascii_alphanumeric() || b"-+:.".contains(&options.delimiter),
             scratch: Vec::new(),
         }
@@ -76,9 +75,9 @@ impl CsvWriter {
         Ok(writer)
     }
 
-    fn write_header(&mut self, out: &mut Vec<u8>) {
+    fn write_header(&mut self, out: &mut OutBuf) {
         if self.bom {
-            out.extend_from_slice(BOM);
+            out.put(BOM);
         }
         let headers = std::mem::take(&mut self.headers);
         for (i, header) in headers.iter().enumerate() {
@@ -90,23 +89,24 @@ impl CsvWriter {
             self.write_text(header.as_bytes(), false, out);
         }
         self.headers = headers;
-        out.extend_from_slice(self.terminator);
+        out.put(self.terminator);
         self.header_written = true;
     }
 
-    fn write_row(&mut self, row: &Row, out: &mut Vec<u8>) -> Result<(), FormatError> {
+    #[inline]
+    fn write_row(&mut self, row: &Row, out: &mut OutBuf) -> Result<(), FormatError> {
         for (i, value) in row.iter().enumerate() {
             if i > 0 {
                 out.push(self.delimiter);
             }
             self.write_value(value, out)?;
         }
-        out.extend_from_slice(self.terminator);
+        out.put(self.terminator);
         Ok(())
     }
 
     #[inline]
-    fn write_value(&mut self, value: &Value, out: &mut Vec<u8>) -> Result<(), FormatError> {
+    fn write_value(&mut self, value: &Value, out: &mut OutBuf) -> Result<(), FormatError> {
         match value {
             Value::Null => {}
             Value::Text(s) => self.write_text(s.as_bytes(), self.sanitize, out),
@@ -116,7 +116,7 @@ impl CsvWriter {
                 cell_text::write_float(o, *f);
             }),
             Value::Bool(b) => self.write_rendered(out, |o| cell_text::write_bool(o, *b)),
-            Value::Date(d) => self.write_rendered(out, |o| cell_text::write_date(o, *d)),
+            Value::Date(d) => self.write_rendered(out, |o| date_text::write_date(o, *d)),
             Value::DateTime(ts) => {
                 let start = out.len();
                 self.dates.write(out, *ts)?;
@@ -126,6 +126,18 @@ impl CsvWriter {
             }
             // No labels is an empty field, not an empty string.
             Value::List(items) if items.is_empty() => {}
+            Value::List(items) if items.len() == 1 => self.write_text(items[0].as_bytes(), false, out),
+            Value::List(items) if self.delimiter == b',' && self.break_escape.is_none() => {
+                // Joined by ", ", so quoted anyway: no need to look first.
+                out.push(b'"');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.put(b", ");
+                    }
+                    copy_doubling_quotes(item.as_bytes(), out);
+                }
+                out.push(b'"');
+            }
             Value::List(items) => {
                 let mut joined = std::mem::take(&mut self.scratch);
                 joined.clear();
@@ -140,7 +152,7 @@ impl CsvWriter {
     /// Writes a non-text value straight into `out`, then quotes it in the
     /// rare case its text holds a special byte (a `.` or `-` delimiter).
     #[inline]
-    fn write_rendered(&mut self, out: &mut Vec<u8>, render: impl FnOnce(&mut Vec<u8>)) {
+    fn write_rendered(&mut self, out: &mut OutBuf, render: impl FnOnce(&mut OutBuf)) {
         let start = out.len();
         render(out);
         if self.check_rendered {
@@ -148,11 +160,11 @@ impl CsvWriter {
         }
     }
 
-    fn requote_tail(&mut self, out: &mut Vec<u8>, start: usize) {
-        if self.has_special(&out[start..]) {
+    fn requote_tail(&mut self, out: &mut OutBuf, start: usize) {
+        if self.special.any_in(out.since(start)) {
             let mut tail = std::mem::take(&mut self.scratch);
             tail.clear();
-            tail.extend_from_slice(&out[start..]);
+            tail.extend_from_slice(out.since(start));
             out.truncate(start);
             self.write_text(&tail, false, out);
             self.scratch = tail;
@@ -160,46 +172,38 @@ impl CsvWriter {
     }
 
     /// One text field: `""` when empty, quoted when it holds a special byte,
-    /// `'`-prefixed when it could start a formula.
+    /// `'`-prefixed when it could start a formula. The common case (nothing
+    /// special) is one pass that copies and scans together.
     #[inline]
-    fn write_text(&self, s: &[u8], sanitize: bool, out: &mut Vec<u8>) {
+    fn write_text(&self, s: &[u8], sanitize: bool, out: &mut OutBuf) {
         if s.is_empty() {
             // SPEC: an empty string is `""`, so a reader can tell it from null.
-            out.extend_from_slice(b"\"\"");
+            out.put(b"\"\"");
             return;
         }
         let guard = sanitize && needs_formula_guard(s);
-        if !self.has_special(s) {
-            if guard {
-                out.push(b'\'');
+        if !guard {
+            let start = out.len();
+            if !out.put_scanned(s, &self.special) {
+                return;
             }
-            out.extend_from_slice(s);
+            out.truncate(start);
+        } else if !self.special.any_in(s) {
+            out.push(b'\'');
+            out.put(s);
             return;
         }
         self.write_special_text(s, guard, out);
     }
 
-    /// True when `s` holds a byte that forces quoting. Eight bytes at a time
-    /// (the classic "has zero byte" trick on `x ^ target`), since this scan
-    /// touches every byte of every text cell.
-    #[inline]
+    /// True when `s` holds a byte that forces quoting.
+    #[cfg(test)]
     fn has_special(&self, s: &[u8]) -> bool {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGHS: u64 = 0x8080_8080_8080_8080;
-        let has_zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
-        let targets = [ONES * u64::from(self.delimiter), ONES * u64::from(b'"'), ONES * 0x0d, ONES * 0x0a];
-        let mut chunks = s.chunks_exact(8);
-        for chunk in &mut chunks {
-            // `chunks_exact(8)` yields 8-byte slices: the fallback never runs.
-            let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            if targets.iter().any(|&t| has_zero_byte(x ^ t)) {
-                return true;
-            }
-        }
-        chunks.remainder().iter().any(|&b| self.special[b as usize])
+        self.special.any_in(s)
     }
 
-    fn write_special_text(&self, s: &[u8], guard: bool, out: &mut Vec<u8>) {
+    #[cold]
+    fn write_special_text(&self, s: &[u8], guard: bool, out: &mut OutBuf) {
         let Some(escape) = &self.break_escape else {
             // RFC 4180: quote, double the quotes, keep everything else.
             out.push(b'"');
@@ -223,9 +227,9 @@ impl CsvWriter {
         while i < s.len() {
             let b = s[i];
             match b {
-                b'"' => out.extend_from_slice(b"\"\""),
+                b'"' => out.put(b"\"\""),
                 b'\r' | b'\n' => {
-                    out.extend_from_slice(escape);
+                    out.put(escape);
                     // CRLF is one line break, escaped once.
                     if b == b'\r' && s.get(i + 1) == Some(&b'\n') {
                         i += 1;
@@ -241,18 +245,16 @@ impl CsvWriter {
     }
 }
 
-/// Copies `s` with every `"` doubled, in runs between the quotes.
+/// Copies `s` with every `"` doubled, in runs between the quotes (most
+/// quoted values hold a comma or a line break and no quote at all).
 #[inline]
-fn copy_doubling_quotes(s: &[u8], out: &mut Vec<u8>) {
-    let mut start = 0;
-    for (i, &b) in s.iter().enumerate() {
-        if b == b'"' {
-            out.extend_from_slice(&s[start..=i]);
-            out.push(b'"');
-            start = i + 1;
-        }
+fn copy_doubling_quotes(mut s: &[u8], out: &mut OutBuf) {
+    while let Some(i) = find_byte(b'"', s) {
+        out.put(&s[..=i]);
+        out.push(b'"');
+        s = &s[i + 1..];
     }
-    out.extend_from_slice(&s[start..]);
+    out.put(s);
 }
 
 fn terminator_bytes(options: &FormatOptions) -> &'static [u8] {
@@ -264,18 +266,19 @@ fn terminator_bytes(options: &FormatOptions) -> &'static [u8] {
 
 impl FormatWriter for CsvWriter {
     fn write_rows(&mut self, rows: &[Row], out: &mut Vec<u8>) -> Result<(), FormatError> {
+        let mut out = OutBuf::new(out);
         if !self.header_written {
-            self.write_header(out);
+            self.write_header(&mut out);
         }
         for row in rows {
-            self.write_row(row, out)?;
+            self.write_row(row, &mut out)?;
         }
         Ok(())
     }
 
     fn finish(mut self: Box<Self>, out: &mut Vec<u8>) -> Result<Option<Box<dyn std::io::Read + Send>>, FormatError> {
         if !self.header_written {
-            self.write_header(out);
+            self.write_header(&mut OutBuf::new(out));
         }
         Ok(None)
     }
@@ -356,6 +359,14 @@ mod tests {
     fn lists_are_joined_and_quoted_when_needed() {
         let rows = vec![vec![Value::List(vec!["a".into(), "b".into()]), Value::List(vec![])]];
         assert_eq!(csv(FormatOptions::default(), &rows), "a,b\r\n\"a, b\",\r\n");
+        let rows = vec![
+            vec![Value::List(vec!["say \"hi\"".into(), "x".into()]), Value::List(vec!["plain".into()])],
+            vec![Value::List(vec!["a,b".into()]), Value::List(vec!["=1".into(), "y".into()])],
+        ];
+        let expected = "a,b\r\n\"say \"\"hi\"\", x\",plain\r\n\"a,b\",\"=1, y\"\r\n";
+        assert_eq!(csv(FormatOptions::default(), &rows), expected);
+        let semicolon = FormatOptions { delimiter: b';', ..FormatOptions::default() };
+        assert_eq!(csv(semicolon, &rows[..1]), "a;b\r\n\"say \"\"hi\"\", x\";plain\r\n");
     }
 
     #[test]

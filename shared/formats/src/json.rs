@@ -8,8 +8,9 @@
 use ferry_core::model::value::Row;
 use ferry_core::ports::format::{FormatError, FormatSpec, FormatWriter};
 
-use crate::cell_text::DateTimeText;
+use crate::date_text::DateTimeText;
 use crate::json_encode::{self, JsonCells};
+use crate::out_buf::OutBuf;
 use crate::resume_state;
 
 pub struct JsonWriter {
@@ -40,31 +41,32 @@ impl JsonWriter {
         Ok(writer)
     }
 
-    fn write_prefix(&mut self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"columns\":[");
+    fn write_prefix(&mut self, out: &mut OutBuf) {
+        out.put(b"{\"columns\":[");
         for (i, header) in self.headers.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             json_encode::write_string(out, header);
         }
-        out.extend_from_slice(b"],\"rows\":[");
+        out.put(b"],\"rows\":[");
         self.prefix_written = true;
     }
 }
 
 impl FormatWriter for JsonWriter {
     fn write_rows(&mut self, rows: &[Row], out: &mut Vec<u8>) -> Result<(), FormatError> {
+        let mut out = OutBuf::new(out);
         if !self.prefix_written {
-            self.write_prefix(out);
+            self.write_prefix(&mut out);
         }
         for row in rows {
-            out.extend_from_slice(if self.row_written { b",\n[" } else { b"\n[" });
+            out.put(if self.row_written { b",\n[" } else { b"\n[" });
             for (i, value) in row.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                self.cells.write(out, value)?;
+                self.cells.write(&mut out, value)?;
             }
             out.push(b']');
             self.row_written = true;
@@ -73,10 +75,11 @@ impl FormatWriter for JsonWriter {
     }
 
     fn finish(mut self: Box<Self>, out: &mut Vec<u8>) -> Result<Option<Box<dyn std::io::Read + Send>>, FormatError> {
+        let mut out = OutBuf::new(out);
         if !self.prefix_written {
-            self.write_prefix(out);
+            self.write_prefix(&mut out);
         }
-        out.extend_from_slice(if self.row_written { b"\n]}\n" } else { b"]}\n" });
+        out.put(if self.row_written { b"\n]}\n" } else { b"]}\n" });
         Ok(None)
     }
 

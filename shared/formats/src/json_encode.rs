@@ -8,7 +8,10 @@
 use ferry_core::model::value::Value;
 use ferry_core::ports::format::FormatError;
 
-use crate::cell_text::{self, DateTimeText};
+use crate::byte_scan::JsonEscapes;
+use crate::cell_text;
+use crate::date_text::{self, DateTimeText};
+use crate::out_buf::{OutBuf, Sink};
 
 /// For each byte, what it becomes inside a JSON string: 0 = itself,
 /// `u` = `\u00XX`, anything else = `\` and that letter.
@@ -31,27 +34,33 @@ static ESCAPE: [u8; 256] = {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Appends `s` as a quoted JSON string.
+/// Appends `s` as a quoted JSON string. Most strings need no escape: they
+/// are copied a word at a time while being scanned, and only a string that
+/// turns out to hold an escape is written again, byte by byte.
 #[inline]
-pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn write_string(out: &mut OutBuf, s: &str) {
     out.push(b'"');
-    write_string_body(out, s.as_bytes());
+    let start = out.len();
+    if out.put_scanned(s.as_bytes(), &JsonEscapes) {
+        out.truncate(start);
+        write_escaped(out, s.as_bytes());
+    }
     out.push(b'"');
 }
 
-/// Appends the escaped body of a JSON string (no quotes). `s` must be UTF-8;
-/// only ASCII bytes are ever escaped, so multi-byte characters pass through.
-#[inline]
-fn write_string_body(out: &mut Vec<u8>, s: &[u8]) {
+/// The body of a JSON string with its escapes. `s` must be UTF-8; only ASCII
+/// bytes are ever escaped, so multi-byte characters pass through.
+#[cold]
+fn write_escaped(out: &mut impl Sink, s: &[u8]) {
     let mut start = 0;
     for (i, &b) in s.iter().enumerate() {
         let escape = ESCAPE[b as usize];
         if escape == 0 {
             continue;
         }
-        out.extend_from_slice(&s[start..i]);
+        out.put(&s[start..i]);
         if escape == b'u' {
-            out.extend_from_slice(b"\\u00");
+            out.put(b"\\u00");
             out.push(HEX[(b >> 4) as usize]);
             out.push(HEX[(b & 0xf) as usize]);
         } else {
@@ -60,7 +69,7 @@ fn write_string_body(out: &mut Vec<u8>, s: &[u8]) {
         }
         start = i + 1;
     }
-    out.extend_from_slice(&s[start..]);
+    out.put(&s[start..]);
 }
 
 /// Writes cells as JSON values. Holds the date rendering and a scratch
@@ -78,21 +87,21 @@ impl JsonCells {
     /// Appends one cell: strings, numbers, booleans, null; dates as ISO
     /// strings (or the report's pattern); lists as arrays of strings.
     #[inline]
-    pub(crate) fn write(&mut self, out: &mut Vec<u8>, value: &Value) -> Result<(), FormatError> {
+    pub(crate) fn write(&mut self, out: &mut OutBuf, value: &Value) -> Result<(), FormatError> {
         match value {
-            Value::Null => out.extend_from_slice(b"null"),
+            Value::Null => out.put(b"null"),
             Value::Text(s) => write_string(out, s),
             Value::Int(n) => cell_text::write_int(out, *n),
             Value::Float(f) => {
                 // JSON has no NaN or infinity.
                 if !cell_text::write_float(out, *f) {
-                    out.extend_from_slice(b"null");
+                    out.put(b"null");
                 }
             }
             Value::Bool(b) => cell_text::write_bool(out, *b),
             Value::Date(d) => {
                 out.push(b'"');
-                cell_text::write_date(out, *d);
+                date_text::write_date(out, *d);
                 out.push(b'"');
             }
             Value::DateTime(ts) => {
@@ -100,7 +109,7 @@ impl JsonCells {
                 if self.dates.is_free_form() {
                     self.scratch.clear();
                     self.dates.write(&mut self.scratch, *ts)?;
-                    write_string_body(out, &self.scratch);
+                    write_escaped(out, &self.scratch);
                 } else {
                     self.dates.write(out, *ts)?;
                 }
@@ -140,17 +149,17 @@ mod tests {
             "non-ASCII: ʤ Café 😀 \u{2028}",
             all_ascii.as_str(),
         ] {
-            let mut out = Vec::new();
-            write_string(&mut out, s);
-            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
+            let mut v = Vec::new();
+            write_string(&mut OutBuf::new(&mut v), s);
+            assert_eq!(String::from_utf8(v).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
         }
     }
 
     fn cell(value: Value, options: &FormatOptions) -> String {
         let mut cells = JsonCells::new(DateTimeText::new(options));
-        let mut out = Vec::new();
-        cells.write(&mut out, &value).unwrap();
-        String::from_utf8(out).unwrap()
+        let mut v = Vec::new();
+        cells.write(&mut OutBuf::new(&mut v), &value).unwrap();
+        String::from_utf8(v).unwrap()
     }
 
     #[test]

@@ -6,8 +6,9 @@
 use ferry_core::model::value::Row;
 use ferry_core::ports::format::{FormatError, FormatSpec, FormatWriter};
 
-use crate::cell_text::DateTimeText;
+use crate::date_text::DateTimeText;
 use crate::json_encode::{self, JsonCells};
+use crate::out_buf::OutBuf;
 
 pub struct JsonlWriter {
     /// `"Header":` per column, escaped once instead of once per row.
@@ -22,7 +23,7 @@ impl JsonlWriter {
             .iter()
             .map(|header| {
                 let mut key = Vec::with_capacity(header.len() + 3);
-                json_encode::write_string(&mut key, header);
+                json_encode::write_string(&mut OutBuf::new(&mut key), header);
                 key.push(b':');
                 key
             })
@@ -33,6 +34,7 @@ impl JsonlWriter {
 
 impl FormatWriter for JsonlWriter {
     fn write_rows(&mut self, rows: &[Row], out: &mut Vec<u8>) -> Result<(), FormatError> {
+        let mut out = OutBuf::new(out);
         for row in rows {
             out.push(b'{');
             // A value without a header has no key to go under; rows match
@@ -41,10 +43,10 @@ impl FormatWriter for JsonlWriter {
                 if i > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(key);
-                self.cells.write(out, value)?;
+                out.put(key);
+                self.cells.write(&mut out, value)?;
             }
-            out.extend_from_slice(b"}\n");
+            out.put(b"}\n");
         }
         Ok(())
     }

@@ -2,12 +2,15 @@
 //! compression, behind the core's format port (`ferry_core::ports::format`).
 //! `StandardFormats` is the factory a runtime hands to the use cases.
 
+mod byte_scan;
 mod cell_text;
 mod column_widths;
+mod date_text;
 mod excel_serial;
 mod factory;
 mod formula_guard;
 mod json_encode;
+mod out_buf;
 mod resume_state;
 #[cfg(test)]
 mod test_support;

@@ -49,7 +49,7 @@ impl ZipFormatWriter {
 
 /// The zip (DOS) time of an instant, in UTC. DOS time starts in 1980 and
 /// counts seconds in twos; an instant outside its range gets 1980-01-01.
-fn dos_time(at: Timestamp) -> DateTime {
+pub(crate) fn dos_time(at: Timestamp) -> DateTime {
     let t = at.to_zoned(jiff::tz::TimeZone::UTC);
     u16::try_from(t.year())
         .ok()
@@ -67,11 +67,11 @@ fn dos_time(at: Timestamp) -> DateTime {
         .unwrap_or_default()
 }
 
-fn io_error(e: std::io::Error) -> FormatError {
+pub(crate) fn io_error(e: std::io::Error) -> FormatError {
     FormatError::Io(e.to_string())
 }
 
-fn zip_error(e: ::zip::result::ZipError) -> FormatError {
+pub(crate) fn zip_error(e: ::zip::result::ZipError) -> FormatError {
     match e {
         ::zip::result::ZipError::Io(e) => io_error(e),
         other => FormatError::Invalid(format!("zip: {other}")),

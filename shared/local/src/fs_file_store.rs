@@ -2,15 +2,18 @@
 //!
 //! ```text
 //! <root>/uploads/<upload id>/key      the key the upload is for
-//! <root>/uploads/<upload id>/00001    part 1, …
+//! <root>/uploads/<upload id>/data     parts uploaded in order, end to end
+//! <root>/uploads/<upload id>/00007    a part uploaded out of order (+ tags)
 //! <root>/files/<key>                  finished files
 //! ```
 //! A file appears under its key only by a rename of the fully assembled
-//! file, so a reader never sees a partial one. Downloads go through signed
-//! URLs served by `signed_files_router`.
+//! file, so a reader never sees a partial one; for parts uploaded in order
+//! that rename is all completing costs (`part_files`). Downloads go through
+//! signed URLs served by `signed_files_router`.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -38,13 +41,44 @@ pub struct FsFileStore {
     layout: Layout,
     signer: UrlSigner,
     clock: Arc<dyn Clock>,
+    /// fsync parts and files before acknowledging them.
+    durable: AtomicBool,
 }
 
 impl FsFileStore {
     /// A store under `root` (created on first write). Signed URLs start with
     /// `public_url`, are signed with `signing_key` and expire by `clock`.
     pub fn new(root: PathBuf, public_url: String, signing_key: Vec<u8>, clock: Arc<dyn Clock>) -> Self {
-        FsFileStore { layout: Layout::new(root), signer: UrlSigner::new(public_url, signing_key), clock }
+        FsFileStore {
+            layout: Layout::new(root),
+            signer: UrlSigner::new(public_url, signing_key),
+            clock,
+            durable: AtomicBool::new(true),
+        }
+    }
+
+    /// Whether a stored part or file is on disk (fsync) before the call
+    /// returns: on by default, as S3 promises. `ferry export` turns it off
+    /// for its throw-away store, whose only file is moved out at the end.
+    pub fn set_durable(&self, durable: bool) {
+        self.durable.store(durable, Ordering::Relaxed);
+    }
+
+    fn durable(&self) -> bool {
+        self.durable.load(Ordering::Relaxed)
+    }
+
+    /// Moves the finished file at `key` out of the store to `dest`: a rename
+    /// on the same file system, else a copy (the kernel's) and a delete.
+    pub async fn move_out(&self, key: &str, dest: &Path) -> Result<(), PortError> {
+        check_key(key)?;
+        let from = self.layout.file(key);
+        if tokio::fs::rename(&from, dest).await.is_err() {
+            tokio::fs::copy(&from, dest).await.map_err(|e| PortError::backend(format!("copying {key}: {e}")))?;
+            tokio::fs::remove_file(&from).await.map_err(PortError::backend)?;
+        }
+        self.prune_empty_parents(key).await;
+        Ok(())
     }
 
     pub(crate) fn signer(&self) -> &UrlSigner {
@@ -120,8 +154,8 @@ impl FileStore for FsFileStore {
             return Err(PortError::Backend(format!("part number {number} is outside 1..={MAX_PART_NUMBER}")));
         }
         self.check_upload(key, upload_id).await?;
-        let (layout, upload_id) = (self.layout.clone(), upload_id.to_string());
-        blocking(move || part_files::write_part(&layout, &upload_id, number, &data)).await
+        let (layout, upload_id, durable) = (self.layout.clone(), upload_id.to_string(), self.durable());
+        blocking(move || part_files::write_part(&layout, &upload_id, number, &data, durable)).await
     }
 
     async fn complete_upload(&self, key: &str, upload_id: &str, parts: &[PartTag]) -> Result<(), PortError> {
@@ -133,8 +167,8 @@ impl FileStore for FsFileStore {
             return Err(PortError::Backend("parts must be listed in ascending order of their numbers".into()));
         }
         let (layout, id, parts) = (self.layout.clone(), upload_id.to_string(), parts.to_vec());
-        let (temp, target) = (self.layout.assembly(upload_id), self.layout.file(key));
-        blocking(move || part_files::assemble(&layout, &id, &parts, &temp, &target)).await?;
+        let (temp, target, durable) = (self.layout.assembly(upload_id), self.layout.file(key), self.durable());
+        blocking(move || part_files::assemble(&layout, &id, &parts, &temp, &target, durable)).await?;
         tokio::fs::remove_dir_all(self.layout.upload_dir(upload_id)).await.map_err(PortError::backend)
     }
 

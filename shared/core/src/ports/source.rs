@@ -73,6 +73,13 @@ pub trait RowSource: Send {
         *rows = page.rows;
         Ok(page.next)
     }
+    /// True when the source computes its pages without I/O, so its futures
+    /// need no async runtime and any thread may drive them: the export then
+    /// reads pages on the thread that formats them. False (the default) for
+    /// a source that talks to the network.
+    fn runs_anywhere(&self) -> bool {
+        false
+    }
 }
 
 #[async_trait]

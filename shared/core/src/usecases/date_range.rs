@@ -28,7 +28,6 @@ pub fn range_bounds(range: DateRange, tz: &TimeZone, at: Timestamp) -> (Timestam
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,9 +41,18 @@ mod tests {
         let berlin = TimeZone::get("Europe/Berlin").unwrap();
         // Wednesday 2026-04-01 09:00 in Berlin (summer time, +02:00).
         let at = ts("2026-04-01T07:00:00Z");
-        assert_eq!(range_bounds(DateRange::PreviousDay, &berlin, at), (ts("2026-03-30T22:00:00Z"), ts("2026-03-31T22:00:00Z")));
-        assert_eq!(range_bounds(DateRange::PreviousWeek, &berlin, at), (ts("2026-03-22T23:00:00Z"), ts("2026-03-29T22:00:00Z")));
-        assert_eq!(range_bounds(DateRange::PreviousMonth, &berlin, at), (ts("2026-02-28T23:00:00Z"), ts("2026-03-31T22:00:00Z")));
+        assert_eq!(
+            range_bounds(DateRange::PreviousDay, &berlin, at),
+            (ts("2026-03-30T22:00:00Z"), ts("2026-03-31T22:00:00Z"))
+        );
+        assert_eq!(
+            range_bounds(DateRange::PreviousWeek, &berlin, at),
+            (ts("2026-03-22T23:00:00Z"), ts("2026-03-29T22:00:00Z"))
+        );
+        assert_eq!(
+            range_bounds(DateRange::PreviousMonth, &berlin, at),
+            (ts("2026-02-28T23:00:00Z"), ts("2026-03-31T22:00:00Z"))
+        );
         assert_eq!(range_bounds(DateRange::MonthToDate, &berlin, at), (ts("2026-03-31T22:00:00Z"), at));
     }
 }

@@ -1,18 +1,22 @@
-//! The export loop: read a page, format it, and each time a part's worth of
-//! bytes is buffered upload it and save a checkpoint (source cursor, parts,
-//! writer state, running SHA-256). Between pages it looks for a cancel and for
-//! a lost lease. A worker that dies loses at most the rows after its last
+//! The export loop: pages are read and formatted by the stages of
+//! `export_pipeline`, and each time a part's worth of bytes is ready the run
+//! uploads it and saves a checkpoint (source cursor, parts, writer state,
+//! running SHA-256). After every page it looks for a cancel and for a lost
+//! lease. A worker that dies loses at most the rows after its last
 //! checkpoint, which the next worker writes again: no row twice, none missing.
 
-use std::io::Read;
+use std::pin::pin;
 
 use bytes::Bytes;
+use futures::channel::mpsc;
+use futures::future::{self, Either};
+use futures::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::error::CoreError;
+use crate::error::{CoreError, PortError};
 use crate::hashing::ResumableSha256;
 use crate::model::export::{Checkpoint, Export, ExportStatus, Lease};
-use crate::ports::format::FormatWriter;
+use crate::usecases::export_pipeline::{self, Formatted, PartRules, Pipeline, Position};
 use crate::usecases::export_plan::plan_export;
 use crate::usecases::export_worker::{finish_cancel, upload_key};
 use crate::Ports;
@@ -37,7 +41,8 @@ struct Run<'a> {
     e: Export,
     key: String,
     upload_id: String,
-    hasher: ResumableSha256,
+    /// Rows formatted so far: ahead of the checkpoint, which follows uploads.
+    formatted_rows: u64,
 }
 
 pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Result<RunEnd, CoreError> {
@@ -68,7 +73,7 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
         }
     }
     let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
-    let mut writer = match ports.formats.create(&plan.spec, resume_state.as_ref()) {
+    let writer = match ports.formats.create(&plan.spec, resume_state.as_ref()) {
         Ok(w) => w,
         Err(err) => return fail(ports, &mut e, err.to_string()).await,
     };
@@ -88,65 +93,85 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
             (upload_id, ResumableSha256::new())
         }
     };
-    let mut run = Run { ports, worker, e, key, upload_id, hasher };
+    let formatted_rows = e.checkpoint.as_ref().map_or(0, |cp| cp.rows);
+    let mut run = Run { ports, worker, e, key, upload_id, formatted_rows };
     if let Some(end) = run.save().await? {
         return Ok(end);
     }
     let part_size = ports.config.export.part_size.max(ports.files.min_part_size());
-    let mut buf: Vec<u8> = Vec::with_capacity(part_size + part_size / 4);
-    let mut pages_since_write = 0u32;
-    loop {
-        if let Some(end) = run.check_interruptions().await? {
-            return Ok(end);
-        }
-        let cursor = run.cp().source_cursor.clone();
-        let page = match source.page(cursor.as_ref()).await {
-            Ok(p) => p,
-            Err(err) => return run.fail(err.to_string()).await,
-        };
-        if let Err(err) = writer.write_rows(&page.rows, &mut buf) {
-            return run.fail(err.to_string()).await;
-        }
-        let rows = run.cp().rows + page.rows.len() as u64;
-        let Some(next) = page.next else {
-            run.cp_mut().rows = rows;
-            return run.complete(writer, buf, plan.retention_days).await;
-        };
-        if resumable && buf.len() >= part_size {
-            run.upload(&mut buf).await?;
-            let state = writer.checkpoint_state();
-            let cp = run.cp_mut();
-            cp.source_cursor = Some(next);
-            cp.rows = rows;
-            cp.format_state = state;
-            run.e.progress.completed = rows;
-            if let Some(end) = run.save().await? {
-                return Ok(end);
-            }
-            pages_since_write = 0;
-            if let Some(budget) = ports.config.export.step_budget {
-                if ports.clock.now().duration_since(started) >= budget {
-                    return Ok(RunEnd::BudgetSpent);
-                }
-            }
-        } else {
-            // Not yet a part: the position stays in memory only (a dead
-            // worker's successor starts from the last saved checkpoint).
-            let cp = run.cp_mut();
-            cp.source_cursor = Some(next);
-            cp.rows = rows;
-            pages_since_write += 1;
-            if pages_since_write >= PAGES_PER_PROGRESS_WRITE {
-                pages_since_write = 0;
-                if let Some(end) = run.save_progress(rows).await? {
-                    return Ok(end);
-                }
-            }
-        }
+    let at = Position { cursor: run.cp().source_cursor.clone(), rows: run.cp().rows, hasher };
+    let rules = PartRules { part_size, resumable };
+    let Pipeline { mut formatted, free_parts, pump } = export_pipeline::start(source, writer, rules, at)
+        .map_err(|e| CoreError::Port(PortError::Backend(format!("starting the format thread: {e}"))))?;
+    // The pump reads pages on this task while the run uploads; when the run
+    // ends, dropping the channels stops the pump and the format thread.
+    let consume = pin!(run.consume(&mut formatted, &free_parts, started, plan.retention_days));
+    match future::select(consume, pump).await {
+        Either::Left((end, _)) => end,
+        Either::Right(((), consume)) => consume.await,
     }
 }
 
 impl Run<'_> {
+    /// Uploads and checkpoints what the format thread sends until the file
+    /// is complete, the export is interrupted, or the step budget is spent.
+    async fn consume(
+        mut self,
+        formatted: &mut mpsc::UnboundedReceiver<Formatted>,
+        free_parts: &mpsc::UnboundedSender<Vec<u8>>,
+        started: Timestamp,
+        retention_days: u32,
+    ) -> Result<RunEnd, CoreError> {
+        let mut pages_since_write = 0u32;
+        loop {
+            let Some(message) = formatted.next().await else {
+                return Err(CoreError::Port(PortError::Backend("the format thread stopped unexpectedly".into())));
+            };
+            match message {
+                Formatted::Page { rows } => {
+                    self.formatted_rows = rows;
+                    if let Some(end) = self.check_interruptions().await? {
+                        return Ok(end);
+                    }
+                    // Not yet a part: the position stays in memory only (a
+                    // dead worker's successor starts from the last checkpoint).
+                    pages_since_write += 1;
+                    if pages_since_write >= PAGES_PER_PROGRESS_WRITE {
+                        pages_since_write = 0;
+                        if let Some(end) = self.save_progress(rows).await? {
+                            return Ok(end);
+                        }
+                    }
+                }
+                Formatted::Part { data, rows, resume, sha256 } => {
+                    self.formatted_rows = rows;
+                    self.upload(data, free_parts).await?;
+                    self.cp_mut().sha256 = sha256;
+                    let Some(resume) = resume else { continue };
+                    let cp = self.cp_mut();
+                    cp.source_cursor = Some(resume.cursor);
+                    cp.rows = rows;
+                    cp.format_state = resume.format_state;
+                    self.e.progress.completed = rows;
+                    if let Some(end) = self.save().await? {
+                        return Ok(end);
+                    }
+                    pages_since_write = 0;
+                    if let Some(budget) = self.ports.config.export.step_budget {
+                        if self.ports.clock.now().duration_since(started) >= budget {
+                            return Ok(RunEnd::BudgetSpent);
+                        }
+                    }
+                }
+                Formatted::Done { rows, sha256 } => {
+                    self.cp_mut().rows = rows;
+                    return self.complete(free_parts, retention_days, sha256).await;
+                }
+                Formatted::Failed(message) => return self.fail(message).await,
+            }
+        }
+    }
+
     fn cp(&self) -> &Checkpoint {
         self.e.checkpoint.as_ref().expect("a running export has a checkpoint")
     }
@@ -159,18 +184,18 @@ impl Run<'_> {
         Lease { owner: self.worker.to_string(), until: now + self.ports.config.export.lease }
     }
 
-    /// Uploads the buffer as the next part and feeds the hash.
-    async fn upload(&mut self, buf: &mut Vec<u8>) -> Result<(), CoreError> {
+    /// Uploads the buffer as the next part, then hands the buffer back to
+    /// the format thread.
+    async fn upload(&mut self, buf: Vec<u8>, free_parts: &mpsc::UnboundedSender<Vec<u8>>) -> Result<(), CoreError> {
         let number = self.cp().parts.len() as u32 + 1;
-        self.hasher.update(buf);
-        let data = Bytes::from(std::mem::take(buf));
+        let data = Bytes::from(buf);
         let len = data.len() as u64;
-        let tag = self.ports.files.upload_part(&self.key, &self.upload_id, number, data).await?;
-        let sha = self.hasher.snapshot();
+        let tag = self.ports.files.upload_part(&self.key, &self.upload_id, number, data.clone()).await?;
+        // Unless the store kept the bytes, the allocation is ours again.
+        let _ = free_parts.unbounded_send(data.try_into_mut().map(Vec::from).unwrap_or_default());
         let cp = self.cp_mut();
         cp.parts.push(tag);
         cp.bytes += len;
-        cp.sha256 = sha;
         Ok(())
     }
 
@@ -208,7 +233,7 @@ impl Run<'_> {
             return Ok(Some(RunEnd::LeaseLost));
         };
         if fresh.status == ExportStatus::Cancelling {
-            fresh.progress.completed = fresh.progress.completed.max(self.cp().rows);
+            fresh.progress.completed = fresh.progress.completed.max(self.formatted_rows);
             // Parts uploaded after the stored checkpoint belong to this upload too.
             if fresh.checkpoint.is_none() {
                 fresh.checkpoint = self.e.checkpoint.clone();
@@ -235,33 +260,13 @@ impl Run<'_> {
 
     async fn complete(
         mut self,
-        writer: Box<dyn FormatWriter>,
-        mut buf: Vec<u8>,
+        free_parts: &mpsc::UnboundedSender<Vec<u8>>,
         retention_days: u32,
+        sha256: String,
     ) -> Result<RunEnd, CoreError> {
-        let tail = match writer.finish(&mut buf) {
-            Ok(t) => t,
-            Err(err) => return self.fail(err.to_string()).await,
-        };
-        let part_size = self.ports.config.export.part_size.max(self.ports.files.min_part_size());
-        if let Some(mut reader) = tail {
-            loop {
-                if buf.len() < part_size {
-                    let want = part_size - buf.len();
-                    let got = (&mut reader).take(want as u64).read_to_end(&mut buf).map_err(|e| {
-                        CoreError::Port(crate::PortError::Backend(format!("reading the assembled file: {e}")))
-                    })?;
-                    if got == 0 {
-                        break;
-                    }
-                }
-                if buf.len() >= part_size {
-                    self.upload(&mut buf).await?;
-                }
-            }
-        }
-        if !buf.is_empty() || self.cp().parts.is_empty() {
-            self.upload(&mut buf).await?;
+        if self.cp().parts.is_empty() {
+            // An empty file is still one (empty) part.
+            self.upload(Vec::new(), free_parts).await?;
         }
         let parts = self.cp().parts.clone();
         self.ports.files.complete_upload(&self.key, &self.upload_id, &parts).await?;
@@ -272,7 +277,7 @@ impl Run<'_> {
         e.completed_at = Some(now);
         e.rows = Some(cp.rows);
         e.bytes = Some(cp.bytes);
-        e.sha256 = Some(self.hasher.finish_hex());
+        e.sha256 = Some(sha256);
         e.progress.completed = cp.rows;
         e.progress.total = Some(cp.rows);
         e.file_key = Some(self.key.clone());

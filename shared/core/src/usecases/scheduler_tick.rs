@@ -55,4 +55,3 @@ pub async fn scheduler_step(ports: &Ports) -> Result<usize, CoreError> {
     }
     Ok(handled)
 }
-

@@ -27,7 +27,11 @@ pub enum FireOutcome {
     Skipped(&'static str),
 }
 
-pub async fn fire_occurrence(ports: &Ports, schedule_id: &str, scheduled_time: Timestamp) -> Result<FireOutcome, CoreError> {
+pub async fn fire_occurrence(
+    ports: &Ports,
+    schedule_id: &str,
+    scheduled_time: Timestamp,
+) -> Result<FireOutcome, CoreError> {
     let Some(schedule) = ports.schedules.get_schedule(schedule_id).await? else {
         return Ok(FireOutcome::Skipped("the schedule was deleted"));
     };

@@ -30,6 +30,7 @@ pub fn cell_hash(row_hash: u64, salt: u64) -> u64 {
 }
 
 /// Successive small draws from one 64-bit hash.
+#[derive(Debug, Clone)]
 pub struct Draws(u64);
 
 impl Draws {

@@ -24,6 +24,8 @@ pub struct SampleReader {
     start: u64,
     fields: Vec<SampleField>,
     page_rows: u64,
+    /// Buffers of text cells that turned null, for cells that turn text.
+    spare: Vec<String>,
 }
 
 impl SampleReader {
@@ -37,7 +39,14 @@ impl SampleReader {
     ) -> Self {
         let seed_key = seed_key(settings.seed);
         let start = from_date.map_or(0, |since| first_row_updated_since(seed_key, settings.rows, since));
-        SampleReader { seed_key, end: settings.rows, start, fields, page_rows: page_rows.max(1) as u64 }
+        SampleReader {
+            seed_key,
+            end: settings.rows,
+            start,
+            fields,
+            page_rows: page_rows.max(1) as u64,
+            spare: Vec::new(),
+        }
     }
 
     /// Rows this reader yields in all.
@@ -53,16 +62,16 @@ impl SampleReader {
     /// Overwrites `rows` with the page starting at row `from` (at most
     /// `page_rows` rows, none past the end), reusing the rows' buffers, and
     /// returns the row after it. Synchronous: the benchmarks call it directly.
-    pub fn fill_page(&self, from: u64, rows: &mut Vec<Row>) -> u64 {
+    pub fn fill_page(&mut self, from: u64, rows: &mut Vec<Row>) -> u64 {
         let to = from.saturating_add(self.page_rows).min(self.end).max(from);
         let count = (to - from) as usize;
         rows.truncate(count);
         for (i, row) in (from..to).enumerate() {
             match rows.get_mut(i) {
-                Some(cells) => fill_row(self.seed_key, row, &self.fields, cells),
+                Some(cells) => fill_row(self.seed_key, row, &self.fields, cells, &mut self.spare),
                 None => {
                     let mut cells = Vec::with_capacity(self.fields.len());
-                    fill_row(self.seed_key, row, &self.fields, &mut cells);
+                    fill_row(self.seed_key, row, &self.fields, &mut cells, &mut self.spare);
                     rows.push(cells);
                 }
             }
@@ -100,6 +109,11 @@ impl RowSource for SampleReader {
         let from = self.position(cursor)?;
         let to = self.fill_page(from, rows);
         Ok((to < self.end).then(|| json!({ "row": to })))
+    }
+
+    /// Pages are pure computation: no I/O, no runtime needed.
+    fn runs_anywhere(&self) -> bool {
+        true
     }
 }
 

@@ -2,10 +2,11 @@
 //! `(seed, row)`, so a cell has the same value whichever columns a report
 //! asks for, and no cell depends on another row.
 //!
-//! Rows are filled in place: a page's rows are reused for the next page, and
-//! a text cell that was text before keeps its `String`, so after the first
-//! page a row costs copies of static words and no allocation (except where a
-//! null cell turns back into text).
+//! Rows are filled in place: a page's rows are reused for the next page, a
+//! text cell that was text before keeps its `String`, and the `String` of a
+//! cell that turns null waits in `spare` for the next cell that turns text.
+//! So after the first page a row costs copies of static words and no
+//! allocation.
 
 use ferry_core::model::value::Value;
 
@@ -16,93 +17,103 @@ use super::timeline::{created_at, updated_at};
 use super::words::{ASSIGNEES, LABELS, PRIORITIES, STATUSES};
 
 /// The cells of row `row`, in the order of `fields`, in a new row.
+#[cfg(test)]
 pub fn build_row(seed_key: u64, row: u64, fields: &[SampleField]) -> Vec<Value> {
     let mut cells = Vec::with_capacity(fields.len());
-    fill_row(seed_key, row, fields, &mut cells);
+    fill_row(seed_key, row, fields, &mut cells, &mut Vec::new());
     cells
 }
 
-/// Overwrites `cells` with the cells of row `row`, reusing their buffers.
-pub fn fill_row(seed_key: u64, row: u64, fields: &[SampleField], cells: &mut Vec<Value>) {
+/// Overwrites `cells` with the cells of row `row`, reusing their buffers
+/// and those in `spare`.
+pub fn fill_row(seed_key: u64, row: u64, fields: &[SampleField], cells: &mut Vec<Value>, spare: &mut Vec<String>) {
     let hash = row_hash(seed_key, row);
     cells.truncate(fields.len());
     for (i, &field) in fields.iter().enumerate() {
         match cells.get_mut(i) {
-            Some(cell) => fill_cell(cell, seed_key, row, hash, field),
+            Some(cell) => fill_cell(cell, spare, seed_key, row, hash, field),
             None => {
                 let mut cell = Value::Null;
-                fill_cell(&mut cell, seed_key, row, hash, field);
+                fill_cell(&mut cell, spare, seed_key, row, hash, field);
                 cells.push(cell);
             }
         }
     }
 }
 
-/// Makes `cell` a text cell with what `write` appends, in its old buffer if it had one.
+/// Makes `cell` a text cell with what `write` appends, in its old buffer or
+/// a spare one.
 #[inline]
-fn set_text(cell: &mut Value, write: impl FnOnce(&mut String)) {
-    match cell {
-        Value::Text(s) => {
-            s.clear();
-            write(s);
-        }
-        _ => {
-            let mut s = String::new();
-            write(&mut s);
-            *cell = Value::Text(s);
-        }
+fn set_text(cell: &mut Value, spare: &mut Vec<String>, write: impl FnOnce(&mut String)) {
+    if let Value::Text(s) = cell {
+        s.clear();
+        write(s);
+        return;
+    }
+    let mut s = spare.pop().unwrap_or_default();
+    s.clear();
+    write(&mut s);
+    set(cell, spare, Value::Text(s));
+}
+
+/// Replaces `cell`, keeping the `String` of a text cell for later.
+#[inline]
+fn set(cell: &mut Value, spare: &mut Vec<String>, value: Value) {
+    if let Value::Text(old) = std::mem::replace(cell, value) {
+        spare.push(old);
     }
 }
 
-fn fill_cell(cell: &mut Value, seed_key: u64, row: u64, hash: u64, field: SampleField) {
+fn fill_cell(cell: &mut Value, spare: &mut Vec<String>, seed_key: u64, row: u64, hash: u64, field: SampleField) {
     let mut draws = Draws::new(cell_hash(hash, field as u64 + 1));
     match field {
-        SampleField::Key => set_text(cell, |s| write_issue_key(s, row + 1)),
-        SampleField::Summary => set_text(cell, |s| write_summary(s, &mut draws)),
-        SampleField::Status => set_text(cell, |s| s.push_str(draws.pick(STATUSES))),
+        SampleField::Key => set_text(cell, spare, |s| write_issue_key(s, row + 1)),
+        SampleField::Summary => set_text(cell, spare, |s| write_summary(s, &mut draws)),
+        SampleField::Status => set_text(cell, spare, |s| s.push_str(draws.pick(STATUSES))),
         SampleField::Assignee => {
             if draws.chance(20) {
-                *cell = Value::Null;
+                set(cell, spare, Value::Null);
             } else {
-                set_text(cell, |s| s.push_str(draws.pick(ASSIGNEES)));
+                set_text(cell, spare, |s| s.push_str(draws.pick(ASSIGNEES)));
             }
         }
-        SampleField::Priority => set_text(cell, |s| s.push_str(draws.pick(PRIORITIES))),
+        SampleField::Priority => set_text(cell, spare, |s| s.push_str(draws.pick(PRIORITIES))),
         SampleField::Labels => {
             let count = draws.below(4) as usize;
             let first = draws.below(LABELS.len() as u64) as usize;
             if !matches!(cell, Value::List(_)) {
-                *cell = Value::List(Vec::with_capacity(3));
+                set(cell, spare, Value::List(Vec::with_capacity(3)));
             }
             if let Value::List(items) = cell {
-                items.truncate(count);
+                if items.len() > count {
+                    spare.extend(items.drain(count..));
+                }
                 // Consecutive entries of the list, so the labels of one issue differ.
                 for k in 0..count {
                     let label = LABELS[(first + k) % LABELS.len()];
-                    match items.get_mut(k) {
-                        Some(item) => {
-                            item.clear();
-                            item.push_str(label);
-                        }
-                        None => items.push(label.to_owned()),
+                    if k == items.len() {
+                        items.push(spare.pop().unwrap_or_default());
                     }
+                    items[k].clear();
+                    items[k].push_str(label);
                 }
             }
         }
-        SampleField::Created => *cell = Value::DateTime(created_at(seed_key, row)),
-        SampleField::Updated => *cell = Value::DateTime(updated_at(seed_key, row)),
+        SampleField::Created => set(cell, spare, Value::DateTime(created_at(seed_key, row, hash))),
+        SampleField::Updated => set(cell, spare, Value::DateTime(updated_at(seed_key, row, hash))),
         SampleField::TimeSpent => {
-            *cell = if draws.chance(30) {
+            let value = if draws.chance(30) {
                 Value::Null
             } else {
                 // Quarter hours, up to 40 h, as people log them.
                 Value::Int((draws.below(160) as i64 + 1) * 900)
-            }
+            };
+            set(cell, spare, value);
         }
         SampleField::Description => match draws.below(100) {
-            0..=11 => *cell = Value::Null,
-            12..=19 => set_text(cell, |_| {}),
-            _ => set_text(cell, |s| write_description(s, &mut draws)),
+            0..=11 => set(cell, spare, Value::Null),
+            12..=19 => set_text(cell, spare, |_| {}),
+            _ => set_text(cell, spare, |s| write_description(s, &mut draws)),
         },
     }
 }
@@ -163,14 +174,15 @@ mod tests {
     #[test]
     fn refilled_rows_equal_freshly_built_ones() {
         let key = seed_key(3);
-        let mut cells = Vec::new();
+        let (mut cells, mut spare) = (Vec::new(), Vec::new());
         for row in 0..3_000 {
-            fill_row(key, row, &SampleField::ALL, &mut cells);
+            fill_row(key, row, &SampleField::ALL, &mut cells, &mut spare);
             assert_eq!(cells, build_row(key, row, &SampleField::ALL), "row {row}");
         }
+        assert!(spare.len() <= 8, "spare strings are used again, not hoarded: {}", spare.len());
         // A row reused for other columns, fewer of them.
         let some = [SampleField::Labels, SampleField::Key, SampleField::Description];
-        fill_row(key, 5, &some, &mut cells);
+        fill_row(key, 5, &some, &mut cells, &mut spare);
         assert_eq!(cells, build_row(key, 5, &some));
     }
 

@@ -1,0 +1,334 @@
+//! The stages of an export run, overlapped: rows are read and formatted on a
+//! thread of their own, each part's bytes are hashed on another, and the run
+//! task uploads and checkpoints, so reading and formatting, hashing and
+//! uploading (the store's own hashing and writing) all proceed at once:
+//!
+//! ```text
+//!   format thread ──parts──▶ hash thread ──parts──▶ run task: upload, checkpoint
+//!     ▲ (rows)                                           │
+//!     └───────────────── emptied buffers ────────────────┘
+//! ```
+//!
+//! Where the rows are read depends on the source. One that computes its
+//! pages (`RowSource::runs_anywhere`, the sample generator) is driven on the
+//! format thread itself: a page is formatted on the core that just built it,
+//! instead of every row's cache lines crossing to another core and back
+//! when the page is reused (measured: that traffic cost a third of the
+//! export's CPU time). A source that talks to the network stays on the run
+//! task, where its runtime is, and a `pump` there hands its pages over:
+//!
+//! ```text
+//!   run task: pump ──pages──▶ format thread        (and emptied pages back)
+//! ```
+//!
+//! Memory is bounded by the pools: `PAGES` page buffers and `PARTS` part
+//! buffers exist at any time, and a stage that finds its pool empty waits, so
+//! a slow upload holds back formatting and a slow formatter holds back
+//! reading. Buffers go round and round, which also lets a source reuse its
+//! rows' allocations (`RowSource::page_into`).
+//!
+//! A part is cut only at a page boundary, and it carries the source cursor
+//! after its last row and the writer's state at that point: the run saves a
+//! checkpoint with them only after the part is uploaded, so a resumed export
+//! continues exactly after the last row of the last stored part.
+//!
+//! The threads are plain `std::thread`s (the core names no async runtime);
+//! they wait on the channels with a small `block_on`.
+
+use std::future::Future;
+use std::io::Read;
+use std::pin::{pin, Pin};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use futures::channel::mpsc;
+use futures::{SinkExt, StreamExt};
+use serde_json::Value as Json;
+
+use crate::hashing::{ResumableSha256, Sha256State};
+use crate::model::value::Row;
+use crate::ports::format::FormatWriter;
+use crate::ports::source::RowSource;
+
+/// Page buffers in flight when a pump reads: one being read, one being
+/// formatted, one waiting.
+const PAGES: usize = 3;
+/// Part buffers in flight: being filled, hashed, uploaded.
+const PARTS: usize = 3;
+
+/// Where a resumed export continues after a part.
+pub(crate) struct Resume {
+    pub cursor: Json,
+    pub format_state: Option<Json>,
+}
+
+/// What the stages tell the run.
+pub(crate) enum Formatted {
+    /// One more page is formatted; `rows` counts all rows formatted so far.
+    Page { rows: u64 },
+    /// Upload `data` as the next part; `sha256` is the file's hash state
+    /// after it. `resume` is set for a part cut at a page boundary of a
+    /// resumable file, and then its checkpoint can be saved; it is None for
+    /// the last parts of a finished file.
+    Part { data: Vec<u8>, rows: u64, resume: Option<Resume>, sha256: Sha256State },
+    /// The file is finished and every part of it was sent; `sha256` is its hash.
+    Done { rows: u64, sha256: String },
+    /// Reading or formatting failed; the message is for the user.
+    Failed(String),
+}
+
+/// What the format thread sends the hash thread: `Formatted` before hashing.
+enum Cut {
+    Page { rows: u64 },
+    Part { data: Vec<u8>, rows: u64, resume: Option<Resume> },
+    Done { rows: u64 },
+    Failed(String),
+}
+
+/// A page of rows and the cursor after it, or why reading failed.
+type PageRead = Result<(Vec<Row>, Option<Json>), String>;
+
+/// The running stages: the run task polls `pump` alongside its own work and
+/// reads `formatted`; it hands uploaded buffers back through `free_parts`.
+pub(crate) struct Pipeline {
+    pub formatted: mpsc::UnboundedReceiver<Formatted>,
+    pub free_parts: mpsc::UnboundedSender<Vec<u8>>,
+    /// Reads pages for the format thread; done at once when it reads them itself.
+    pub pump: Pin<Box<dyn Future<Output = ()> + Send>>,
+}
+
+/// How the format thread cuts parts.
+pub(crate) struct PartRules {
+    pub part_size: usize,
+    /// Cut parts mid-file with checkpoints (CSV, JSON, JSONL, not zipped).
+    pub resumable: bool,
+}
+
+/// Where the file stands when the stages start: a resumed export continues
+/// after the rows and bytes of its checkpoint.
+pub(crate) struct Position {
+    pub cursor: Option<Json>,
+    pub rows: u64,
+    pub hasher: ResumableSha256,
+}
+
+/// Starts reading at `at` and formatting with `writer`.
+pub(crate) fn start(
+    source: Box<dyn RowSource>,
+    writer: Box<dyn FormatWriter>,
+    rules: PartRules,
+    at: Position,
+) -> std::io::Result<Pipeline> {
+    let (cut_tx, cut_rx) = mpsc::unbounded::<Cut>();
+    let (formatted_tx, formatted) = mpsc::unbounded::<Formatted>();
+    let (free_parts, free_parts_rx) = mpsc::unbounded::<Vec<u8>>();
+    for _ in 0..PARTS {
+        let _ = free_parts.unbounded_send(Vec::new());
+    }
+    let (pages, pump): (Pages, Pin<Box<dyn Future<Output = ()> + Send>>) = if source.runs_anywhere() {
+        (Pages::Here { source, cursor: at.cursor, rows: Vec::new() }, Box::pin(async {}))
+    } else {
+        let (pages_tx, pages_rx) = mpsc::channel::<PageRead>(PAGES);
+        let (free_pages_tx, free_pages_rx) = mpsc::unbounded::<Vec<Row>>();
+        for _ in 0..PAGES {
+            let _ = free_pages_tx.unbounded_send(Vec::new());
+        }
+        let pump = Box::pin(pump(source, at.cursor, pages_tx, free_pages_rx));
+        (Pages::Pumped { pages: pages_rx, free_pages: free_pages_tx }, pump)
+    };
+    let stage = FormatStage { rules, rows: at.rows, pages, out: cut_tx, free_parts: free_parts_rx };
+    std::thread::Builder::new().name("ferry-format".into()).spawn(move || stage.run(writer))?;
+    let hasher = at.hasher;
+    std::thread::Builder::new().name("ferry-hash".into()).spawn(move || hash_parts(hasher, cut_rx, formatted_tx))?;
+    Ok(Pipeline { formatted, free_parts, pump })
+}
+
+/// Reads pages into emptied page buffers until the source ends or fails, or
+/// the format thread is gone.
+async fn pump(
+    mut source: Box<dyn RowSource>,
+    mut cursor: Option<Json>,
+    mut pages: mpsc::Sender<PageRead>,
+    mut free_pages: mpsc::UnboundedReceiver<Vec<Row>>,
+) {
+    while let Some(mut rows) = free_pages.next().await {
+        let page = match source.page_into(cursor.as_ref(), &mut rows).await {
+            Ok(next) => {
+                cursor = next.clone();
+                Ok((rows, next))
+            }
+            Err(err) => Err(err.to_string()),
+        };
+        let last = !matches!(&page, Ok((_, Some(_))));
+        if pages.send(page).await.is_err() || last {
+            return;
+        }
+    }
+}
+
+/// Where the format thread gets its pages.
+enum Pages {
+    /// From the pump on the run task.
+    Pumped { pages: mpsc::Receiver<PageRead>, free_pages: mpsc::UnboundedSender<Vec<Row>> },
+    /// Read on the format thread: the source computes them.
+    Here { source: Box<dyn RowSource>, cursor: Option<Json>, rows: Vec<Row> },
+}
+
+impl Pages {
+    /// The next page; None when the run has stopped listening.
+    fn next(&mut self) -> Option<PageRead> {
+        match self {
+            Pages::Pumped { pages, .. } => block_on(pages.next()),
+            Pages::Here { source, cursor, rows } => {
+                let mut page = std::mem::take(rows);
+                let read = block_on(source.page_into(cursor.as_ref(), &mut page));
+                Some(read.map_err(|e| e.to_string()).map(|next| {
+                    *cursor = next.clone();
+                    (page, next)
+                }))
+            }
+        }
+    }
+
+    /// Gives a formatted page's rows back, to be overwritten by a later page.
+    fn recycle(&mut self, page: Vec<Row>) {
+        match self {
+            Pages::Pumped { free_pages, .. } => {
+                let _ = free_pages.unbounded_send(page);
+            }
+            Pages::Here { rows, .. } => *rows = page,
+        }
+    }
+}
+
+struct FormatStage {
+    rules: PartRules,
+    rows: u64,
+    pages: Pages,
+    out: mpsc::UnboundedSender<Cut>,
+    free_parts: mpsc::UnboundedReceiver<Vec<u8>>,
+}
+
+impl FormatStage {
+    /// Formats pages until the last one (then finishes the file) or until
+    /// the run stops listening. Failures go to the run as `Failed`.
+    fn run(mut self, writer: Box<dyn FormatWriter>) {
+        if let Err(message) = self.format_all(writer) {
+            let _ = self.out.unbounded_send(Cut::Failed(message));
+        }
+    }
+
+    fn format_all(&mut self, mut writer: Box<dyn FormatWriter>) -> Result<(), String> {
+        let Some(mut buf) = self.free_buffer() else { return Ok(()) };
+        loop {
+            let Some(page) = self.pages.next() else { return Ok(()) };
+            let (rows, next) = page?;
+            writer.write_rows(&rows, &mut buf).map_err(|e| e.to_string())?;
+            self.rows += rows.len() as u64;
+            self.pages.recycle(rows);
+            let Some(cursor) = next else {
+                return self.finish(writer, buf);
+            };
+            let message = if self.rules.resumable && buf.len() >= self.rules.part_size {
+                let resume = Resume { cursor, format_state: writer.checkpoint_state() };
+                let data = std::mem::take(&mut buf);
+                match self.free_buffer() {
+                    Some(b) => buf = b,
+                    None => return Ok(()),
+                }
+                Cut::Part { data, rows: self.rows, resume: Some(resume) }
+            } else {
+                Cut::Page { rows: self.rows }
+            };
+            if self.out.unbounded_send(message).is_err() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Ends the file and sends what is left as parts of `part_size` (an
+    /// assembled XLSX or zip file is read back part by part), then `Done`.
+    fn finish(&mut self, writer: Box<dyn FormatWriter>, mut buf: Vec<u8>) -> Result<(), String> {
+        let assembled = writer.finish(&mut buf).map_err(|e| e.to_string())?;
+        if let Some(mut reader) = assembled {
+            loop {
+                let want = self.rules.part_size.saturating_sub(buf.len());
+                let got = (&mut reader)
+                    .take(want as u64)
+                    .read_to_end(&mut buf)
+                    .map_err(|e| format!("reading the assembled file: {e}"))?;
+                if buf.len() >= self.rules.part_size {
+                    let data = std::mem::take(&mut buf);
+                    self.send(Cut::Part { data, rows: self.rows, resume: None })?;
+                    buf = self.free_buffer().ok_or("the export stopped")?;
+                } else if got == 0 {
+                    break;
+                }
+            }
+        }
+        if !buf.is_empty() {
+            self.send(Cut::Part { data: buf, rows: self.rows, resume: None })?;
+        }
+        self.send(Cut::Done { rows: self.rows })
+    }
+
+    fn send(&self, message: Cut) -> Result<(), String> {
+        self.out.unbounded_send(message).map_err(|_| "the export stopped".to_string())
+    }
+
+    /// An emptied part buffer; None when the run has stopped.
+    fn free_buffer(&mut self) -> Option<Vec<u8>> {
+        let mut buf = block_on(self.free_parts.next())?;
+        buf.clear();
+        // A buffer the store kept comes back as a new, empty one; room for a
+        // part plus the page that crosses its end means it never regrows.
+        buf.reserve(self.rules.part_size + self.rules.part_size / 4);
+        Some(buf)
+    }
+}
+
+/// Feeds every part to the file's SHA-256, in order, and passes it on with
+/// the hash state the checkpoint saves.
+fn hash_parts(
+    mut hasher: ResumableSha256,
+    mut cuts: mpsc::UnboundedReceiver<Cut>,
+    out: mpsc::UnboundedSender<Formatted>,
+) {
+    while let Some(cut) = block_on(cuts.next()) {
+        let message = match cut {
+            Cut::Page { rows } => Formatted::Page { rows },
+            Cut::Part { data, rows, resume } => {
+                hasher.update(&data);
+                Formatted::Part { data, rows, resume, sha256: hasher.snapshot() }
+            }
+            Cut::Done { rows } => Formatted::Done { rows, sha256: hasher.finish_hex() },
+            Cut::Failed(message) => Formatted::Failed(message),
+        };
+        if out.unbounded_send(message).is_err() {
+            return;
+        }
+    }
+}
+
+/// Runs a future to completion on this thread, parking the thread while the
+/// future waits (the stage threads' side of the channels).
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::park();
+    }
+}

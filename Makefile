@@ -4,9 +4,12 @@
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test lint bench bench-bins bench-memory build release fmt .venv
+.PHONY: test lint lambda bench bench-bins bench-memory build release fmt .venv
 
+# The SAM template through cfn-lint (offline, ~2 s, from .venv), then the
+# Rust tests (the AWS ones against moto, also started from .venv).
 test: .venv/.stamp
+	.venv/bin/cfn-lint infra/template.yaml
 	$(CARGO) test --workspace --locked --no-fail-fast
 
 # Peers the tests start on 127.0.0.1 and that we did not write (asyncssh's SFTP
@@ -29,6 +32,14 @@ build:
 
 release:
 	$(CARGO) build --release --locked -p ferry-local
+
+# The four Lambda functions for arm64 (provided.al2023), each a `bootstrap`
+# under target/lambda/<name>/. Needs cargo-lambda (`pip install cargo-lambda`,
+# which brings zig for the cross-linking). `sam build` runs the same through
+# the template's rust-cargolambda build method. Not part of `make test`.
+lambda:
+	$(CARGO) lambda build --release --arm64 --locked \
+		-p ferry-api -p ferry-trigger -p ferry-export -p ferry-deliver
 
 # Peak memory and rows/s of `ferry export` at 1M and 10M rows (and the XLSX sheet roll-over at full size).
 bench-memory: release

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use ferry_channels::{OutboxMailer, ReqwestWebhookClient, RusshSftpClient, SmtpMailer};
 use ferry_core::ports::id_generator::UlidGenerator;
-use ferry_core::ports::{LinkKey, Mailer, Ports, RuntimeConfig, WorkQueue};
+use ferry_core::ports::{LinkKey, Mailer, PolledTimers, Ports, RuntimeConfig, WorkQueue};
 use ferry_core::usecases::bootstrap::{bootstrap, Bootstrapped};
 use ferry_core::usecases::export_recovery::release_stale_leases;
 use ferry_formats::StandardFormats;
@@ -172,6 +172,7 @@ pub fn assemble(
         schedules: store.clone(),
         runs: store.clone(),
         deliveries: store.clone(),
+        timers: Arc::new(PolledTimers),
         files: files.clone(),
         export_queue,
         delivery_queue,

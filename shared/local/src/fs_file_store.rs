@@ -158,6 +158,12 @@ impl FileStore for FsFileStore {
         blocking(move || part_files::write_part(&layout, &upload_id, number, &data, durable)).await
     }
 
+    async fn list_parts(&self, key: &str, upload_id: &str) -> Result<Vec<PartTag>, PortError> {
+        self.check_upload(key, upload_id).await?;
+        let (layout, upload_id) = (self.layout.clone(), upload_id.to_string());
+        blocking(move || part_files::list_parts(&layout, &upload_id)).await
+    }
+
     async fn complete_upload(&self, key: &str, upload_id: &str, parts: &[PartTag]) -> Result<(), PortError> {
         self.check_upload(key, upload_id).await?;
         if parts.is_empty() {

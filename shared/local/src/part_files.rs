@@ -11,9 +11,14 @@
 //! rules: parts in any order, a number written again replaces its part, a
 //! subset may be listed), by copying at completion.
 //!
-//! A part's etag is the lowercase hex SHA-256 of its bytes, recorded in its
-//! tag when it is written, so `complete` proves each listed part is the one
-//! the caller wrote without reading it again. A tag is written after its
+//! Listing an upload's parts reads the tags back (one file per part).
+//!
+//! A part's etag is the CRC-32 of its bytes (8 hex digits), recorded in its
+//! tag when it is written, so `complete` tells each listed part is the one
+//! the caller wrote without reading it again. A checksum, not a digest: it
+//! only has to tell versions of a part apart, the file's SHA-256 is the
+//! export's own, and a second SHA-256 over every byte cost a tenth of an
+//! export's CPU. A tag is written after its
 //! bytes (and replaced by a rename), and removed before they are overwritten,
 //! so a crash never leaves a tag over bytes it does not describe.
 
@@ -25,7 +30,6 @@ use std::path::{Path, PathBuf};
 use ferry_core::model::export::PartTag;
 use ferry_core::model::ids::random_token;
 use ferry_core::PortError;
-use sha2::{Digest, Sha256};
 
 use crate::file_keys::Layout;
 
@@ -132,7 +136,7 @@ pub fn write_part(
     durable: bool,
 ) -> Result<PartTag, PortError> {
     let upload = Upload { layout, id: upload_id };
-    let etag = hex::encode(Sha256::digest(data));
+    let etag = format!("{:08x}", crc32fast::hash(data));
     let failed = |e: PortError| PortError::Backend(format!("writing part {number} of upload {upload_id}: {e}"));
     let place = match upload.run_offset(number)? {
         Some(offset) => {
@@ -160,6 +164,30 @@ pub fn write_part(
     let size = data.len() as u64;
     upload.set_tag(number, &Stored { size, etag: etag.clone(), place }, durable).map_err(failed)?;
     Ok(PartTag { number, etag, size })
+}
+
+/// The tags of every stored part of an upload, in ascending order of their
+/// numbers: one per `NNNNN.tag` file.
+pub fn list_parts(layout: &Layout, upload_id: &str) -> Result<Vec<PartTag>, PortError> {
+    let upload = Upload { layout, id: upload_id };
+    let entries = fs::read_dir(layout.upload_dir(upload_id)).map_err(PortError::backend)?;
+    let mut numbers = Vec::new();
+    for entry in entries {
+        let name = entry.map_err(PortError::backend)?.file_name();
+        let number = name.to_str().and_then(|n| n.strip_suffix(".tag")).filter(|n| n.len() == 5);
+        if let Some(number) = number.and_then(|n| n.parse::<u32>().ok()) {
+            numbers.push(number);
+        }
+    }
+    numbers.sort_unstable();
+    let mut parts = Vec::with_capacity(numbers.len());
+    for number in numbers {
+        // A tag removed meanwhile (its part is being rewritten) is not a stored part yet.
+        if let Some(Stored { size, etag, .. }) = upload.tag(number)? {
+            parts.push(PartTag { number, etag, size });
+        }
+    }
+    Ok(parts)
 }
 
 /// Builds the file from the listed parts, in order, checking each one's size
@@ -310,6 +338,18 @@ mod tests {
         let two = tag(&layout, "u", 2, b"second-");
         let three = tag(&layout, "u", 3, b"third");
         assert_eq!(assembled(&layout, "u", &[one, two, three], dir.path()), b"first-second-third");
+    }
+
+    #[test]
+    fn listed_parts_are_the_last_tag_of_each_number_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path().to_path_buf());
+        fs::create_dir_all(layout.upload_dir("u")).unwrap();
+        let three = tag(&layout, "u", 3, b"own file");
+        let one = tag(&layout, "u", 1, b"one");
+        tag(&layout, "u", 2, b"two");
+        let two = tag(&layout, "u", 2, b"TWO");
+        assert_eq!(list_parts(&layout, "u").unwrap(), [one, two, three]);
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! `SqliteQueue` against the work queue conformance suite, plus what only the
-//! SQLite queue promises: FIFO order, named queues sharing one file (and the
-//! state store's), durability across reopening, and start-up recovery.
+//! `SqliteQueue` against the work queue conformance suite (stale receipts
+//! included), plus what only the SQLite queue promises: FIFO order, named
+//! queues sharing one file (and the state store's), durability across
+//! reopening, and start-up recovery.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use ferry_core::conformance::work_queue::work_queue_conformance;
+use ferry_core::conformance::work_queue::{stale_receipt_conformance, work_queue_conformance};
 use ferry_core::ports::clock::ManualClock;
 use ferry_core::ports::work_queue::{Job, WorkQueue};
 use ferry_local_adapters::{SqliteQueue, SqliteStore};
@@ -36,6 +37,14 @@ async fn sqlite_queue_passes_the_work_queue_suite() {
     let clock = clock();
     let queue = Arc::new(open(&dir.path().join("ferry.sqlite"), "exports", &clock));
     work_queue_conformance(queue, clock).await;
+}
+
+#[tokio::test]
+async fn sqlite_queue_ignores_stale_receipts() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let queue = Arc::new(open(&dir.path().join("ferry.sqlite"), "exports", &clock));
+    stale_receipt_conformance(queue, clock).await;
 }
 
 #[tokio::test]

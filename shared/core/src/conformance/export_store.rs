@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::Barrier;
 
 use crate::hashing::Sha256State;
-use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, PartTag, Progress, Trigger};
+use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, Progress, Trigger};
 use crate::model::format_options::Format;
 use crate::model::ids::{random_80, ulid_id, IdKind};
 use crate::model::page::PageRequest;
@@ -68,7 +68,7 @@ fn full_export(ms: u64) -> Export {
         to_date: Some(at),
         checkpoint: Some(Checkpoint {
             upload_id: "upl_1".into(),
-            parts: vec![PartTag { number: 1, etag: "\"etag\"".into(), size: 4096 }],
+            parts: 1,
             source_cursor: Some(serde_json::json!({"nextPageToken": "abc", "offset": 40})),
             format_state: Some(serde_json::json!({"headerWritten": true})),
             rows: 40,

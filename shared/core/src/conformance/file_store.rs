@@ -1,6 +1,7 @@
 //! Conformance suite of the `FileStore` port: multipart uploads (parts out of
-//! order, re-uploaded, unlisted, mis-tagged), files visible only once
-//! complete, overwrite, abort, delete, missing keys and signed URLs.
+//! order, re-uploaded, unlisted, mis-tagged), parts listed back, files
+//! visible only once complete, overwrite, abort, unknown uploads, delete,
+//! missing keys and signed URLs.
 
 use std::sync::Arc;
 
@@ -36,6 +37,15 @@ fn part_bytes(len: usize, salt: u8) -> Vec<u8> {
     (0..len).map(|i| (i as u32).wrapping_mul(31).wrapping_add(salt as u32 * 7) as u8).collect()
 }
 
+/// Asserts `result` is `NotFound` with a message starting `upload`, as the port promises.
+fn assert_unknown_upload<T>(result: Result<T, PortError>, what: &str) {
+    match result {
+        Err(PortError::NotFound(m)) if m.starts_with("upload") => {}
+        Err(e) => panic!("{what}: expected NotFound(\"upload …\"), got {e}"),
+        Ok(_) => panic!("{what}: expected NotFound(\"upload …\"), it succeeded"),
+    }
+}
+
 async fn upload(store: &dyn FileStore, key: &str, id: &str, number: u32, data: &[u8]) -> PartTag {
     let tag = store
         .upload_part(key, id, number, Bytes::copy_from_slice(data))
@@ -68,8 +78,11 @@ pub async fn file_store_conformance(store: Arc<dyn FileStore>) {
     let tag1 = upload(store, &key, &upload_id, 1, &p1).await;
     let tag2_old = upload(store, &key, &upload_id, 2, &p2_old).await;
     let tag2 = upload(store, &key, &upload_id, 2, &p2).await;
-    upload(store, &key, &upload_id, 4, b"not listed").await;
+    let tag4 = upload(store, &key, &upload_id, 4, b"not listed").await;
     assert_ne!(tag2_old.etag, tag2.etag, "different bytes make different etags");
+    let listed = store.list_parts(&key, &upload_id).await.expect("list_parts");
+    let expected_tags = [tag1.clone(), tag2.clone(), tag3.clone(), tag4];
+    assert_eq!(listed, expected_tags, "list_parts gives every stored part in order, each with its last tag");
     assert_missing(store, &key, "an upload before it is completed").await;
 
     let stale = [tag1.clone(), tag2_old, tag3.clone()];
@@ -80,6 +93,7 @@ pub async fn file_store_conformance(store: Arc<dyn FileStore>) {
     assert_missing(store, &key, "after a failed complete").await;
 
     store.complete_upload(&key, &upload_id, &[tag1, tag2, tag3]).await.expect("complete_upload");
+    assert_unknown_upload(store.list_parts(&key, &upload_id).await, "list_parts of a completed upload");
     let expected = [p1.as_slice(), &p2, &p3].concat();
     let read = read_all(store, &key).await.expect("read the completed file");
     assert_eq!(read.len(), expected.len(), "the file is the listed parts, in order");
@@ -87,6 +101,7 @@ pub async fn file_store_conformance(store: Arc<dyn FileStore>) {
 
     // A second upload to the same key replaces the file.
     let again = store.start_upload(&key).await.expect("start_upload");
+    assert_eq!(store.list_parts(&key, &again).await.expect("list_parts"), [], "a new upload has no parts");
     let tag = upload(store, &key, &again, 1, b"replaced").await;
     store.complete_upload(&key, &again, &[tag]).await.expect("complete_upload");
     assert_eq!(read_all(store, &key).await.expect("read"), b"replaced", "a new upload replaces the file");
@@ -98,6 +113,11 @@ pub async fn file_store_conformance(store: Arc<dyn FileStore>) {
     store.abort_upload(&aborted_key, &aborted).await.expect("abort_upload");
     assert_missing(store, &aborted_key, "an aborted upload").await;
     store.abort_upload(&aborted_key, &aborted).await.expect("aborting an unknown upload is a no-op");
+    assert_unknown_upload(store.list_parts(&aborted_key, &aborted).await, "list_parts of an aborted upload");
+    assert_unknown_upload(
+        store.upload_part(&aborted_key, &aborted, 2, Bytes::from_static(b"late")).await,
+        "upload_part to an aborted upload",
+    );
     assert!(
         store.complete_upload(&aborted_key, &aborted, &[tag]).await.is_err(),
         "an aborted upload cannot be completed"

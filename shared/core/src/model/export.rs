@@ -74,13 +74,20 @@ pub struct PartTag {
 }
 
 /// Everything needed to continue an export where a dead worker stopped: the
-/// upload and its parts, the source position after the last uploaded row, the
-/// writer's state and the running SHA-256. Saved after every uploaded part.
+/// upload and how many of its parts count, the source position after the
+/// last uploaded row, the writer's state and the running SHA-256. Saved after
+/// every uploaded part.
+///
+/// The parts' tags are not kept here but listed from the file store when the
+/// upload completes: 10,000 tags would break DynamoDB's 400 KB item limit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Checkpoint {
     pub upload_id: String,
-    pub parts: Vec<PartTag>,
+    /// Parts 1..=parts are uploaded and belong to the file; a higher-numbered
+    /// part in the store is a dead worker's leftover, overwritten next.
+    #[serde(deserialize_with = "part_count")]
+    pub parts: u32,
     pub source_cursor: Option<serde_json::Value>,
     pub format_state: Option<serde_json::Value>,
     pub rows: u64,
@@ -147,5 +154,37 @@ impl Export {
     /// A finished file exists and is within its retention.
     pub fn file_available(&self, now: Timestamp) -> bool {
         self.status == ExportStatus::Completed && self.file_key.is_some() && self.expires_at.is_none_or(|e| now < e)
+    }
+}
+
+/// Reads the part count, or the list of tags that checkpoints of older
+/// versions kept (an export in flight across an upgrade still resumes).
+fn part_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Parts {
+        Count(u32),
+        Tags(Vec<serde::de::IgnoredAny>),
+    }
+    Ok(match Parts::deserialize(d)? {
+        Parts::Count(n) => n,
+        Parts::Tags(tags) => tags.len() as u32,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Checkpoint;
+
+    #[test]
+    fn a_checkpoint_reads_its_part_count_or_an_older_list_of_tags() {
+        let base = r#""uploadId":"u","sourceCursor":null,"formatState":null,"rows":5,"bytes":9,"sha256":"#;
+        let sha = serde_json::to_string(&crate::hashing::ResumableSha256::new().snapshot()).unwrap();
+        let count: Checkpoint = serde_json::from_str(&format!(r#"{{{base}{sha},"parts":3}}"#)).unwrap();
+        assert_eq!(count.parts, 3);
+        let tags = r#"[{"number":1,"etag":"a","size":1},{"number":2,"etag":"b","size":1}]"#;
+        let old: Checkpoint = serde_json::from_str(&format!(r#"{{{base}{sha},"parts":{tags}}}"#)).unwrap();
+        assert_eq!(old.parts, 2);
+        assert_eq!(serde_json::to_value(&old).unwrap()["parts"], 2, "written back as a count");
     }
 }

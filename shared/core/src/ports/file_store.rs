@@ -1,5 +1,6 @@
 //! The file store port: multipart uploads written part by part (so a resumed
-//! export continues its upload), streamed reads, and signed download URLs.
+//! export continues its upload, and lists its parts back to complete it),
+//! streamed reads, and signed download URLs.
 
 use std::pin::Pin;
 
@@ -31,6 +32,11 @@ pub trait FileStore: Send + Sync {
     /// `PortError::NotFound` with a message starting `upload`; the worker then
     /// writes the file again from zero.
     async fn upload_part(&self, key: &str, upload_id: &str, number: u32, data: Bytes) -> Result<PartTag, PortError>;
+    /// The parts stored so far for an upload, in ascending order of their
+    /// numbers (the tag of the last write of each number), so a resumed export
+    /// completes its upload without having kept every tag. An unknown upload
+    /// is `PortError::NotFound` with a message starting `upload`.
+    async fn list_parts(&self, key: &str, upload_id: &str) -> Result<Vec<PartTag>, PortError>;
     /// Assembles the listed parts, in order, into the file at `key`. Only then is the file visible.
     async fn complete_upload(&self, key: &str, upload_id: &str, parts: &[PartTag]) -> Result<(), PortError>;
     /// Drops an upload and its parts; a no-op for an unknown upload.

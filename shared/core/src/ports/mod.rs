@@ -15,6 +15,7 @@ pub mod mailer;
 pub mod report_store;
 pub mod schedule_run_store;
 pub mod schedule_store;
+pub mod schedule_timers;
 pub mod settings_store;
 pub mod sftp_client;
 pub mod source;
@@ -37,6 +38,7 @@ pub use mailer::Mailer;
 pub use report_store::ReportStore;
 pub use schedule_run_store::ScheduleRunStore;
 pub use schedule_store::ScheduleStore;
+pub use schedule_timers::{PolledTimers, ScheduleTimers};
 pub use settings_store::SettingsStore;
 pub use sftp_client::SftpClient;
 pub use source::SourceFactory;
@@ -102,6 +104,8 @@ pub struct Ports {
     pub schedules: Arc<dyn ScheduleStore>,
     pub runs: Arc<dyn ScheduleRunStore>,
     pub deliveries: Arc<dyn DeliveryStore>,
+    /// What fires schedules: EventBridge Scheduler on AWS, nothing locally (polled).
+    pub timers: Arc<dyn ScheduleTimers>,
 
     pub files: Arc<dyn FileStore>,
     pub export_queue: Arc<dyn WorkQueue>,

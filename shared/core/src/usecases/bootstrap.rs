@@ -1,12 +1,16 @@
 //! First start of an empty install: the first admin key, a demo `sample`
 //! connection and a demo report, so a new user can run an export at once.
+//! Locally the key is given or generated (`bootstrap`); on AWS the operator
+//! gives only its SHA-256 (`bootstrap_with_hash`), so the secret never passes
+//! through AWS.
 
 use serde_json::json;
 
 use crate::error::CoreError;
-use crate::model::api_key::{Principal, Role};
+use crate::model::api_key::{ApiKey, Principal, Role};
 use crate::model::connection::{ConnectionKind, ConnectionScope};
 use crate::model::format_options::{Format, FormatOptionsInput};
+use crate::model::ids::IdKind;
 use crate::model::report::{ReportType, Visibility};
 use crate::usecases::connections::{create_connection, ConnectionInput};
 use crate::usecases::keys::{store_key, KeyInput};
@@ -42,12 +46,49 @@ pub async fn bootstrap(ports: &Ports, preset_admin_key: Option<String>) -> Resul
             .await?;
     let admin =
         Principal { key_id: created.view.id.clone(), user: FIRST_ADMIN_USER.into(), email: None, role: Role::Admin };
+    let report = create_demo(ports, &admin).await?;
+    Ok(Some(Bootstrapped { admin_key: created.key, generated, demo_report: report }))
+}
+
+/// On an install without keys: stores the first admin key from the SHA-256
+/// (lowercase hex) of a key the operator generated, and the demo connection
+/// and report. None when the install is not new, or when a concurrent cold
+/// start stored the same key first (the store keeps key hashes unique, so
+/// exactly one insert wins and only the winner creates the demo).
+pub async fn bootstrap_with_hash(ports: &Ports, key_sha256: &str) -> Result<Option<ReportView>, CoreError> {
+    let hash = key_sha256.trim().to_ascii_lowercase();
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(CoreError::invalid("AdminKeySha256", "must be 64 hex digits (the SHA-256 of the key)"));
+    }
+    if ports.keys.count_keys().await? > 0 {
+        return Ok(None);
+    }
+    let key = ApiKey {
+        id: ports.ids.new_id(IdKind::Key),
+        user: FIRST_ADMIN_USER.into(),
+        email: None,
+        role: Role::Admin,
+        hash: hash.clone(),
+        created_at: ports.clock.now(),
+    };
+    if let Err(err) = ports.keys.insert_key(&key).await {
+        if ports.keys.find_key_by_hash(&hash).await?.is_some() {
+            return Ok(None);
+        }
+        return Err(err.into());
+    }
+    let admin = Principal { key_id: key.id, user: FIRST_ADMIN_USER.into(), email: None, role: Role::Admin };
+    Ok(Some(create_demo(ports, &admin).await?))
+}
+
+/// The demo `sample` connection and the public demo report on it.
+async fn create_demo(ports: &Ports, admin: &Principal) -> Result<ReportView, CoreError> {
     let mut settings = serde_json::Map::new();
     settings.insert("rows".into(), json!(1000));
     settings.insert("seed".into(), json!(42));
     let connection = create_connection(
         ports,
-        &admin,
+        admin,
         ConnectionInput {
             name: "Demo tracker".into(),
             kind: ConnectionKind::Sample,
@@ -60,9 +101,9 @@ pub async fn bootstrap(ports: &Ports, preset_admin_key: Option<String>) -> Resul
         },
     )
     .await?;
-    let report = create_report(
+    create_report(
         ports,
-        &admin,
+        admin,
         ReportInput {
             name: "Demo issues".into(),
             visibility: Visibility::Public,
@@ -80,6 +121,5 @@ pub async fn bootstrap(ports: &Ports, preset_admin_key: Option<String>) -> Resul
             updated_at: None,
         },
     )
-    .await?;
-    Ok(Some(Bootstrapped { admin_key: created.key, generated, demo_report: report }))
+    .await
 }

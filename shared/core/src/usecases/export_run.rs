@@ -1,7 +1,7 @@
 //! The export loop: pages are read and formatted by the stages of
 //! `export_pipeline`, and each time a part's worth of bytes is ready the run
-//! uploads it and saves a checkpoint (source cursor, parts, writer state,
-//! running SHA-256). After every page it looks for a cancel and for a lost
+//! uploads it and saves a checkpoint (source cursor, part count, writer
+//! state, running SHA-256); completing lists the parts back from the store. After every page it looks for a cancel and for a lost
 //! lease. A worker that dies loses at most the rows after its last
 //! checkpoint, which the next worker writes again: no row twice, none missing.
 
@@ -15,7 +15,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::error::{CoreError, PortError};
 use crate::hashing::ResumableSha256;
-use crate::model::export::{Checkpoint, Export, ExportStatus, Lease};
+use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, PartTag};
 use crate::usecases::export_pipeline::{self, Formatted, PartRules, Pipeline, Position};
 use crate::usecases::export_plan::plan_export;
 use crate::usecases::export_worker::{finish_cancel, upload_key};
@@ -83,7 +83,7 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
             let upload_id = ports.files.start_upload(&key).await?;
             e.checkpoint = Some(Checkpoint {
                 upload_id: upload_id.clone(),
-                parts: Vec::new(),
+                parts: 0,
                 source_cursor: None,
                 format_state: writer.checkpoint_state(),
                 rows: 0,
@@ -187,14 +187,14 @@ impl Run<'_> {
     /// Uploads the buffer as the next part, then hands the buffer back to
     /// the format thread.
     async fn upload(&mut self, buf: Vec<u8>, free_parts: &mpsc::UnboundedSender<Vec<u8>>) -> Result<(), CoreError> {
-        let number = self.cp().parts.len() as u32 + 1;
+        let number = self.cp().parts + 1;
         let data = Bytes::from(buf);
         let len = data.len() as u64;
-        let tag = self.ports.files.upload_part(&self.key, &self.upload_id, number, data.clone()).await?;
+        self.ports.files.upload_part(&self.key, &self.upload_id, number, data.clone()).await?;
         // Unless the store kept the bytes, the allocation is ours again.
         let _ = free_parts.unbounded_send(data.try_into_mut().map(Vec::from).unwrap_or_default());
         let cp = self.cp_mut();
-        cp.parts.push(tag);
+        cp.parts = number;
         cp.bytes += len;
         Ok(())
     }
@@ -264,11 +264,11 @@ impl Run<'_> {
         retention_days: u32,
         sha256: String,
     ) -> Result<RunEnd, CoreError> {
-        if self.cp().parts.is_empty() {
+        if self.cp().parts == 0 {
             // An empty file is still one (empty) part.
             self.upload(Vec::new(), free_parts).await?;
         }
-        let parts = self.cp().parts.clone();
+        let parts = self.counted_parts().await?;
         self.ports.files.complete_upload(&self.key, &self.upload_id, &parts).await?;
         let now = self.ports.clock.now();
         let cp = self.cp().clone();
@@ -299,6 +299,23 @@ impl Run<'_> {
         self.ports.exports.release_slot(&self.e.report_id, &self.e.id).await?;
         tracing::info!(export_id = %self.e.id, rows = cp.rows, bytes = cp.bytes, "export completed");
         Ok(RunEnd::Finished)
+    }
+
+    /// The tags of parts 1..=n the checkpoint counts, listed from the store.
+    /// A higher-numbered part is a leftover of a worker that died between
+    /// uploading it and checkpointing: not part of the file.
+    async fn counted_parts(&self) -> Result<Vec<PartTag>, CoreError> {
+        let count = self.cp().parts;
+        let mut parts = self.ports.files.list_parts(&self.key, &self.upload_id).await?;
+        parts.retain(|p| p.number <= count);
+        if parts.len() != count as usize || parts.iter().zip(1..).any(|(p, n)| p.number != n) {
+            let listed = parts.len();
+            return Err(CoreError::Port(PortError::Backend(format!(
+                "upload {} lists {listed} of its {count} checkpointed parts",
+                self.upload_id
+            ))));
+        }
+        Ok(parts)
     }
 
     async fn fail(mut self, message: String) -> Result<RunEnd, CoreError> {

@@ -1,5 +1,16 @@
 //! Schedule use cases: CRUD, pause and resume, and the preview of upcoming
 //! runs. Firing is `trigger`; the history and "run now" are `schedule_runs`.
+//!
+//! Timers (`ports.timers`: EventBridge Scheduler on AWS) follow the store: a
+//! change is stored first, then the timers are re-armed from what was stored.
+//! When arming fails the request fails (500) with the change stored, and the
+//! next save, pause or resume of the schedule re-arms it (every timer call is
+//! a full replace). Two exceptions keep the store and timers from drifting:
+//! a create whose timer cannot be armed is rolled back (a retried POST must
+//! not make two schedules), and a delete removes the timers before the stored
+//! schedule (a failed delete can be retried; an orphan timer would fire forever).
+//! Automatic pauses (failures, owner removed) only log a failed disarm: a
+//! paused schedule's firings are skipped by the trigger anyway.
 
 use jiff::Timestamp;
 use serde::de::IgnoredAny;
@@ -198,6 +209,15 @@ pub async fn create_schedule(
 ) -> Result<ScheduleView, CoreError> {
     let s = build(ports, actor, input, None).await?;
     ports.schedules.insert_schedule(&s).await?;
+    if let Err(err) = ports.timers.schedule_saved(&s, ports.clock.now()).await {
+        tracing::error!(schedule_id = %s.id, error = %err, "arming a new schedule failed; rolling it back");
+        // Half of it may have been armed (the cron schedule but not its fix-up).
+        if let Err(e) = ports.timers.schedule_deleted(&s.id).await {
+            tracing::error!(schedule_id = %s.id, error = %e, "removing the timers of a rolled-back schedule failed");
+        }
+        ports.schedules.delete_schedule(&s.id).await?;
+        return Err(err.into());
+    }
     Ok(schedule_view(ports, &s))
 }
 
@@ -233,30 +253,59 @@ pub async fn update_schedule(
     if !ports.schedules.update_schedule(&mut s).await? {
         return Err(busy());
     }
+    ports.timers.schedule_saved(&s, ports.clock.now()).await?;
     Ok(schedule_view(ports, &s))
 }
 
 pub async fn delete_schedule(ports: &Ports, actor: &Principal, id: &str) -> Result<(), CoreError> {
     load_schedule(ports, actor, id).await?;
+    ports.timers.schedule_deleted(id).await?;
     ports.schedules.delete_schedule(id).await?;
     Ok(())
 }
 
 /// Applies `change` to the stored schedule, retrying when another writer
-/// (the scheduler, a finishing run) got there first.
+/// (the scheduler, a finishing run) got there first. When the change pauses,
+/// resumes or re-times the schedule its timers follow; a failure to re-arm is
+/// logged, not returned (see the module doc: these are automatic pauses).
 pub async fn modify_schedule(
     ports: &Ports,
     id: &str,
-    mut change: impl FnMut(&mut Schedule),
+    change: impl FnMut(&mut Schedule),
 ) -> Result<Option<Schedule>, CoreError> {
+    let Some((before, after)) = store_change(ports, id, change).await? else { return Ok(None) };
+    if before.paused != after.paused || before.recurrence != after.recurrence {
+        if let Err(err) = ports.timers.schedule_saved(&after, ports.clock.now()).await {
+            tracing::error!(schedule_id = %id, error = %err, paused = after.paused, "re-arming timers failed");
+        }
+    }
+    Ok(Some(after))
+}
+
+/// [`modify_schedule`] without the timers: (stored before, stored after).
+async fn store_change(
+    ports: &Ports,
+    id: &str,
+    mut change: impl FnMut(&mut Schedule),
+) -> Result<Option<(Schedule, Schedule)>, CoreError> {
     for _ in 0..20 {
-        let Some(mut s) = ports.schedules.get_schedule(id).await? else { return Ok(None) };
+        let Some(before) = ports.schedules.get_schedule(id).await? else { return Ok(None) };
+        let mut s = before.clone();
         change(&mut s);
         if ports.schedules.update_schedule(&mut s).await? {
-            return Ok(Some(s));
+            return Ok(Some((before, s)));
         }
     }
     Err(busy())
+}
+
+/// A user's pause or resume: stored, then the timers re-armed even when the
+/// stored state did not change, so repeating a request that failed halfway
+/// (stored, not armed) repairs the timers.
+async fn change_and_arm(ports: &Ports, id: &str, change: impl FnMut(&mut Schedule)) -> Result<Schedule, CoreError> {
+    let (_, s) = store_change(ports, id, change).await?.ok_or_else(|| CoreError::not_found("schedule", id))?;
+    ports.timers.schedule_saved(&s, ports.clock.now()).await?;
+    Ok(s)
 }
 
 fn busy() -> CoreError {
@@ -266,7 +315,7 @@ fn busy() -> CoreError {
 pub async fn pause_schedule(ports: &Ports, actor: &Principal, id: &str) -> Result<ScheduleView, CoreError> {
     load_schedule(ports, actor, id).await?;
     let now = ports.clock.now();
-    let s = modify_schedule(ports, id, |s| {
+    let s = change_and_arm(ports, id, |s| {
         if !s.paused {
             s.paused = true;
             s.paused_reason = Some(PausedReason::Manual);
@@ -274,8 +323,7 @@ pub async fn pause_schedule(ports: &Ports, actor: &Principal, id: &str) -> Resul
             s.updated_at = now;
         }
     })
-    .await?
-    .ok_or_else(|| CoreError::not_found("schedule", id))?;
+    .await?;
     Ok(schedule_view(ports, &s))
 }
 
@@ -285,7 +333,7 @@ pub async fn resume_schedule(ports: &Ports, actor: &Principal, id: &str) -> Resu
     let existing = load_schedule(ports, actor, id).await?;
     let now = ports.clock.now();
     let next = parse_recurrence(&existing.recurrence, now)?.occurrences_after(now).next().map(|o| o.at);
-    let s = modify_schedule(ports, id, |s| {
+    let s = change_and_arm(ports, id, |s| {
         s.paused = false;
         s.paused_reason = None;
         s.consecutive_failures = 0;
@@ -293,8 +341,7 @@ pub async fn resume_schedule(ports: &Ports, actor: &Principal, id: &str) -> Resu
         s.next_run_at = next;
         s.updated_at = now;
     })
-    .await?
-    .ok_or_else(|| CoreError::not_found("schedule", id))?;
+    .await?;
     Ok(schedule_view(ports, &s))
 }
 

@@ -2,6 +2,11 @@
 //! Scheduler or the local scheduler loop — create the occurrence's export
 //! exactly once. Idempotence is one conditional write (the run keyed by the
 //! occurrence's local date, stored with its export), never read-then-write.
+//!
+//! After every firing of a live schedule the timers re-arm its next DST
+//! fix-up (a one-time timer is gone once it fired). A failure to re-arm fails
+//! the firing, so EventBridge retries it: the retry finds the run already
+//! claimed (`Duplicate`) and re-arms again.
 
 use jiff::Timestamp;
 
@@ -33,11 +38,22 @@ pub async fn fire_occurrence(
     scheduled_time: Timestamp,
 ) -> Result<FireOutcome, CoreError> {
     let Some(schedule) = ports.schedules.get_schedule(schedule_id).await? else {
+        // A timer outliving its schedule (a delete that failed halfway) would fire forever.
+        if let Err(err) = ports.timers.schedule_deleted(schedule_id).await {
+            tracing::error!(schedule_id, error = %err, "removing the timers of a deleted schedule failed");
+        }
         return Ok(FireOutcome::Skipped("the schedule was deleted"));
     };
     if schedule.paused {
         return Ok(FireOutcome::Skipped("the schedule is paused"));
     }
+    let outcome = fire_live(ports, &schedule, scheduled_time).await?;
+    ports.timers.schedule_fired(&schedule, ports.clock.now().max(scheduled_time)).await?;
+    Ok(outcome)
+}
+
+/// Fires an unpaused schedule's occurrence at `scheduled_time`, if it is one.
+async fn fire_live(ports: &Ports, schedule: &Schedule, scheduled_time: Timestamp) -> Result<FireOutcome, CoreError> {
     let recurrence = parse_recurrence(&schedule.recurrence, ports.clock.now())?;
     let Some(occurrence) = recurrence.occurrence_for_firing(scheduled_time) else {
         return Ok(FireOutcome::Skipped("not an occurrence of the recurrence"));
@@ -45,8 +61,8 @@ pub async fn fire_occurrence(
     let Some(report) = ports.reports.get_report(&schedule.report_id).await? else {
         return Ok(FireOutcome::Skipped("the report was deleted"));
     };
-    let mut export = scheduled_export(ports, &schedule, &report, Trigger::Schedule, Some(occurrence.at)).await?;
-    let run = new_run(ports, &schedule, Some(&occurrence), Some(&export), RunStatus::Running);
+    let mut export = scheduled_export(ports, schedule, &report, Trigger::Schedule, Some(occurrence.at)).await?;
+    let run = new_run(ports, schedule, Some(&occurrence), Some(&export), RunStatus::Running);
     if !ports.runs.claim_run(&run, Some(&export)).await? {
         return Ok(FireOutcome::Duplicate);
     }

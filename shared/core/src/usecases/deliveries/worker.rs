@@ -2,8 +2,10 @@
 //! attempt over its channel, record it (time from the clock port, outcome,
 //! error, bytes sent), and then either finish the delivery or put the job
 //! back with a backoff. When a delivery ends for good, the run's outcome is
-//! judged again. Lambda calls `step` once per message; the local runtime
-//! loops it; tests advance a manual clock to reach the retries.
+//! judged again. The local runtime loops `step` (receive + `handle`); Lambda
+//! calls `handle` once per message of its SQS event; tests advance a manual
+//! clock to reach the retries. Receive counts are bounded as in the export
+//! worker: past `GIVE_UP_AFTER_RECEIVES` the delivery fails for good.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -16,8 +18,8 @@ use crate::error::CoreError;
 use crate::model::delivery::{AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus, MAX_ATTEMPTS};
 use crate::model::destination::Destination;
 use crate::ports::delivery::DeliveryError;
-use crate::ports::work_queue::Job;
-use crate::usecases::export_worker::StepOutcome;
+use crate::ports::work_queue::{Job, ReceivedJob};
+use crate::usecases::export_worker::{JobOutcome, StepOutcome, GIVE_UP_AFTER_RECEIVES, REQUEUE_WAITS_AFTER_RECEIVES};
 use crate::usecases::run_outcome::on_delivery_finished;
 use crate::Ports;
 
@@ -42,28 +44,66 @@ impl DeliveryWorker {
         DeliveryWorker { ports }
     }
 
+    /// Receives one job and handles it.
     pub async fn step(&self) -> Result<StepOutcome, CoreError> {
-        let queue = &self.ports.delivery_queue;
-        let Some(received) = queue.receive(ATTEMPT_LEASE).await? else {
+        let Some(received) = self.ports.delivery_queue.receive(ATTEMPT_LEASE).await? else {
             return Ok(StepOutcome::Empty);
         };
+        Ok(self.handle(received).await?.into())
+    }
+
+    /// Handles one received job: one attempt, then ack or put back (see
+    /// `JobOutcome`). Err only when the queue itself failed.
+    pub async fn handle(&self, received: ReceivedJob) -> Result<JobOutcome, CoreError> {
+        let queue = &self.ports.delivery_queue;
         let Job::Deliver { delivery_id } = &received.job else {
             tracing::warn!(job = ?received.job, "not a delivery job; dropped");
             queue.ack(&received.receipt).await?;
-            return Ok(StepOutcome::Worked);
+            return Ok(JobOutcome::Done);
         };
-        let handled = match self.work_on(delivery_id).await {
-            Ok(h) => h,
-            Err(err) => {
-                tracing::warn!(delivery_id = %delivery_id, error = %err, "delivery step failed; will retry");
-                Handled::Later(SignedDuration::from_secs(5))
-            }
-        };
-        match handled {
-            Handled::Done => queue.ack(&received.receipt).await?,
-            Handled::Later(delay) => queue.retry_later(&received.receipt, delay).await?,
+        if received.attempts > GIVE_UP_AFTER_RECEIVES {
+            self.give_up(delivery_id, received.attempts).await?;
+            queue.ack(&received.receipt).await?;
+            return Ok(JobOutcome::Done);
         }
-        Ok(StepOutcome::Worked)
+        match self.work_on(delivery_id).await {
+            Ok(Handled::Done) => {
+                queue.ack(&received.receipt).await?;
+                Ok(JobOutcome::Done)
+            }
+            Ok(Handled::Later(delay)) if received.attempts >= REQUEUE_WAITS_AFTER_RECEIVES => {
+                // A backoff or a claim by another worker: not a failure of this job.
+                queue.enqueue(&received.job, delay).await?;
+                queue.ack(&received.receipt).await?;
+                Ok(JobOutcome::Continued)
+            }
+            Ok(Handled::Later(delay)) => {
+                queue.retry_later(&received.receipt, delay).await?;
+                Ok(JobOutcome::Later)
+            }
+            Err(err) => {
+                tracing::warn!(delivery_id = %delivery_id, error = %err, attempts = received.attempts, "delivery step failed; will retry");
+                queue.retry_later(&received.receipt, SignedDuration::from_secs(5)).await?;
+                Ok(JobOutcome::Later)
+            }
+        }
+    }
+
+    /// The job came back too often (its attempts crash or the store fails):
+    /// the delivery fails for good and the run is judged.
+    async fn give_up(&self, delivery_id: &str, receives: u32) -> Result<(), CoreError> {
+        let ports = &self.ports;
+        let Some(mut d) = ports.deliveries.get_delivery(delivery_id).await? else { return Ok(()) };
+        if !d.status.is_final() {
+            tracing::error!(delivery_id, receives, "delivery job keeps failing; giving up");
+            let now = ports.clock.now();
+            let error = format!("given up after {receives} failed attempts to run the delivery");
+            record(&mut d, now, Err(DeliveryError::Rejected(error)), now);
+            if !ports.deliveries.update_delivery(&mut d).await? {
+                return Ok(());
+            }
+        }
+        on_delivery_finished(ports, &d.export_id).await
     }
 
     async fn work_on(&self, delivery_id: &str) -> Result<Handled, CoreError> {

@@ -1,0 +1,25 @@
+//! The delivery function: Lambda's SQS event source hands it delivery jobs,
+//! and each makes one attempt over its destination's channel (SES for
+//! email). Retries go back to the queue with their backoff as the message's
+//! visibility, reported as batch item failures so Lambda keeps them.
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use ferry_core::usecases::deliveries::worker::DeliveryWorker;
+use ferry_core::Ports;
+use ferry_export::sqs_batch::handle_batch;
+use lambda_runtime::LambdaEvent;
+
+/// The handler, built once per container.
+pub struct DeliverFunction {
+    worker: DeliveryWorker,
+}
+
+impl DeliverFunction {
+    pub fn new(ports: Ports) -> Self {
+        DeliverFunction { worker: DeliveryWorker::new(ports) }
+    }
+
+    pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
+        Ok(handle_batch(event.payload, |job| self.worker.handle(job)).await)
+    }
+}

@@ -1,0 +1,89 @@
+//! Builds Ferry's ports on AWS, once per Lambda container (outside the
+//! handler): DynamoDB for all state, S3 for files, the two SQS queues,
+//! EventBridge Scheduler timers, SES for mail, and the channels, sources
+//! and formats every runtime shares. The one place a function chooses its
+//! backends; `functions/local`'s `runtime.rs` is its local counterpart.
+
+use std::sync::Arc;
+
+use ferry_channels::{ReqwestWebhookClient, RusshSftpClient};
+use ferry_core::ports::clock::SystemClock;
+use ferry_core::ports::id_generator::UlidGenerator;
+use ferry_core::ports::{Clock, ExportConfig, LinkKey, Ports, RuntimeConfig};
+use ferry_core::PortError;
+use ferry_formats::StandardFormats;
+use ferry_sources::Sources;
+use jiff::SignedDuration;
+
+use crate::dynamo::DynamoStore;
+use crate::s3::AWS_PART_SIZE;
+use crate::settings::{require, MissingSetting};
+use crate::{AwsClients, AwsSettings, EventBridgeTimers, S3FileStore, SesMailer, SqsQueue, TimerTargets};
+
+/// Lifetime of presigned download URLs unless `FERRY_SIGNED_URL_TTL_SECONDS` says otherwise.
+pub const DEFAULT_SIGNED_URL_TTL: SignedDuration = SignedDuration::from_secs(300);
+
+#[derive(Debug, thiserror::Error)]
+pub enum AssembleError {
+    #[error(transparent)]
+    Missing(#[from] MissingSetting),
+    #[error("FERRY_SIGNED_URL_TTL_SECONDS must be a number of seconds between 1 and 604800")]
+    SignedUrlTtl,
+    #[error("reading the link key: {0}")]
+    LinkKey(#[source] PortError),
+}
+
+/// The ports of an AWS function. The export step budget is left unset: the
+/// export function sets it per invocation from the time it has left.
+pub async fn aws_ports(clients: &AwsClients, settings: &AwsSettings) -> Result<Ports, AssembleError> {
+    let table = require(&settings.table, "FERRY_TABLE", "the DynamoDB table of Ferry's state")?;
+    let bucket = require(&settings.bucket, "FERRY_BUCKET", "the S3 bucket of export files")?;
+    let exports_url = require(&settings.export_queue_url, "FERRY_EXPORT_QUEUE_URL", "the export jobs queue")?;
+    let deliveries_url = require(&settings.delivery_queue_url, "FERRY_DELIVERY_QUEUE_URL", "the delivery jobs queue")?;
+    let email_from = require(&settings.email_from, "FERRY_EMAIL_FROM", "the sender of Ferry's mail")?;
+    let public_url = require(&settings.public_url, "FERRY_PUBLIC_URL", "the API's base URL for links")?;
+    let timers = EventBridgeTimers::new(clients.scheduler.clone(), TimerTargets::from_settings(settings)?);
+
+    let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), table));
+    let link_key = store.link_key().await.map_err(AssembleError::LinkKey)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    Ok(Ports {
+        keys: store.clone(),
+        connections: store.clone(),
+        reports: store.clone(),
+        exports: store.clone(),
+        settings: store.clone(),
+        schedules: store.clone(),
+        runs: store.clone(),
+        deliveries: store.clone(),
+        timers: Arc::new(timers),
+        files: Arc::new(S3FileStore::new(clients.s3.clone(), bucket)),
+        export_queue: Arc::new(SqsQueue::new(clients.sqs.clone(), exports_url)),
+        delivery_queue: Arc::new(SqsQueue::new(clients.sqs.clone(), deliveries_url)),
+        mailer: Arc::new(SesMailer::new(clients.sesv2.clone())),
+        sftp: Arc::new(RusshSftpClient::new()),
+        webhooks: Arc::new(ReqwestWebhookClient::new()),
+        ids: Arc::new(UlidGenerator::new(clock.clone())),
+        clock,
+        sources: Arc::new(Sources::new()),
+        formats: Arc::new(StandardFormats),
+        config: RuntimeConfig {
+            public_url: public_url.trim_end_matches('/').to_string(),
+            signed_url_ttl: signed_url_ttl()?,
+            default_email_from: email_from.to_string(),
+            link_key: LinkKey(link_key),
+            export: ExportConfig { part_size: AWS_PART_SIZE, ..ExportConfig::default() },
+        },
+    })
+}
+
+/// `FERRY_SIGNED_URL_TTL_SECONDS`, within what S3 presigning allows (7 days).
+fn signed_url_ttl() -> Result<SignedDuration, AssembleError> {
+    match std::env::var("FERRY_SIGNED_URL_TTL_SECONDS") {
+        Err(_) => Ok(DEFAULT_SIGNED_URL_TTL),
+        Ok(s) => match s.trim().parse::<i64>() {
+            Ok(n) if (1..=7 * 24 * 3600).contains(&n) => Ok(SignedDuration::from_secs(n)),
+            _ => Err(AssembleError::SignedUrlTtl),
+        },
+    }
+}

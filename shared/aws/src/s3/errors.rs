@@ -1,0 +1,38 @@
+//! S3 SDK errors to `PortError`: the error codes Ferry acts on become
+//! `NotFound`, the rest `Backend` with the SDK's whole context (service
+//! messages name keys and upload ids, never credentials).
+
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use ferry_core::PortError;
+
+/// The service's error code (`NoSuchUpload`, `NoSuchKey`, …), when it answered.
+pub(crate) fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&str> {
+    match e {
+        SdkError::ServiceError(service) => service.err().code(),
+        _ => None,
+    }
+}
+
+/// An upload S3 does not know (aborted, completed, expired by the lifecycle
+/// rule): the port's `NotFound("upload …")`, on which the worker starts over.
+pub(crate) fn is_no_such_upload<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    code(e) == Some("NoSuchUpload")
+}
+
+pub(crate) fn unknown_upload(key: &str, upload_id: &str) -> PortError {
+    PortError::NotFound(format!("upload {upload_id} of {key}"))
+}
+
+pub(crate) fn backend<E, R>(what: &str, e: SdkError<E, R>) -> PortError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    // The service's own error without the raw response, which can be a whole listing.
+    match e {
+        SdkError::ServiceError(service) => {
+            PortError::Backend(format!("S3 {what}: {}", DisplayErrorContext(service.err())))
+        }
+        other => PortError::Backend(format!("S3 {what}: {}", DisplayErrorContext(&other))),
+    }
+}

@@ -1,0 +1,11 @@
+//! The four Lambda functions' handlers, in-process, fed real event JSON (API
+//! Gateway REST proxy, EventBridge Scheduler input, SQS batches) against the
+//! AWS emulator (moto, from `.venv`: `make test` installs it). Every test
+//! builds its own table, bucket, queues and schedule group.
+
+mod email;
+mod events;
+mod exports;
+mod local_reference;
+mod schedules;
+mod stack;

@@ -40,6 +40,12 @@ release:
 lambda:
 	$(CARGO) lambda build --release --arm64 --locked \
 		-p ferry-api -p ferry-trigger -p ferry-export -p ferry-deliver
+	@for f in api trigger export deliver; do \
+		b=$${CARGO_TARGET_DIR:-target}/lambda/ferry-$$f/bootstrap; \
+		test -x $$b || { echo "missing $$b"; exit 1; }; \
+		file $$b | grep -q aarch64 || { echo "$$b is not an arm64 binary"; exit 1; }; \
+		ls -l $$b; \
+	done
 
 # Peak memory and rows/s of `ferry export` at 1M and 10M rows (and the XLSX sheet roll-over at full size).
 bench-memory: release

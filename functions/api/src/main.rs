@@ -1,13 +1,8 @@
 //! `ferry-api`: Ferry's HTTP API on Lambda behind API Gateway (REST).
 
-use tracing_subscriber::EnvFilter;
-
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
+    ferry_aws::lambda_logs::init();
     let settings = ferry_aws::AwsSettings::from_env();
     let clients = ferry_aws::AwsClients::from_env().await;
     let ports = ferry_aws::assemble::aws_ports(&clients, &settings).await?;

@@ -6,7 +6,6 @@
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use ferry_core::usecases::deliveries::worker::DeliveryWorker;
 use ferry_core::Ports;
-use ferry_export::sqs_batch::handle_batch;
 use lambda_runtime::LambdaEvent;
 
 /// The handler, built once per container.
@@ -20,6 +19,6 @@ impl DeliverFunction {
     }
 
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
-        Ok(handle_batch(event.payload, |job| self.worker.handle(job)).await)
+        Ok(ferry_aws::sqs::handle_batch(event.payload, |job| self.worker.handle(job)).await)
     }
 }

@@ -4,8 +4,6 @@
 //! and queues its own continuation (`JobOutcome::Continued`), so an export of
 //! any size is a chain of invocations, each under Lambda's 15 minutes.
 
-pub mod sqs_batch;
-
 use std::time::{Duration, SystemTime};
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
@@ -35,7 +33,7 @@ impl ExportFunction {
         let mut ports = self.ports.clone();
         ports.config.export.step_budget = Some(step_budget(&event.context, self.margin, SystemTime::now()));
         let worker = ExportWorker::new(ports, self.worker_id.clone());
-        Ok(sqs_batch::handle_batch(event.payload, |job| worker.handle(job)).await)
+        Ok(ferry_aws::sqs::handle_batch(event.payload, |job| worker.handle(job)).await)
     }
 }
 

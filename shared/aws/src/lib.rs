@@ -5,6 +5,7 @@
 pub mod assemble;
 pub mod clients;
 pub mod dynamo;
+pub mod lambda_logs;
 pub mod s3;
 pub mod scheduler;
 pub mod ses_mailer;

@@ -2,7 +2,6 @@
 //! store and work queue on one file, and a folder file store whose downloads
 //! go through HMAC-signed URLs served by `signed_files_router`.
 
-mod content_disposition;
 mod file_keys;
 mod fs_file_store;
 mod part_files;

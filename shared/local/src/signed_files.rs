@@ -15,9 +15,9 @@ use axum::{Json, Router};
 use ferry_core::PortError;
 use tokio_util::io::ReaderStream;
 
-use crate::content_disposition::attachment;
 use crate::fs_file_store::{FsFileStore, READ_CHUNK};
 use crate::url_signing::SignedFile;
+use ferry_core::model::content_disposition::attachment;
 
 /// The router of signed local file URLs; merge it into the API router.
 pub fn signed_files_router(store: Arc<FsFileStore>) -> Router {

@@ -28,8 +28,8 @@ use ferry_core::ports::file_store::{ByteStream, DownloadAs, FileStore};
 use ferry_core::PortError;
 use jiff::SignedDuration;
 
-use super::content_disposition::attachment;
 use super::errors::{backend, code, is_no_such_upload, unknown_upload};
+use ferry_core::model::content_disposition::attachment;
 
 /// S3's smallest part that is not the last one.
 pub const S3_MIN_PART_SIZE: usize = 5 * 1024 * 1024;

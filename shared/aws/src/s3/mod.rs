@@ -1,7 +1,6 @@
 //! The S3 adapter of the file store port: exports as multipart uploads, read
 //! back as streams, downloaded through presigned GET URLs.
 
-mod content_disposition;
 mod errors;
 mod file_store;
 mod setup;

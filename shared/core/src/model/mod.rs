@@ -2,6 +2,7 @@
 
 pub mod api_key;
 pub mod connection;
+pub mod content_disposition;
 pub mod delivery;
 pub mod destination;
 pub mod export;

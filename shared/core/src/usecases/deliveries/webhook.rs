@@ -6,6 +6,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::context::AttemptContext;
+use crate::model::content_disposition::attachment;
 use crate::model::destination::WebhookDestination;
 use crate::model::format_options::Format;
 use crate::ports::delivery::DeliveryError;
@@ -37,7 +38,7 @@ fn webhook_headers(cx: &AttemptContext<'_>, dest: &WebhookDestination) -> Vec<(S
         ("Content-Type".to_string(), e.content_type().to_string()),
     ];
     if e.compress || e.format != Format::Json {
-        headers.push(("Content-Disposition".to_string(), content_disposition(&cx.file_name())));
+        headers.push(("Content-Disposition".to_string(), attachment(&cx.file_name())));
     }
     headers.push(("X-Ferry-Schedule-Id".to_string(), cx.schedule_id.clone()));
     headers.push(("X-Ferry-Execution-Id".to_string(), e.id.clone()));
@@ -57,16 +58,6 @@ pub fn signature(secret: &str, t: i64, sha256: &str) -> String {
     format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// `attachment; filename="…"`, with an RFC 6266 `filename*` for a name that is not ASCII.
-fn content_disposition(name: &str) -> String {
-    if name.is_ascii() {
-        return format!("attachment; filename=\"{name}\"");
-    }
-    let fallback: String = name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
-    let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,11 +69,5 @@ mod tests {
             signature("s3cret", 1_700_000_000, "abc"),
             "t=1700000000,v1=4ead4dc80e4fecd18054de5a2b235ba95e8254318d812501ecd022a93e8c1a01"
         );
-    }
-
-    #[test]
-    fn content_disposition_quotes_ascii_and_encodes_the_rest() {
-        assert_eq!(content_disposition("a b.csv"), "attachment; filename=\"a b.csv\"");
-        assert_eq!(content_disposition("ü.csv"), "attachment; filename=\"_.csv\"; filename*=UTF-8''%C3%BC%2Ecsv");
     }
 }

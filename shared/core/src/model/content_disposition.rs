@@ -1,15 +1,28 @@
-//! `Content-Disposition: attachment` for a presigned URL's
-//! `response-content-disposition`: the same value the local store's signed
-//! files answer with (an ASCII `filename`, plus RFC 6266's `filename*` with
-//! the exact UTF-8 name when the plain one had to lose characters). Kept
-//! here rather than shared because ferry-aws must not depend on the local
-//! adapters.
+//! `Content-Disposition: attachment` for any file name: an ASCII `filename`
+//! every client understands, plus RFC 6266's `filename*` with the exact
+//! UTF-8 name when the plain one had to lose characters. One value for every
+//! way a file leaves Ferry: the local signed URLs, S3's presigned
+//! `response-content-disposition`, and webhook deliveries.
 
-/// RFC 5987 `attr-char`s that stay as they are besides letters and digits.
-const ATTR_PUNCTUATION: &[u8] = b"!#$&+-.^_`|~";
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// RFC 5987 `attr-char`s stay; everything else is percent-encoded.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
 
 /// The header value for downloading a file as `file_name`.
-pub(crate) fn attachment(file_name: &str) -> String {
+pub fn attachment(file_name: &str) -> String {
     let mut value = String::with_capacity(file_name.len() * 2 + 40);
     value.push_str("attachment; filename=\"");
     let mut lossy = false;
@@ -29,13 +42,7 @@ pub(crate) fn attachment(file_name: &str) -> String {
     value.push('"');
     if lossy {
         value.push_str("; filename*=UTF-8''");
-        for &b in file_name.as_bytes() {
-            if b.is_ascii_alphanumeric() || ATTR_PUNCTUATION.contains(&b) {
-                value.push(b as char);
-            } else {
-                value.push_str(&format!("%{b:02X}"));
-            }
-        }
+        value.extend(utf8_percent_encode(file_name, ATTR_CHAR));
     }
     value
 }
@@ -51,10 +58,10 @@ mod tests {
     }
 
     #[test]
-    fn non_ascii_names_get_an_exact_utf8_form_like_the_local_store() {
+    fn non_ascii_names_get_an_exact_utf8_form() {
         assert_eq!(
-            attachment("Café \"Q1\".csv"),
-            "attachment; filename=\"Caf_ \\\"Q1\\\".csv\"; filename*=UTF-8''Caf%C3%A9%20%22Q1%22.csv"
+            attachment("Café Zürich.csv"),
+            "attachment; filename=\"Caf_ Z_rich.csv\"; filename*=UTF-8''Caf%C3%A9%20Z%C3%BCrich.csv"
         );
         assert_eq!(attachment("a\r\nb"), "attachment; filename=\"a__b\"; filename*=UTF-8''a%0D%0Ab");
     }

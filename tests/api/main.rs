@@ -2,10 +2,13 @@
 
 mod access;
 mod deliveries;
+mod disk_full;
 mod export_files;
 mod export_lifecycle;
 mod export_recovery;
+mod hardening;
 mod helpers;
+mod input_properties;
 mod jira_bench;
 mod jira_connections;
 mod jira_export;

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use ferry_core::usecases::abandoned_uploads::sweep_abandoned_uploads;
 use ferry_core::usecases::deliveries::sweeper::sweep_expired_files;
 use ferry_core::usecases::deliveries::worker::DeliveryWorker;
 use ferry_core::usecases::export_worker::{ExportWorker, StepOutcome};
@@ -75,7 +76,8 @@ pub fn spawn_delivery_workers(ports: &Ports, count: usize, wake: Arc<Notify>) ->
 /// How often the retention sweeper runs.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-/// Deletes files past their retention once a minute (`sweep_expired_files`).
+/// Deletes files past their retention once a minute (`sweep_expired_files`),
+/// and aborts uploads no export will finish (`sweep_abandoned_uploads`).
 pub fn spawn_sweeper(ports: Ports) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -84,6 +86,11 @@ pub fn spawn_sweeper(ports: Ports) -> JoinHandle<()> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(deleted = n, "retention sweep"),
                 Err(err) => tracing::error!(error = %err, "retention sweep failed"),
+            }
+            match sweep_abandoned_uploads(&ports).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(aborted = n, "abandoned upload sweep"),
+                Err(err) => tracing::error!(error = %err, "abandoned upload sweep failed"),
             }
         }
     })

@@ -11,6 +11,7 @@
 
 use ferry_aws::TimerEvent;
 use ferry_core::error::CoreError;
+use ferry_core::usecases::abandoned_uploads::sweep_abandoned_uploads;
 use ferry_core::usecases::deliveries::sweeper::sweep_expired_files;
 use ferry_core::usecases::trigger::{fire_occurrence, FireOutcome};
 use ferry_core::Ports;
@@ -46,8 +47,9 @@ pub async fn handle(ports: &Ports, event: LambdaEvent<Value>) -> Result<Value, l
         TriggerEvent::Timer(timer) => fire(ports, timer).await,
         TriggerEvent::Maintenance { task: Task::Sweep } => {
             let deleted = sweep_expired_files(ports).await.map_err(retryable)?;
-            tracing::info!(deleted, "retention sweep");
-            Ok(json!({ "outcome": "swept", "deleted": deleted }))
+            let aborted = sweep_abandoned_uploads(ports).await.map_err(retryable)?;
+            tracing::info!(deleted, aborted, "retention sweep");
+            Ok(json!({ "outcome": "swept", "deleted": deleted, "abortedUploads": aborted }))
         }
     }
 }

@@ -29,11 +29,23 @@ pub enum PortError {
     Backend(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// The storage has no room left (a full disk): trying again will not
+    /// help until space is freed, so an export fails at once instead.
+    #[error("out of space: {0}")]
+    NoSpace(String),
 }
 
 impl PortError {
     pub fn backend(e: impl std::fmt::Display) -> Self {
         PortError::Backend(e.to_string())
+    }
+
+    /// An I/O error, a full disk told apart from the rest.
+    pub fn from_io(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => PortError::NoSpace(e.to_string()),
+            _ => PortError::Backend(e.to_string()),
+        }
     }
 }
 
@@ -78,6 +90,12 @@ impl CoreError {
     pub fn invalid_fields(details: Vec<FieldError>) -> Self {
         let message = details.iter().map(|d| format!("{}: {}", d.field, d.message)).collect::<Vec<_>>().join("; ");
         CoreError::Invalid { message, details }
+    }
+}
+
+impl From<FieldError> for CoreError {
+    fn from(e: FieldError) -> Self {
+        CoreError::invalid_fields(vec![e])
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod hashing;
+pub mod json_input;
 pub mod model;
 pub mod ports;
 pub mod recurrence;

@@ -8,8 +8,9 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+pub use ferry_core::model::error_body::{ErrorDetail, ErrorInfo};
 use ferry_core::usecases::exports::{export_view, ExportView};
-use ferry_core::{CoreError, FieldError, Ports};
+use ferry_core::{CoreError, PortError, Ports};
 use serde::Serialize;
 
 /// The challenges of a 401: every scheme a key is accepted in (the query
@@ -81,6 +82,7 @@ impl ApiError {
                 CoreError::NotReady { .. } => (StatusCode::SERVICE_UNAVAILABLE, "export_not_ready"),
                 CoreError::Gone(_) => (StatusCode::GONE, "gone"),
                 CoreError::ExportFailed(_) => (StatusCode::INTERNAL_SERVER_ERROR, "export_failed"),
+                CoreError::Port(PortError::NoSpace(_)) => (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage"),
                 CoreError::Port(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             },
             ApiError::ExportRunning(_) => (StatusCode::CONFLICT, "export_running"),
@@ -101,6 +103,9 @@ impl ApiError {
             }
             ApiError::Core(CoreError::NotReady { retry_after_secs }) => {
                 format!("the export is not finished yet; try again in {retry_after_secs} seconds")
+            }
+            ApiError::Core(CoreError::Port(PortError::NoSpace(_))) => {
+                "Ferry's storage is full, so nothing was saved; an admin must free some space".into()
             }
             ApiError::Core(CoreError::Port(_)) => "an internal error occurred; please try again later".into(),
             other => other.to_string(),
@@ -132,32 +137,6 @@ pub struct ErrorResponse {
     /// out when the caller may not see it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<ExportView>,
-}
-
-/// Code, sentence and per-field details of an error.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorInfo {
-    /// Stable snake_case code, e.g. `invalid_request`, `export_running`.
-    pub code: String,
-    /// A sentence for a person.
-    pub message: String,
-    /// One entry per invalid field; always present, possibly empty.
-    pub details: Vec<ErrorDetail>,
-}
-
-/// A problem with one input field.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorDetail {
-    /// JSON path of the field as sent, e.g. `formatOptions.delimiter`, `columns[0].header`.
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl From<&FieldError> for ErrorDetail {
-    fn from(f: &FieldError) -> Self {
-        ErrorDetail { field: f.field.clone(), message: f.message.clone() }
-    }
 }
 
 impl IntoResponse for ApiError {

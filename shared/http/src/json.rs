@@ -11,9 +11,9 @@
 use axum::body::Body;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap};
+use ferry_core::json_input::from_json_value;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
-use serde_path_to_error::Segment;
 
 use crate::error::ApiError;
 
@@ -80,76 +80,15 @@ async fn read_limited(body: Body) -> Result<bytes::Bytes, ApiError> {
 
 /// Deserializes `bytes` into `T`, naming the failing field by its JSON path.
 /// Every Ferry request body is an object; serde would otherwise also accept
-/// a struct written as an array, which no client means.
+/// a struct written as an array, which no client means. The text is read as
+/// JSON first, so a wrong type (`"format": 5`) is told apart from bad syntax.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::invalid("body", "must be a JSON object"));
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let syntax = !e.inner().is_data();
-        let path = path_string(e.path());
-        let last_key = match e.path().iter().next_back() {
-            Some(Segment::Map { key }) => Some(key.clone()),
-            _ => None,
-        };
-        body_error(syntax, path, last_key.as_deref(), &e.into_inner())
-    })?;
-    de.end().map_err(|e| body_error(true, String::new(), None, &e))?;
-    Ok(value)
-}
-
-/// The path as the client wrote it: `a.b[0].c`; empty at the root.
-fn path_string(path: &serde_path_to_error::Path) -> String {
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => push_key(&mut out, key),
-            Segment::Unknown => push_key(&mut out, "?"),
-        }
-    }
-    out
-}
-
-fn push_key(out: &mut String, key: &str) {
-    if !out.is_empty() {
-        out.push('.');
-    }
-    out.push_str(key);
-}
-
-fn body_error(syntax: bool, mut field: String, last_key: Option<&str>, err: &serde_json::Error) -> ApiError {
-    let full = err.to_string();
-    if syntax {
-        return ApiError::invalid("body", format!("is not valid JSON: {full}"));
-    }
-    let message = strip_position(&full).to_string();
-    // A missing field is reported at its parent (and an unknown one too, by
-    // some versions of serde_path_to_error): name the field itself.
-    let named = quoted_name(&message, "unknown field `").or_else(|| quoted_name(&message, "missing field `"));
-    if let Some(name) = named.filter(|n| last_key != Some(*n)) {
-        push_key(&mut field, name);
-    }
-    if field.is_empty() {
-        field.push_str("body");
-    }
-    ApiError::invalid(field, message)
-}
-
-/// `name` in "<prefix>name`…".
-fn quoted_name<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
-    message.strip_prefix(prefix)?.split('`').next()
-}
-
-/// serde_json appends " at line L column C"; a field path says more.
-fn strip_position(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) if message[i + " at line ".len()..].split(" column ").all(|n| n.parse::<u64>().is_ok()) => {
-            &message[..i]
-        }
-        _ => message,
-    }
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::invalid("body", format!("is not valid JSON: {e}")))?;
+    from_json_value(&value, "").map_err(|e| ApiError::invalid(e.field, e.message))
 }
 
 #[cfg(test)]

@@ -21,10 +21,10 @@ use bytes::Bytes;
 use ferry_core::model::export::PartTag;
 use ferry_core::model::ids::random_token;
 use ferry_core::ports::clock::Clock;
-use ferry_core::ports::file_store::{ByteStream, DownloadAs, FileStore};
+use ferry_core::ports::file_store::{ByteStream, DownloadAs, FileStore, OpenUpload};
 use ferry_core::PortError;
 use futures::TryStreamExt;
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 use tokio_util::io::ReaderStream;
 
 use crate::file_keys::{check_key, is_upload_id, Layout};
@@ -74,8 +74,8 @@ impl FsFileStore {
         check_key(key)?;
         let from = self.layout.file(key);
         if tokio::fs::rename(&from, dest).await.is_err() {
-            tokio::fs::copy(&from, dest).await.map_err(|e| PortError::backend(format!("copying {key}: {e}")))?;
-            tokio::fs::remove_file(&from).await.map_err(PortError::backend)?;
+            tokio::fs::copy(&from, dest).await.map_err(PortError::from_io)?;
+            tokio::fs::remove_file(&from).await.map_err(PortError::from_io)?;
         }
         self.prune_empty_parents(key).await;
         Ok(())
@@ -96,7 +96,7 @@ impl FsFileStore {
             io::ErrorKind::NotFound => PortError::NotFound(format!("file {key}")),
             _ => PortError::backend(format!("opening {key}: {e}")),
         })?;
-        let len = file.metadata().await.map_err(PortError::backend)?.len();
+        let len = file.metadata().await.map_err(PortError::from_io)?.len();
         Ok((file, len))
     }
 
@@ -144,8 +144,14 @@ impl FileStore for FsFileStore {
     async fn start_upload(&self, key: &str) -> Result<String, PortError> {
         check_key(key)?;
         let upload_id = random_token();
-        tokio::fs::create_dir_all(self.layout.upload_dir(&upload_id)).await.map_err(PortError::backend)?;
-        tokio::fs::write(self.layout.upload_key(&upload_id), key).await.map_err(PortError::backend)?;
+        tokio::fs::create_dir_all(self.layout.upload_dir(&upload_id)).await.map_err(PortError::from_io)?;
+        let key_file = self.layout.upload_key(&upload_id);
+        tokio::fs::write(&key_file, key).await.map_err(PortError::from_io)?;
+        // The key file's time is the upload's start by the store's clock, so
+        // `open_uploads` ages uploads by the same clock as everything else.
+        let started = std::time::SystemTime::from(self.clock.now());
+        let file = std::fs::File::options().write(true).open(&key_file).map_err(PortError::from_io)?;
+        file.set_modified(started).map_err(PortError::from_io)?;
         Ok(upload_id)
     }
 
@@ -175,7 +181,7 @@ impl FileStore for FsFileStore {
         let (layout, id, parts) = (self.layout.clone(), upload_id.to_string(), parts.to_vec());
         let (temp, target, durable) = (self.layout.assembly(upload_id), self.layout.file(key), self.durable());
         blocking(move || part_files::assemble(&layout, &id, &parts, &temp, &target, durable)).await?;
-        tokio::fs::remove_dir_all(self.layout.upload_dir(upload_id)).await.map_err(PortError::backend)
+        tokio::fs::remove_dir_all(self.layout.upload_dir(upload_id)).await.map_err(PortError::from_io)
     }
 
     async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), PortError> {
@@ -190,9 +196,15 @@ impl FileStore for FsFileStore {
         }
     }
 
+    async fn open_uploads(&self, prefix: &str, before: Timestamp) -> Result<Vec<OpenUpload>, PortError> {
+        let layout = self.layout.clone();
+        let prefix = prefix.to_string();
+        blocking(move || part_files::open_uploads(&layout, &prefix, before)).await
+    }
+
     async fn read(&self, key: &str) -> Result<ByteStream, PortError> {
         let (file, _) = self.open_file(key).await?;
-        Ok(Box::pin(ReaderStream::with_capacity(file, READ_CHUNK).map_err(PortError::backend)))
+        Ok(Box::pin(ReaderStream::with_capacity(file, READ_CHUNK).map_err(PortError::from_io)))
     }
 
     async fn delete(&self, key: &str) -> Result<(), PortError> {

@@ -8,6 +8,7 @@ mod part_files;
 mod signed_files;
 mod sqlite_queue;
 pub mod sqlite_store;
+mod storage_errors;
 mod url_signing;
 
 pub use fs_file_store::FsFileStore;

@@ -29,9 +29,11 @@ use std::path::{Path, PathBuf};
 
 use ferry_core::model::export::PartTag;
 use ferry_core::model::ids::random_token;
+use ferry_core::ports::file_store::OpenUpload;
 use ferry_core::PortError;
+use jiff::Timestamp;
 
-use crate::file_keys::Layout;
+use crate::file_keys::{is_upload_id, Layout};
 
 /// Where a stored part's bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +120,7 @@ impl Upload<'_> {
         let mut next = number + 1;
         while let Some(stored @ Stored { place: Place::Run(offset), .. }) = self.tag(next)? {
             let mut bytes = vec![0u8; stored.size as usize];
-            File::open(self.data()).and_then(|f| f.read_exact_at(&mut bytes, offset)).map_err(PortError::backend)?;
+            File::open(self.data()).and_then(|f| f.read_exact_at(&mut bytes, offset)).map_err(PortError::from_io)?;
             write_then_rename(&self.own(next), &bytes, durable)?;
             self.set_tag(next, &Stored { place: Place::Own, ..stored }, durable)?;
             next += 1;
@@ -137,7 +139,11 @@ pub fn write_part(
 ) -> Result<PartTag, PortError> {
     let upload = Upload { layout, id: upload_id };
     let etag = format!("{:08x}", crc32fast::hash(data));
-    let failed = |e: PortError| PortError::Backend(format!("writing part {number} of upload {upload_id}: {e}"));
+    let failed = |e: PortError| match e {
+        // A full disk stays a full disk, whatever else is said about it.
+        PortError::NoSpace(m) => PortError::NoSpace(format!("writing part {number} of upload {upload_id}: {m}")),
+        e => PortError::Backend(format!("writing part {number} of upload {upload_id}: {e}")),
+    };
     let place = match upload.run_offset(number)? {
         Some(offset) => {
             upload.evict_after(number, durable).map_err(failed)?;
@@ -151,7 +157,7 @@ pub fn write_part(
                 }
                 Ok(())
             });
-            written.map_err(|e| failed(PortError::backend(e)))?;
+            written.map_err(|e| failed(PortError::from_io(e)))?;
             remove_if_present(&upload.own(number))?;
             Place::Run(offset)
         }
@@ -170,10 +176,10 @@ pub fn write_part(
 /// numbers: one per `NNNNN.tag` file.
 pub fn list_parts(layout: &Layout, upload_id: &str) -> Result<Vec<PartTag>, PortError> {
     let upload = Upload { layout, id: upload_id };
-    let entries = fs::read_dir(layout.upload_dir(upload_id)).map_err(PortError::backend)?;
+    let entries = fs::read_dir(layout.upload_dir(upload_id)).map_err(PortError::from_io)?;
     let mut numbers = Vec::new();
     for entry in entries {
-        let name = entry.map_err(PortError::backend)?.file_name();
+        let name = entry.map_err(PortError::from_io)?.file_name();
         let number = name.to_str().and_then(|n| n.strip_suffix(".tag")).filter(|n| n.len() == 5);
         if let Some(number) = number.and_then(|n| n.parse::<u32>().ok()) {
             numbers.push(number);
@@ -226,10 +232,10 @@ pub fn assemble(
     let source = if in_place { upload.data() } else { temp.to_path_buf() };
     let result = (|| {
         if in_place {
-            let file = OpenOptions::new().write(true).open(&source).map_err(PortError::backend)?;
-            file.set_len(end).map_err(PortError::backend)?;
+            let file = OpenOptions::new().write(true).open(&source).map_err(PortError::from_io)?;
+            file.set_len(end).map_err(PortError::from_io)?;
             if durable {
-                file.sync_all().map_err(PortError::backend)?;
+                file.sync_all().map_err(PortError::from_io)?;
             }
         } else {
             copy_parts(&upload, parts, &stored, temp, durable)?;
@@ -254,9 +260,9 @@ fn copy_parts(
     durable: bool,
 ) -> Result<(), PortError> {
     if let Some(parent) = temp.parent() {
-        fs::create_dir_all(parent).map_err(PortError::backend)?;
+        fs::create_dir_all(parent).map_err(PortError::from_io)?;
     }
-    let mut out = File::create(temp).map_err(|e| PortError::backend(format!("creating {}: {e}", temp.display())))?;
+    let mut out = File::create(temp).map_err(PortError::from_io)?;
     for (tag, s) in parts.iter().zip(stored) {
         let (path, offset) = match s.place {
             Place::Run(offset) => (upload.data(), offset),
@@ -264,21 +270,50 @@ fn copy_parts(
         };
         let mut file = File::open(&path)
             .map_err(|e| PortError::Backend(format!("part {} of upload {} is missing: {e}", tag.number, upload.id)))?;
-        file.seek(SeekFrom::Start(offset)).map_err(PortError::backend)?;
+        file.seek(SeekFrom::Start(offset)).map_err(PortError::from_io)?;
         // File to file: the kernel copies (copy_file_range) without a pass through user space.
-        let copied = io::copy(&mut file.take(s.size), &mut out).map_err(PortError::backend)?;
+        let copied = io::copy(&mut file.take(s.size), &mut out).map_err(PortError::from_io)?;
         if copied != s.size {
             return Err(PortError::Backend(format!("part {} of upload {} is cut short", tag.number, upload.id)));
         }
     }
     if durable {
-        out.sync_all().map_err(PortError::backend)?;
+        out.sync_all().map_err(PortError::from_io)?;
     }
     Ok(())
 }
 
 /// Writes `bytes` beside `path` and renames them into place, so a crash
 /// never leaves a half-written file under the final name.
+/// Uploads whose key starts with `prefix`, started (their `key` file
+/// written) before `before`. A folder without its `key` file is skipped: it
+/// is an upload whose start did not finish, and nothing refers to it.
+pub fn open_uploads(layout: &Layout, prefix: &str, before: Timestamp) -> Result<Vec<OpenUpload>, PortError> {
+    let root = layout.upload_dir("x").parent().map(Path::to_path_buf).unwrap_or_default();
+    let entries = match fs::read_dir(&root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(PortError::backend(e)),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(PortError::from_io)?;
+        let Some(upload_id) = entry.file_name().to_str().filter(|id| is_upload_id(id)).map(str::to_string) else {
+            continue;
+        };
+        let key_file = layout.upload_key(&upload_id);
+        let (key, modified) = match (fs::read_to_string(&key_file), fs::metadata(&key_file)) {
+            (Ok(key), Ok(meta)) => (key, meta.modified().map_err(PortError::from_io)?),
+            _ => continue,
+        };
+        let started_at = Timestamp::try_from(modified).map_err(PortError::backend)?;
+        if key.starts_with(prefix) && started_at < before {
+            found.push(OpenUpload { key, upload_id, started_at });
+        }
+    }
+    Ok(found)
+}
+
 fn write_then_rename(path: &Path, bytes: &[u8], durable: bool) -> Result<(), PortError> {
     let temp = path.with_extension(format!("{}.tmp", &random_token()[..16]));
     let written = File::create(&temp).and_then(|mut f| {
@@ -290,7 +325,7 @@ fn write_then_rename(path: &Path, bytes: &[u8], durable: bool) -> Result<(), Por
     });
     if let Err(e) = written.and_then(|()| fs::rename(&temp, path)) {
         let _ = fs::remove_file(&temp);
-        return Err(PortError::backend(e));
+        return Err(PortError::from_io(e));
     }
     Ok(())
 }

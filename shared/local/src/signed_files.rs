@@ -18,6 +18,7 @@ use tokio_util::io::ReaderStream;
 use crate::fs_file_store::{FsFileStore, READ_CHUNK};
 use crate::url_signing::SignedFile;
 use ferry_core::model::content_disposition::attachment;
+use ferry_core::model::error_body::ErrorBody;
 
 /// The router of signed local file URLs; merge it into the API router.
 pub fn signed_files_router(store: Arc<FsFileStore>) -> Router {
@@ -56,7 +57,7 @@ async fn serve_signed_file(
         }
         Err(e) => {
             tracing::error!(error = %e, key = %key, "serving a signed local file");
-            return refusal(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "The file could not be read.");
+            return refusal(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The file could not be read.");
         }
     };
     let content_type =
@@ -80,5 +81,5 @@ fn invalid_signature() -> Response {
 }
 
 fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
+    (status, Json(ErrorBody::new(code, message))).into_response()
 }

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use crate::storage_errors::storage_error;
 use async_trait::async_trait;
 use ferry_core::model::ids::random_80;
 use ferry_core::ports::clock::Clock;
@@ -50,14 +51,14 @@ impl SqliteQueue {
             Connection::open(path).map_err(|e| PortError::backend(format!("opening {}: {e}", path.display())))?;
         // Other connections (the state store, other queues, another process)
         // write the same file: wait for their locks rather than fail.
-        conn.busy_timeout(Duration::from_secs(5)).map_err(PortError::backend)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(storage_error)?;
         let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(PortError::backend)?;
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(storage_error)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(PortError::Backend(format!("{} cannot use WAL (journal mode {mode})", path.display())));
         }
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(PortError::backend)?;
-        conn.execute_batch(SCHEMA).map_err(PortError::backend)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage_error)?;
+        conn.execute_batch(SCHEMA).map_err(storage_error)?;
         Ok(SqliteQueue { conn: Mutex::new(conn), queue: queue_name.to_string(), clock })
     }
 
@@ -74,7 +75,7 @@ impl SqliteQueue {
                  WHERE queue = ?2 AND in_flight = 1 AND visible_at > ?1",
                 params![now, self.queue],
             )
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
         Ok(changed as u64)
     }
 
@@ -105,13 +106,13 @@ fn parse_receipt(receipt: &str) -> Result<(i64, &str), PortError> {
 #[async_trait]
 impl WorkQueue for SqliteQueue {
     async fn enqueue(&self, job: &Job, delay: SignedDuration) -> Result<(), PortError> {
-        let body = serde_json::to_string(job).map_err(PortError::backend)?;
+        let body = serde_json::to_string(job).map_err(storage_error)?;
         self.lock()?
             .execute(
                 "INSERT INTO queue_jobs (queue, body, visible_at) VALUES (?1, ?2, ?3)",
                 params![self.queue, body, self.after(delay)],
             )
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
         Ok(())
     }
 
@@ -130,7 +131,7 @@ impl WorkQueue for SqliteQueue {
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
             .optional()
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
         let Some((id, body, attempts)) = taken else {
             return Ok(None);
         };
@@ -146,7 +147,7 @@ impl WorkQueue for SqliteQueue {
                 "DELETE FROM queue_jobs WHERE id = ?1 AND queue = ?2 AND receipt = ?3",
                 params![id, self.queue, token],
             )
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
         Ok(())
     }
 
@@ -157,7 +158,7 @@ impl WorkQueue for SqliteQueue {
                 "UPDATE queue_jobs SET visible_at = ?1, in_flight = 0 WHERE id = ?2 AND queue = ?3 AND receipt = ?4",
                 params![self.after(delay), id, self.queue, token],
             )
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
         Ok(())
     }
 }

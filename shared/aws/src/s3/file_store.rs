@@ -24,9 +24,9 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use aws_sdk_s3::Client;
 use bytes::Bytes;
 use ferry_core::model::export::PartTag;
-use ferry_core::ports::file_store::{ByteStream, DownloadAs, FileStore};
+use ferry_core::ports::file_store::{ByteStream, DownloadAs, FileStore, OpenUpload};
 use ferry_core::PortError;
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 
 use super::errors::{backend, code, is_no_such_upload, unknown_upload};
 use ferry_core::model::content_disposition::attachment;
@@ -134,6 +134,39 @@ impl FileStore for S3FileStore {
             }
         }
         Ok(parts)
+    }
+
+    async fn open_uploads(&self, prefix: &str, before: Timestamp) -> Result<Vec<OpenUpload>, PortError> {
+        let mut found = Vec::new();
+        let (mut key_marker, mut id_marker): (Option<String>, Option<String>) = (None, None);
+        loop {
+            let out = self
+                .client
+                .list_multipart_uploads()
+                .bucket(&self.bucket)
+                .prefix(prefix)
+                .set_key_marker(key_marker.take())
+                .set_upload_id_marker(id_marker.take())
+                .send()
+                .await
+                .map_err(|e| backend("ListMultipartUploads", e))?;
+            for u in out.uploads() {
+                let (Some(key), Some(upload_id), Some(initiated)) = (u.key(), u.upload_id(), u.initiated()) else {
+                    continue;
+                };
+                let started_at = Timestamp::from_second(initiated.secs()).map_err(PortError::backend)?;
+                if started_at < before {
+                    found.push(OpenUpload { key: key.to_string(), upload_id: upload_id.to_string(), started_at });
+                }
+            }
+            match (out.is_truncated(), out.next_key_marker(), out.next_upload_id_marker()) {
+                (Some(true), Some(k), Some(id)) => {
+                    (key_marker, id_marker) = (Some(k.to_string()), Some(id.to_string()))
+                }
+                _ => break,
+            }
+        }
+        Ok(found)
     }
 
     async fn complete_upload(&self, key: &str, upload_id: &str, parts: &[PartTag]) -> Result<(), PortError> {

@@ -56,6 +56,41 @@ async fn upload(store: &dyn FileStore, key: &str, id: &str, number: u32, data: &
     tag
 }
 
+/// `open_uploads` lists an upload under its prefix once it is older than
+/// `before`, and no longer once it is aborted or completed.
+async fn open_uploads_are_listed_until_aborted(store: &dyn FileStore, run: &str) {
+    let prefix = format!("exports/exp_open{run}/");
+    let key = format!("{prefix}left.csv");
+    let done_key = format!("{prefix}done.csv");
+    let upload_id = store.start_upload(&key).await.expect("start_upload");
+    let done_id = store.start_upload(&done_key).await.expect("start_upload");
+    upload(store, &done_key, &done_id, 1, b"done").await;
+    // Far on either side: the store may age uploads by its own clock.
+    let later: jiff::Timestamp = "2100-01-01T00:00:00Z".parse().expect("a timestamp");
+    let earlier: jiff::Timestamp = "2000-01-01T00:00:00Z".parse().expect("a timestamp");
+    let ids = |list: Vec<crate::ports::file_store::OpenUpload>| {
+        let mut ids: Vec<(String, String)> = list.into_iter().map(|u| (u.key, u.upload_id)).collect();
+        ids.sort();
+        ids
+    };
+    let mut both = vec![(key.clone(), upload_id.clone()), (done_key.clone(), done_id.clone())];
+    both.sort();
+    assert_eq!(ids(store.open_uploads(&prefix, later).await.expect("open_uploads")), both, "both uploads are open");
+    assert!(store.open_uploads(&prefix, earlier).await.expect("open_uploads").is_empty(), "none started before");
+    assert!(
+        store.open_uploads(&format!("{prefix}other/"), later).await.expect("open_uploads").is_empty(),
+        "another prefix lists none"
+    );
+    let tags = store.list_parts(&done_key, &done_id).await.expect("list_parts");
+    store.complete_upload(&done_key, &done_id, &tags).await.expect("complete_upload");
+    store.abort_upload(&key, &upload_id).await.expect("abort_upload");
+    assert!(
+        store.open_uploads(&prefix, later).await.expect("open_uploads").is_empty(),
+        "aborted and completed are gone"
+    );
+    store.delete(&done_key).await.expect("delete");
+}
+
 /// Checks every `FileStore` promise. Each run uses fresh keys, so the store
 /// need not be empty.
 pub async fn file_store_conformance(store: Arc<dyn FileStore>) {
@@ -67,6 +102,7 @@ pub async fn file_store_conformance(store: Arc<dyn FileStore>) {
     let part_size = store.min_part_size().max(100 * 1024);
 
     assert_missing(store, &format!("exports/exp_conformance{run}/never-written.csv"), "a missing key").await;
+    open_uploads_are_listed_until_aborted(store, run).await;
 
     // Parts arrive out of order; part 2 is written twice; part 4 is not listed.
     let upload_id = store.start_upload(&key).await.expect("start_upload");

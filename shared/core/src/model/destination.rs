@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::FieldError;
+use crate::json_input::from_json_value;
+
 /// What a write-only secret is shown as.
 pub const MASK: &str = "***";
 
@@ -92,6 +95,43 @@ pub struct WebhookDestination {
     /// Signs the request (`X-Ferry-Signature`). Write-only.
     #[serde(default)]
     pub secret: Option<String>,
+}
+
+/// A destination as a request sends it, read into a [`Destination`] when the
+/// schedule is saved: its `type` picks the struct, and an error then names the
+/// field inside it (`destinations[0].port`), where serde's internally tagged
+/// enums could only name the destination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DestinationInput(pub serde_json::Value);
+
+impl DestinationInput {
+    /// The destination this input describes; `field` is its path (`destinations[0]`).
+    pub fn parse(&self, field: &str) -> Result<Destination, FieldError> {
+        let Some(object) = self.0.as_object() else {
+            return Err(FieldError::new(field, "must be an object with a type"));
+        };
+        let type_field = format!("{field}.type");
+        let kind: DestinationType = match object.get("type") {
+            Some(t) => from_json_value(t, &type_field)?,
+            None => return Err(FieldError::new(type_field, "is required: one of email, link, sftp, webhook")),
+        };
+        let mut rest = object.clone();
+        rest.remove("type");
+        let rest = serde_json::Value::Object(rest);
+        Ok(match kind {
+            DestinationType::Email => Destination::Email(from_json_value(&rest, field)?),
+            DestinationType::Link => Destination::Link(from_json_value(&rest, field)?),
+            DestinationType::Sftp => Destination::Sftp(from_json_value(&rest, field)?),
+            DestinationType::Webhook => Destination::Webhook(from_json_value(&rest, field)?),
+        })
+    }
+}
+
+impl From<&Destination> for DestinationInput {
+    fn from(d: &Destination) -> Self {
+        DestinationInput(serde_json::to_value(d).expect("a destination serializes"))
+    }
 }
 
 /// The `type` of a destination, as stored on its deliveries.

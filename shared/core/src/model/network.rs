@@ -45,11 +45,20 @@ pub fn forbidden_range(ip: IpAddr) -> Option<ForbiddenRange> {
     }
 }
 
-/// The address a URL host names literally (`10.0.0.1`, `[::1]`), if it is one.
+/// The address a host names literally (`10.0.0.1`, `[::1]`), if it is one,
+/// in every spelling a URL parser or the system resolver reads as an address
+/// (`127.1`, `2130706433`, `0x7f000001`, `0177.0.0.1`, percent-encoded).
 /// Brackets around IPv6 literals are accepted, as URLs write them.
 pub fn literal_ip(host: &str) -> Option<IpAddr> {
     let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-    bare.parse().ok()
+    if let Ok(ip) = bare.parse() {
+        return Some(ip);
+    }
+    match url::Host::parse(host).ok()? {
+        url::Host::Ipv4(v4) => Some(IpAddr::V4(v4)),
+        url::Host::Ipv6(v6) => Some(IpAddr::V6(v6)),
+        url::Host::Domain(_) => None,
+    }
 }
 
 fn forbidden_v4(ip: Ipv4Addr) -> Option<ForbiddenRange> {

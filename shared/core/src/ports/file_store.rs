@@ -7,12 +7,20 @@ use std::pin::Pin;
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures::Stream;
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 
 use crate::model::export::PartTag;
 use crate::PortError;
 
 pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, PortError>> + Send>>;
+
+/// A multipart upload that was started and neither completed nor aborted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenUpload {
+    pub key: String,
+    pub upload_id: String,
+    pub started_at: Timestamp,
+}
 
 /// What a signed URL serves the file as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +49,9 @@ pub trait FileStore: Send + Sync {
     async fn complete_upload(&self, key: &str, upload_id: &str, parts: &[PartTag]) -> Result<(), PortError>;
     /// Drops an upload and its parts; a no-op for an unknown upload.
     async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), PortError>;
+    /// Uploads under `prefix` started before `before` and still open: the
+    /// leftovers of a worker that died or lost its export, for the sweeper.
+    async fn open_uploads(&self, prefix: &str, before: Timestamp) -> Result<Vec<OpenUpload>, PortError>;
     /// The file's bytes as a stream.
     async fn read(&self, key: &str) -> Result<ByteStream, PortError>;
     /// Deletes the file; a no-op when it is gone.

@@ -32,6 +32,10 @@ pub(crate) enum RunEnd {
     BudgetSpent,
 }
 
+/// What a user reads on an export that filled the file store's disk.
+pub(crate) const OUT_OF_SPACE: &str = "Ferry's storage ran out of space while writing the file, so nothing was kept; \
+     free some space (or ask an admin to) and start the export again";
+
 /// Pages between progress writes when no part was uploaded meanwhile.
 const PAGES_PER_PROGRESS_WRITE: u32 = 8;
 
@@ -105,10 +109,27 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
         .map_err(|e| CoreError::Port(PortError::Backend(format!("starting the format thread: {e}"))))?;
     // The pump reads pages on this task while the run uploads; when the run
     // ends, dropping the channels stops the pump and the format thread.
+    let (export_id, key, upload_id) = (run.e.id.clone(), run.key.clone(), run.upload_id.clone());
     let consume = pin!(run.consume(&mut formatted, &free_parts, started, plan.retention_days));
-    match future::select(consume, pump).await {
+    let end = match future::select(consume, pump).await {
         Either::Left((end, _)) => end,
         Either::Right(((), consume)) => consume.await,
+    };
+    match end {
+        Err(CoreError::Port(PortError::NoSpace(why))) => out_of_space(ports, &export_id, &key, &upload_id, &why).await,
+        other => other,
+    }
+}
+
+/// A full disk (the file store's, or the state store's) stops the export:
+/// retrying cannot help until someone frees space, so it fails now, and
+/// dropping its partial upload first frees some for the write that says so.
+async fn out_of_space(ports: &Ports, id: &str, key: &str, upload_id: &str, why: &str) -> Result<RunEnd, CoreError> {
+    tracing::error!(export_id = %id, error = %why, "out of space");
+    ports.files.abort_upload(key, upload_id).await?;
+    match ports.exports.get_export(id).await? {
+        Some(mut e) if !e.status.is_terminal() => fail(ports, &mut e, OUT_OF_SPACE.into()).await,
+        _ => Ok(RunEnd::Finished),
     }
 }
 
@@ -234,15 +255,20 @@ impl Run<'_> {
         };
         if fresh.status == ExportStatus::Cancelling {
             fresh.progress.completed = fresh.progress.completed.max(self.formatted_rows);
-            // Parts uploaded after the stored checkpoint belong to this upload too.
-            if fresh.checkpoint.is_none() {
-                fresh.checkpoint = self.e.checkpoint.clone();
-            }
+            // The stored export may not know this run's upload yet (a cancel
+            // before the first save stores neither its checkpoint nor its
+            // file name): drop it by what the run holds.
+            self.ports.files.abort_upload(&self.key, &self.upload_id).await?;
             finish_cancel(self.ports, &mut fresh).await?;
             return Ok(Some(RunEnd::Finished));
         }
         let ours = fresh.lease.as_ref().is_some_and(|l| l.owner == self.worker);
         if fresh.status != ExportStatus::Running || !ours {
+            if fresh.checkpoint.as_ref().is_none_or(|cp| cp.upload_id != self.upload_id) {
+                // Nobody carries on with this run's upload: the export ended,
+                // or its new worker writes its own.
+                self.ports.files.abort_upload(&self.key, &self.upload_id).await?;
+            }
             tracing::info!(export_id = %self.e.id, "lease lost; leaving the export to its new worker");
             return Ok(Some(RunEnd::LeaseLost));
         }

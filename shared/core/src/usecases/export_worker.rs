@@ -17,7 +17,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::error::{CoreError, PortError};
 use crate::model::export::{Export, ExportStatus, Lease};
 use crate::ports::work_queue::{Job, ReceivedJob};
-use crate::usecases::export_run::{fail, run_export, RunEnd};
+use crate::usecases::export_run::{fail, run_export, RunEnd, OUT_OF_SPACE};
 use crate::Ports;
 
 /// Receives of one job after which its export (or delivery) is given up as
@@ -166,7 +166,9 @@ impl ExportWorker {
         match e.status {
             s if s.is_terminal() => {
                 // A job that comes back after its export ended: the worker may
-                // have died before the run's deliveries were started.
+                // have died before the run's deliveries were started, or
+                // taken the report's slot for an export cancelled meanwhile.
+                self.ports.exports.release_slot(&e.report_id, &e.id).await?;
                 crate::usecases::run_outcome::on_export_finished(&self.ports, &e.id).await?;
                 return Ok(Handled::Done);
             }
@@ -195,6 +197,14 @@ impl ExportWorker {
         }
         e.lease = Some(self.lease_from(now));
         if !self.ports.exports.update_export(&mut e).await? {
+            // Changed meanwhile. A cancel of the QUEUED export frees the slot
+            // it held, which `acquire_slot` above may have taken again: an
+            // ended export must not keep its report from running.
+            if let Some(fresh) = self.ports.exports.get_export(export_id).await? {
+                if fresh.status.is_terminal() {
+                    self.ports.exports.release_slot(&fresh.report_id, &fresh.id).await?;
+                }
+            }
             return Ok(Handled::Later(SignedDuration::from_secs(1)));
         }
         let id = e.id.clone();
@@ -207,6 +217,18 @@ impl ExportWorker {
             Ok(RunEnd::BudgetSpent) => {
                 self.release_lease(&id).await?;
                 Ok(Handled::Continue)
+            }
+            Err(CoreError::Port(PortError::NoSpace(why))) => {
+                // Out of space before the run had an upload to drop (see
+                // `export_run::out_of_space` for the rest): fail, do not retry.
+                tracing::error!(export_id = %id, error = %why, "out of space before the first part");
+                if let Some(mut e) = self.ports.exports.get_export(&id).await? {
+                    if !e.status.is_terminal() {
+                        crate::usecases::export_run::fail(&self.ports, &mut e, OUT_OF_SPACE.into()).await?;
+                    }
+                }
+                crate::usecases::run_outcome::on_export_finished(&self.ports, &id).await?;
+                Ok(Handled::Done)
             }
             Err(CoreError::Port(PortError::NotFound(what))) if what.starts_with("upload") => {
                 // The checkpoint names an upload the file store no longer has

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::model::api_key::{hash_key, ApiKey, Principal, Role};
+use crate::model::email_address::EmailAddress;
 use crate::model::ids::{random_token, IdKind};
 use crate::model::page::{Page, PageRequest};
 use crate::model::schedule::PausedReason;
@@ -70,29 +71,11 @@ pub fn validate_user_name(user: &str) -> Result<(), CoreError> {
     }
 }
 
-pub fn validate_email(field: &str, email: &str) -> Result<(), CoreError> {
-    let valid = match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
-        }
-        None => false,
-    };
-    if valid && email.len() <= 254 {
-        Ok(())
-    } else {
-        Err(CoreError::invalid(field, format!("'{email}' is not an email address")))
-    }
-}
-
 /// Stores a key with a given value (first start) or a new random one.
 pub async fn store_key(ports: &Ports, input: &KeyInput, value: Option<String>) -> Result<CreatedKey, CoreError> {
     validate_user_name(&input.user)?;
     if let Some(e) = &input.email {
-        validate_email("email", e)?;
+        EmailAddress::parse_field("email", e)?;
     }
     let key = value.unwrap_or_else(new_key_value);
     let stored = ApiKey {

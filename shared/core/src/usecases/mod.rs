@@ -1,5 +1,6 @@
 //! Use cases: what Ferry does, in terms of the model and the ports only.
 
+pub mod abandoned_uploads;
 pub mod access;
 pub mod auth;
 pub mod bootstrap;

@@ -10,7 +10,7 @@ use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
 use crate::model::report::{Column, Report, ReportType, Visibility, DEFAULT_FILE_NAME};
 use crate::usecases::access::{can_read_report, can_use_connection, ensure_report_owner};
-use crate::usecases::templates::{check, FILE_NAME_PLACEHOLDERS};
+use crate::usecases::templates::{file_name_problem, FILE_NAME_PLACEHOLDERS};
 use crate::Ports;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -125,10 +125,9 @@ async fn build(
         .map_err(|f| CoreError::invalid(f.field, f.message))?;
     input.format_options.resolve().map_err(|f| CoreError::invalid(f.field, f.message))?;
     let file_name = input.file_name.unwrap_or_else(|| DEFAULT_FILE_NAME.to_string());
-    if file_name.trim().is_empty() || file_name.len() > 255 {
-        return Err(CoreError::invalid("fileName", "must be 1–255 characters"));
+    if let Some(why) = file_name_problem(&file_name, FILE_NAME_PLACEHOLDERS) {
+        return Err(CoreError::invalid("fileName", why));
     }
-    check(&file_name, FILE_NAME_PLACEHOLDERS).map_err(|e| CoreError::invalid("fileName", e.to_string()))?;
     if input.query.as_deref().is_some_and(|q| q.len() > 10_000) {
         return Err(CoreError::invalid("query", "must be at most 10,000 characters"));
     }

@@ -18,13 +18,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
-use crate::model::destination::Destination;
+use crate::model::destination::{Destination, DestinationInput};
 use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
 use crate::model::schedule::{DateRange, LastRun, PausedReason, RunAs, Schedule};
 use crate::recurrence::{Recurrence, RecurrenceInput};
 use crate::usecases::access::ensure_report_owner;
-use crate::usecases::destinations::prepare_destinations;
+use crate::usecases::destinations::{parse_destinations, prepare_destinations};
 use crate::usecases::reports::load_report;
 use crate::usecases::settings::current;
 use crate::Ports;
@@ -39,7 +39,8 @@ pub struct ScheduleInput {
     pub recurrence: RecurrenceInput,
     /// Where each file goes; secrets in them are write-only.
     #[serde(default)]
-    pub destinations: Vec<Destination>,
+    #[schema(value_type = Vec<Destination>)]
+    pub destinations: Vec<DestinationInput>,
     #[serde(default)]
     pub run_as: RunAs,
     #[serde(default)]
@@ -176,7 +177,7 @@ async fn build(
         return Err(CoreError::invalid("runAs", "\"app\" needs the admin setting allowAppPermissions"));
     }
     let stored = existing.map(|e| e.destinations.as_slice()).unwrap_or_default();
-    let destinations = prepare_destinations(input.destinations, stored, &settings)?;
+    let destinations = prepare_destinations(parse_destinations(&input.destinations)?, stored, &settings)?;
     let next_run_at = recurrence.occurrences_after(now).next().map(|o| o.at);
     let paused = existing.is_some_and(|e| e.paused);
     Ok(Schedule {

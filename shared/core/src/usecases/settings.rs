@@ -2,9 +2,9 @@
 
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
+use crate::model::email_address::EmailAddress;
 use crate::model::settings::{Settings, SettingsPatch};
 use crate::usecases::access::ensure_admin;
-use crate::usecases::keys::validate_email;
 use crate::Ports;
 
 /// Stored settings, or the defaults before the first write.
@@ -46,7 +46,7 @@ pub async fn update_settings(ports: &Ports, actor: &Principal, patch: SettingsPa
         s.default_retention_days = v;
     }
     if let Some(v) = patch.email_from {
-        validate_email("emailFrom", &v)?;
+        EmailAddress::parse_field("emailFrom", &v)?;
         s.email_from = v;
     }
     ports.settings.put_settings(&s).await?;

@@ -155,6 +155,23 @@ impl Placeholders {
     }
 }
 
+/// Why a file-name template is refused when it is saved, if it is: a name
+/// is one file in one folder, so it holds no path (`/`, `\\`, `..`) and no
+/// control character (NUL, CR, LF), whatever its placeholders become.
+/// `safe_file_name` still cleans the rendered name at run time.
+pub fn file_name_problem(template: &str, allowed: &[&str]) -> Option<String> {
+    if template.trim().is_empty() || template.len() > 255 {
+        return Some("must be 1–255 characters".into());
+    }
+    if template.contains(['/', '\\']) || template.contains("..") {
+        return Some("must be a file name, not a path: no '/', '\\' or '..'".into());
+    }
+    if template.chars().any(char::is_control) {
+        return Some("must not contain control characters (NUL, line breaks, tabs)".into());
+    }
+    check(template, allowed).err().map(|e| e.to_string())
+}
+
 /// Makes a rendered file name safe for every store: no path separators or control characters.
 pub fn safe_file_name(name: &str) -> String {
     let cleaned: String =
@@ -178,6 +195,19 @@ mod tests {
         assert_eq!(check("{{nope}}.csv", FILE_NAME_PLACEHOLDERS), Err(TemplateError::Unknown("nope".into())));
         assert_eq!(check("{{rows}}", FILE_NAME_PLACEHOLDERS), Err(TemplateError::Unknown("rows".into())));
         assert_eq!(check("{{ext", ALL_PLACEHOLDERS), Err(TemplateError::Unclosed));
+    }
+
+    #[test]
+    fn file_name_templates_with_paths_or_control_characters_are_refused() {
+        for bad in ["../x.csv", "a/b.csv", "a\\b.csv", "..", "x..csv", "a\0b.csv", "a\r\nb.csv", "a\tb", " ", ""] {
+            assert!(file_name_problem(bad, FILE_NAME_PLACEHOLDERS).is_some(), "{bad:?}");
+        }
+        assert!(file_name_problem("{{nope}}.csv", FILE_NAME_PLACEHOLDERS).is_some());
+        assert_eq!(
+            file_name_problem("{{reportSlug}}_{{exportId}}_{{timestamp}}.{{ext}}", FILE_NAME_PLACEHOLDERS),
+            None
+        );
+        assert_eq!(file_name_problem("Q1 report (final).csv", FILE_NAME_PLACEHOLDERS), None);
     }
 
     #[test]

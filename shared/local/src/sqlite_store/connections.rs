@@ -10,6 +10,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::cursor::{self, List};
 use super::store::{from_doc, query_texts, to_doc, SqliteStore};
+use crate::storage_errors::storage_error;
 
 /// The `scope` column's text, the same words as the JSON document.
 fn scope_text(scope: ConnectionScope) -> &'static str {
@@ -29,7 +30,7 @@ impl ConnectionStore for SqliteStore {
                 "INSERT INTO connections (id, owner, scope, doc) VALUES (?1, ?2, ?3, ?4)",
                 params![id, owner, scope, doc],
             )
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
             Ok(())
         })
         .await
@@ -41,7 +42,7 @@ impl ConnectionStore for SqliteStore {
             let doc: Option<String> = conn
                 .query_row("SELECT doc FROM connections WHERE id = ?1", [id], |row| row.get(0))
                 .optional()
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             doc.as_deref().map(from_doc).transpose()
         })
         .await
@@ -57,7 +58,7 @@ impl ConnectionStore for SqliteStore {
                     "UPDATE connections SET owner = ?2, scope = ?3, doc = ?4 WHERE id = ?1",
                     params![id, owner, scope, doc],
                 )
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             if changed == 0 {
                 return Err(PortError::NotFound(format!("connection {id}")));
             }
@@ -69,7 +70,7 @@ impl ConnectionStore for SqliteStore {
     async fn delete_connection(&self, id: &str) -> Result<bool, PortError> {
         let id = id.to_string();
         self.call(move |conn| {
-            let deleted = conn.execute("DELETE FROM connections WHERE id = ?1", [id]).map_err(PortError::backend)?;
+            let deleted = conn.execute("DELETE FROM connections WHERE id = ?1", [id]).map_err(storage_error)?;
             Ok(deleted > 0)
         })
         .await

@@ -10,6 +10,7 @@ use ferry_core::PortError;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::store::{from_doc, to_doc, to_i64, to_u64, SqliteStore};
+use crate::storage_errors::storage_error;
 
 /// The columns a delivery is stored with besides its document.
 struct DeliveryRow {
@@ -42,10 +43,8 @@ fn decode(doc: &str, version: i64) -> Result<Delivery, PortError> {
 }
 
 fn query_one(conn: &Connection, sql: &str, param: &str) -> Result<Option<Delivery>, PortError> {
-    let found: Option<(String, i64)> = conn
-        .query_row(sql, params![param], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()
-        .map_err(PortError::backend)?;
+    let found: Option<(String, i64)> =
+        conn.query_row(sql, params![param], |row| Ok((row.get(0)?, row.get(1)?))).optional().map_err(storage_error)?;
     found.map(|(doc, version)| decode(&doc, version)).transpose()
 }
 
@@ -63,7 +62,7 @@ impl DeliveryStore for SqliteStore {
                      ON CONFLICT (export_id, destination) DO NOTHING",
                     params![row.id, row.export_id, row.destination, row.link_token_hash, row.version, row.doc],
                 )
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             Ok(inserted == 1)
         })
         .await
@@ -100,7 +99,7 @@ impl DeliveryStore for SqliteStore {
                             row.doc
                         ],
                     )
-                    .map_err(PortError::backend)?;
+                    .map_err(storage_error)?;
                 Ok(changed == 1)
             })
             .await?;
@@ -115,11 +114,11 @@ impl DeliveryStore for SqliteStore {
         self.call(move |conn| {
             let mut stmt = conn
                 .prepare_cached("SELECT doc, version FROM deliveries WHERE export_id = ?1 ORDER BY destination")
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             let rows = stmt
                 .query_map(params![export_id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))
-                .map_err(PortError::backend)?;
-            rows.map(|r| r.map_err(PortError::backend).and_then(|(doc, version)| decode(&doc, version))).collect()
+                .map_err(storage_error)?;
+            rows.map(|r| r.map_err(storage_error).and_then(|(doc, version)| decode(&doc, version))).collect()
         })
         .await
     }

@@ -13,6 +13,7 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Transaction, Transac
 use super::cursor::{self, List};
 use super::slots;
 use super::store::{from_doc, to_doc, to_i64, to_u64, SqliteStore};
+use crate::storage_errors::storage_error;
 
 /// The columns an export is stored with besides its document.
 pub(super) struct ExportRow {
@@ -49,7 +50,7 @@ pub(super) fn insert(tx: &Transaction<'_>, row: &ExportRow) -> Result<(), PortEr
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![row.id, row.report_id, row.owner, row.created_by, row.schedule_id, row.status, row.version, row.doc],
     )
-    .map_err(PortError::backend)?;
+    .map_err(storage_error)?;
     Ok(())
 }
 
@@ -69,15 +70,15 @@ impl ExportStore for SqliteStore {
         self.call(move |conn| {
             // Immediate: the slot check and both inserts are one atomic step,
             // also against another process writing the file.
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(PortError::backend)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage_error)?;
             if take_slot {
-                if let Some(holder) = slots::holder(&tx, &row.report_id).map_err(PortError::backend)? {
+                if let Some(holder) = slots::holder(&tx, &row.report_id).map_err(storage_error)? {
                     return Ok(CreateOutcome::SlotBusy(holder));
                 }
-                slots::take_if_free(&tx, &row.report_id, &row.id).map_err(PortError::backend)?;
+                slots::take_if_free(&tx, &row.report_id, &row.id).map_err(storage_error)?;
             }
             insert(&tx, &row)?;
-            tx.commit().map_err(PortError::backend)?;
+            tx.commit().map_err(storage_error)?;
             Ok(CreateOutcome::Created)
         })
         .await
@@ -89,7 +90,7 @@ impl ExportStore for SqliteStore {
             let found: Option<(String, i64)> = conn
                 .query_row("SELECT doc, version FROM exports WHERE id = ?1", [id], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             found.map(|(doc, version)| decode(&doc, version)).transpose()
         })
         .await
@@ -123,7 +124,7 @@ impl ExportStore for SqliteStore {
                             row.doc
                         ],
                     )
-                    .map_err(PortError::backend)?;
+                    .map_err(storage_error)?;
                 Ok(changed == 1)
             })
             .await?;
@@ -158,11 +159,11 @@ impl ExportStore for SqliteStore {
         let sql = format!("SELECT doc, version FROM exports {condition} ORDER BY id DESC LIMIT ?");
         let rows = self
             .call(move |conn| {
-                let mut stmt = conn.prepare_cached(&sql).map_err(PortError::backend)?;
+                let mut stmt = conn.prepare_cached(&sql).map_err(storage_error)?;
                 let rows = stmt
                     .query_map(params_from_iter(values), |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))
-                    .map_err(PortError::backend)?;
-                rows.collect::<Result<Vec<_>, _>>().map_err(PortError::backend)
+                    .map_err(storage_error)?;
+                rows.collect::<Result<Vec<_>, _>>().map_err(storage_error)
             })
             .await?;
         let items = rows.iter().map(|(doc, version)| decode(doc, *version)).collect::<Result<Vec<_>, _>>()?;
@@ -178,7 +179,7 @@ impl ExportStore for SqliteStore {
                 params![owner, a, b, c],
                 |row| row.get::<_, i64>(0),
             )
-            .map_err(PortError::backend)
+            .map_err(storage_error)
             .and_then(to_u64)
         })
         .await
@@ -187,9 +188,9 @@ impl ExportStore for SqliteStore {
     async fn acquire_slot(&self, report_id: &str, export_id: &str) -> Result<Option<String>, PortError> {
         let (report_id, export_id) = (report_id.to_string(), export_id.to_string());
         self.call(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(PortError::backend)?;
-            let holder = slots::take_if_free(&tx, &report_id, &export_id).map_err(PortError::backend)?;
-            tx.commit().map_err(PortError::backend)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage_error)?;
+            let holder = slots::take_if_free(&tx, &report_id, &export_id).map_err(storage_error)?;
+            tx.commit().map_err(storage_error)?;
             Ok((holder != export_id).then_some(holder))
         })
         .await
@@ -197,6 +198,6 @@ impl ExportStore for SqliteStore {
 
     async fn release_slot(&self, report_id: &str, export_id: &str) -> Result<(), PortError> {
         let (report_id, export_id) = (report_id.to_string(), export_id.to_string());
-        self.call(move |conn| slots::release(conn, &report_id, &export_id).map_err(PortError::backend)).await
+        self.call(move |conn| slots::release(conn, &report_id, &export_id).map_err(storage_error)).await
     }
 }

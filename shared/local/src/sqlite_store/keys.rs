@@ -10,6 +10,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use super::cursor::{self, List};
 use super::store::{from_doc, query_texts, to_doc, to_u64, SqliteStore};
+use crate::storage_errors::storage_error;
 
 #[async_trait]
 impl KeyStore for SqliteStore {
@@ -21,7 +22,7 @@ impl KeyStore for SqliteStore {
                 "INSERT INTO api_keys (id, hash, role, doc) VALUES (?1, ?2, ?3, ?4)",
                 params![id, hash, role, doc],
             )
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
             Ok(())
         })
         .await
@@ -33,7 +34,7 @@ impl KeyStore for SqliteStore {
             let doc: Option<String> = conn
                 .query_row("SELECT doc FROM api_keys WHERE hash = ?1", [hash], |row| row.get(0))
                 .optional()
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             doc.as_deref().map(from_doc).transpose()
         })
         .await
@@ -62,24 +63,24 @@ impl KeyStore for SqliteStore {
         self.call(move |conn| {
             // Immediate: the admin count and the delete must see the same rows,
             // also against another process writing the file.
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(PortError::backend)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage_error)?;
             let role: Option<String> = tx
                 .query_row("SELECT role FROM api_keys WHERE id = ?1", [&id], |row| row.get(0))
                 .optional()
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             let Some(role) = role else {
                 return Ok(KeyDeleteOutcome::NotFound);
             };
             if role == admin {
                 let admins: i64 = tx
                     .query_row("SELECT COUNT(*) FROM api_keys WHERE role = ?1", [admin], |row| row.get(0))
-                    .map_err(PortError::backend)?;
+                    .map_err(storage_error)?;
                 if admins <= 1 {
                     return Ok(KeyDeleteOutcome::LastAdmin);
                 }
             }
-            tx.execute("DELETE FROM api_keys WHERE id = ?1", [&id]).map_err(PortError::backend)?;
-            tx.commit().map_err(PortError::backend)?;
+            tx.execute("DELETE FROM api_keys WHERE id = ?1", [&id]).map_err(storage_error)?;
+            tx.commit().map_err(storage_error)?;
             Ok(KeyDeleteOutcome::Deleted)
         })
         .await
@@ -88,7 +89,7 @@ impl KeyStore for SqliteStore {
     async fn count_keys(&self) -> Result<u64, PortError> {
         self.call(|conn| {
             conn.query_row("SELECT COUNT(*) FROM api_keys", [], |row| row.get::<_, i64>(0))
-                .map_err(PortError::backend)
+                .map_err(storage_error)
                 .and_then(to_u64)
         })
         .await

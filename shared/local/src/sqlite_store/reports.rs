@@ -10,6 +10,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::cursor::{self, List};
 use super::store::{from_doc, query_texts, to_doc, SqliteStore};
+use crate::storage_errors::storage_error;
 
 /// The `visibility` column's text, the same words as the JSON document.
 fn visibility_text(v: Visibility) -> &'static str {
@@ -30,7 +31,7 @@ impl ReportStore for SqliteStore {
                 "INSERT INTO reports (id, owner, visibility, connection_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id, owner, vis, con, doc],
             )
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
             Ok(())
         })
         .await
@@ -42,7 +43,7 @@ impl ReportStore for SqliteStore {
             let doc: Option<String> = conn
                 .query_row("SELECT doc FROM reports WHERE id = ?1", [id], |row| row.get(0))
                 .optional()
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             doc.as_deref().map(from_doc).transpose()
         })
         .await
@@ -59,7 +60,7 @@ impl ReportStore for SqliteStore {
                     "UPDATE reports SET owner = ?2, visibility = ?3, connection_id = ?4, doc = ?5 WHERE id = ?1",
                     params![id, owner, vis, con, doc],
                 )
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             if changed == 0 {
                 return Err(PortError::NotFound(format!("report {id}")));
             }
@@ -71,7 +72,7 @@ impl ReportStore for SqliteStore {
     async fn delete_report(&self, id: &str) -> Result<bool, PortError> {
         let id = id.to_string();
         self.call(move |conn| {
-            let deleted = conn.execute("DELETE FROM reports WHERE id = ?1", [id]).map_err(PortError::backend)?;
+            let deleted = conn.execute("DELETE FROM reports WHERE id = ?1", [id]).map_err(storage_error)?;
             Ok(deleted > 0)
         })
         .await

@@ -14,6 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::cursor::{self, List};
 use super::exports::{self, ExportRow};
 use super::store::{from_doc, to_doc, to_i64, to_u64, SqliteStore};
+use crate::storage_errors::storage_error;
 
 /// The columns a run is stored with besides its document.
 struct RunRow {
@@ -48,9 +49,9 @@ fn decode(doc: &str, version: i64) -> Result<ScheduleRun, PortError> {
 
 /// `(doc, version)` of every row of a query.
 fn query_docs(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<(String, i64)>, PortError> {
-    let mut stmt = conn.prepare_cached(sql).map_err(PortError::backend)?;
-    let rows = stmt.query_map(params, |row| Ok((row.get(0)?, row.get(1)?))).map_err(PortError::backend)?;
-    rows.collect::<Result<Vec<_>, _>>().map_err(PortError::backend)
+    let mut stmt = conn.prepare_cached(sql).map_err(storage_error)?;
+    let rows = stmt.query_map(params, |row| Ok((row.get(0)?, row.get(1)?))).map_err(storage_error)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(storage_error)
 }
 
 #[async_trait]
@@ -61,7 +62,7 @@ impl ScheduleRunStore for SqliteStore {
         self.call(move |conn| {
             // Immediate: the claim and the export are one atomic step, also
             // against another process writing the file.
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(PortError::backend)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage_error)?;
             // Only the occurrence index is a lost claim; a duplicate run id
             // is still an error.
             let inserted = tx
@@ -71,7 +72,7 @@ impl ScheduleRunStore for SqliteStore {
                      ON CONFLICT (schedule_id, occurrence_date) DO NOTHING",
                     params![row.id, row.schedule_id, row.occurrence_date, row.export_id, row.version, row.doc],
                 )
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             if inserted == 0 {
                 // Dropping the transaction rolls it back: nothing was written.
                 return Ok(false);
@@ -79,7 +80,7 @@ impl ScheduleRunStore for SqliteStore {
             if let Some(export) = &export {
                 exports::insert(&tx, export)?;
             }
-            tx.commit().map_err(PortError::backend)?;
+            tx.commit().map_err(storage_error)?;
             Ok(true)
         })
         .await
@@ -96,7 +97,7 @@ impl ScheduleRunStore for SqliteStore {
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             found.map(|(doc, version)| decode(&doc, version)).transpose()
         })
         .await
@@ -128,7 +129,7 @@ impl ScheduleRunStore for SqliteStore {
                             row.doc
                         ],
                     )
-                    .map_err(PortError::backend)?;
+                    .map_err(storage_error)?;
                 Ok(changed == 1)
             })
             .await?;

@@ -12,6 +12,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::cursor::{self, List};
 use super::store::{from_doc, query_texts, to_doc, to_i64, to_u64, SqliteStore};
+use crate::storage_errors::storage_error;
 
 const NANOS_PER_MILLI: i128 = 1_000_000;
 
@@ -54,7 +55,7 @@ fn millis_down(t: Timestamp) -> Result<i64, PortError> {
 }
 
 fn millis(ms: i128) -> Result<i64, PortError> {
-    i64::try_from(ms).map_err(PortError::backend)
+    i64::try_from(ms).map_err(storage_error)
 }
 
 /// A schedule from its document; the `version` column is the truth.
@@ -70,9 +71,9 @@ fn query_docs(
     sql: &str,
     params: impl rusqlite::Params,
 ) -> Result<Vec<(String, i64)>, PortError> {
-    let mut stmt = conn.prepare_cached(sql).map_err(PortError::backend)?;
-    let rows = stmt.query_map(params, |row| Ok((row.get(0)?, row.get(1)?))).map_err(PortError::backend)?;
-    rows.collect::<Result<Vec<_>, _>>().map_err(PortError::backend)
+    let mut stmt = conn.prepare_cached(sql).map_err(storage_error)?;
+    let rows = stmt.query_map(params, |row| Ok((row.get(0)?, row.get(1)?))).map_err(storage_error)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(storage_error)
 }
 
 fn decode_all(rows: &[(String, i64)]) -> Result<Vec<Schedule>, PortError> {
@@ -89,7 +90,7 @@ impl ScheduleStore for SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![row.id, row.report_id, row.owner, row.paused, row.next_run_at, row.version, row.doc],
             )
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
             Ok(())
         })
         .await
@@ -103,7 +104,7 @@ impl ScheduleStore for SqliteStore {
                     Ok((row.get(0)?, row.get(1)?))
                 })
                 .optional()
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             found.map(|(doc, version)| decode(&doc, version)).transpose()
         })
         .await
@@ -136,7 +137,7 @@ impl ScheduleStore for SqliteStore {
                             row.doc
                         ],
                     )
-                    .map_err(PortError::backend)?;
+                    .map_err(storage_error)?;
                 Ok(changed == 1)
             })
             .await?;
@@ -149,7 +150,7 @@ impl ScheduleStore for SqliteStore {
     async fn delete_schedule(&self, id: &str) -> Result<bool, PortError> {
         let id = id.to_string();
         self.call(move |conn| {
-            let deleted = conn.execute("DELETE FROM schedules WHERE id = ?1", [id]).map_err(PortError::backend)?;
+            let deleted = conn.execute("DELETE FROM schedules WHERE id = ?1", [id]).map_err(storage_error)?;
             Ok(deleted > 0)
         })
         .await

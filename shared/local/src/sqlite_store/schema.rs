@@ -2,6 +2,7 @@
 //! schema version lives in SQLite's `user_version`, so a file written by a
 //! newer Ferry is refused instead of being misread.
 
+use crate::storage_errors::storage_error;
 use ferry_core::PortError;
 use rusqlite::Connection;
 
@@ -114,7 +115,7 @@ CREATE TABLE IF NOT EXISTS settings (
 /// a newer version. Runs in one immediate transaction so two processes that
 /// open a fresh file at once do not interleave.
 pub(super) fn migrate(conn: &Connection) -> Result<(), PortError> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(PortError::backend)?;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(storage_error)?;
     if found > SCHEMA_VERSION {
         return Err(PortError::Backend(format!(
             "database schema version {found} is newer than this build's {SCHEMA_VERSION}"

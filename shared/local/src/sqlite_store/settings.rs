@@ -7,6 +7,7 @@ use ferry_core::PortError;
 use rusqlite::OptionalExtension;
 
 use super::store::{from_doc, to_doc, SqliteStore};
+use crate::storage_errors::storage_error;
 
 #[async_trait]
 impl SettingsStore for SqliteStore {
@@ -15,7 +16,7 @@ impl SettingsStore for SqliteStore {
             let doc: Option<String> = conn
                 .query_row("SELECT doc FROM settings WHERE id = 1", [], |row| row.get(0))
                 .optional()
-                .map_err(PortError::backend)?;
+                .map_err(storage_error)?;
             doc.as_deref().map(from_doc).transpose()
         })
         .await
@@ -28,7 +29,7 @@ impl SettingsStore for SqliteStore {
                 "INSERT INTO settings (id, doc) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
                 [doc],
             )
-            .map_err(PortError::backend)?;
+            .map_err(storage_error)?;
             Ok(())
         })
         .await

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::schema;
+use crate::storage_errors::storage_error;
 
 /// How long a statement waits for another connection's write lock (the queue
 /// writes to the same file) before it fails with "database is locked".
@@ -30,19 +31,19 @@ impl SqliteStore {
     /// `synchronous=NORMAL` and a 5 s busy timeout, and creates the schema.
     /// Fails when the file was written by a newer schema version.
     pub fn open(path: &Path) -> Result<SqliteStore, PortError> {
-        let conn = Connection::open(path).map_err(PortError::backend)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(PortError::backend)?;
+        let conn = Connection::open(path).map_err(storage_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(storage_error)?;
         // `journal_mode` answers with the mode in force; a file system without
         // shared memory may refuse WAL, and then we would rather know.
         let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(PortError::backend)?;
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(storage_error)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(PortError::Backend(format!("journal_mode is {mode}, not wal")));
         }
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(PortError::backend)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage_error)?;
         // Integrity is kept by the use cases (409 on a connection in use), not
         // by the database, so that every backend behaves alike.
-        conn.pragma_update(None, "foreign_keys", "OFF").map_err(PortError::backend)?;
+        conn.pragma_update(None, "foreign_keys", "OFF").map_err(storage_error)?;
         schema::migrate(&conn)?;
         Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
     }
@@ -64,18 +65,18 @@ impl SqliteStore {
             work(&mut guard)
         })
         .await
-        .map_err(PortError::backend)?
+        .map_err(storage_error)?
     }
 }
 
 /// An entity as its stored JSON document.
 pub(super) fn to_doc<T: Serialize>(value: &T) -> Result<String, PortError> {
-    serde_json::to_string(value).map_err(PortError::backend)
+    serde_json::to_string(value).map_err(storage_error)
 }
 
 /// An entity read back from its JSON document.
 pub(super) fn from_doc<T: DeserializeOwned>(doc: &str) -> Result<T, PortError> {
-    serde_json::from_str(doc).map_err(PortError::backend)
+    serde_json::from_str(doc).map_err(storage_error)
 }
 
 /// The first column of every row of a query, as text (documents or ids).
@@ -84,18 +85,18 @@ pub(super) fn query_texts(
     sql: &str,
     params: impl rusqlite::Params,
 ) -> Result<Vec<String>, PortError> {
-    let mut stmt = conn.prepare_cached(sql).map_err(PortError::backend)?;
-    let rows = stmt.query_map(params, |row| row.get::<_, String>(0)).map_err(PortError::backend)?;
-    rows.collect::<Result<Vec<_>, _>>().map_err(PortError::backend)
+    let mut stmt = conn.prepare_cached(sql).map_err(storage_error)?;
+    let rows = stmt.query_map(params, |row| row.get::<_, String>(0)).map_err(storage_error)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(storage_error)
 }
 
 /// SQLite integers are signed; versions and counts are never negative, and a
 /// value past `i64::MAX` is refused rather than wrapped.
 pub(super) fn to_i64(n: u64) -> Result<i64, PortError> {
-    i64::try_from(n).map_err(PortError::backend)
+    i64::try_from(n).map_err(storage_error)
 }
 
 /// The inverse of [`to_i64`].
 pub(super) fn to_u64(n: i64) -> Result<u64, PortError> {
-    u64::try_from(n).map_err(PortError::backend)
+    u64::try_from(n).map_err(storage_error)
 }

@@ -11,7 +11,8 @@
 
 use std::time::Duration;
 
-use ferry_core::model::network::{forbidden_range, literal_ip};
+use ferry_core::model::email_address::EmailAddress;
+use ferry_core::model::outbound_url::{OutboundUrl, OutboundUrlError};
 use ferry_core::FieldError;
 use reqwest::Url;
 use serde_json::{Map, Value};
@@ -79,9 +80,7 @@ pub fn parse_settings(settings: &Map<String, Value>, allow_private_networks: boo
     };
     let base_url = parse_base_url(&text("baseUrl")?, allow_private_networks)?;
     let email = text("email")?;
-    if !email.contains('@') {
-        return Err(FieldError::new("settings.email", "must be an email address"));
-    }
+    EmailAddress::parse_field("settings.email", &email)?;
     // Tokens are used as sent (no trim): a space may be part of a password-style token.
     let api_token = match settings.get("apiToken") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
@@ -114,25 +113,13 @@ pub fn parse_settings(settings: &Map<String, Value>, allow_private_networks: boo
 
 fn parse_base_url(raw: &str, allow_private_networks: bool) -> Result<Url, FieldError> {
     let bad = |why: &str| FieldError::new("settings.baseUrl", why.to_string());
-    let shape = "must be an http or https URL, like https://example.atlassian.net";
-    let mut url = Url::parse(raw).map_err(|_| bad(shape))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(bad(shape));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("must not carry credentials; use email and apiToken"));
-    }
+    let mut url = match OutboundUrl::parse(raw, allow_private_networks) {
+        Ok(u) => u.into_url(),
+        Err(e @ (OutboundUrlError::Private { .. } | OutboundUrlError::Credentials)) => return Err(bad(&e.to_string())),
+        Err(_) => return Err(bad("must be an http or https URL, like https://example.atlassian.net")),
+    };
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad("must not have a query or fragment"));
-    }
-    let ip = url.host_str().and_then(literal_ip);
-    if let (Some(ip), false) = (ip, allow_private_networks) {
-        if let Some(range) = forbidden_range(ip) {
-            return Err(bad(&format!(
-                "{ip} is {}; Ferry does not connect to private networks unless an admin turns on allowPrivateNetworks",
-                range.describe()
-            )));
-        }
     }
     let path = url.path().trim_end_matches('/').to_string();
     url.set_path(&path);

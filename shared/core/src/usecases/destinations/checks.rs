@@ -3,12 +3,11 @@
 
 use base64::Engine;
 
-use super::web_url::parse_http_url;
-use crate::error::{CoreError, FieldError};
+use crate::error::FieldError;
 use crate::model::destination::{Destination, EmailDestination, LinkDestination, SftpDestination, WebhookDestination};
-use crate::model::network::{forbidden_range, literal_ip};
-use crate::usecases::keys::validate_email;
-use crate::usecases::templates::{check, ALL_PLACEHOLDERS};
+use crate::model::email_address::EmailAddress;
+use crate::model::outbound_url::{forbidden_host, OutboundUrl};
+use crate::usecases::templates::{check, file_name_problem, ALL_PLACEHOLDERS};
 
 /// Longest template or header value accepted.
 const MAX_TEXT: usize = 10_000;
@@ -71,8 +70,8 @@ fn check_link(field: &str, l: &LinkDestination, err: &mut Report) {
 fn check_sftp(field: &str, s: &SftpDestination, allow_private: bool, err: &mut Report) {
     if s.host.is_empty() || s.host.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '@') {
         err(format!("{field}.host"), "must be a host name or an IP address");
-    } else if let Some(why) = forbidden_literal(&s.host, allow_private) {
-        err(format!("{field}.host"), &why);
+    } else if let Some(why) = forbidden_host(&s.host, allow_private) {
+        err(format!("{field}.host"), &why.to_string());
     }
     if s.port == 0 {
         err(format!("{field}.port"), "must be between 1 and 65535");
@@ -98,10 +97,9 @@ fn check_sftp(field: &str, s: &SftpDestination, allow_private: bool, err: &mut R
         err(format!("{field}.directory"), "must be a folder path on the server");
     }
     if let Some(name) = &s.file_name {
-        if name.contains('/') || name.contains('\\') || name.trim().is_empty() {
-            err(format!("{field}.fileName"), "must be a file name, not a path");
+        if let Some(why) = file_name_problem(name, ALL_PLACEHOLDERS) {
+            err(format!("{field}.fileName"), &why);
         }
-        template(&format!("{field}.fileName"), name, err);
     }
 }
 
@@ -112,13 +110,8 @@ fn check_webhook(field: &str, w: &WebhookDestination, allow_private: bool, err: 
     } else if template(&url_field, &w.url, err) {
         // Placeholders are judged by what they stand for: any value, URL-encoded.
         let sample = crate::usecases::templates::render(&w.url, |_| Some("x".into())).unwrap_or_default();
-        match parse_http_url(&sample) {
-            Err(why) => err(url_field, why),
-            Ok(u) => {
-                if let Some(why) = forbidden_literal(&u.host, allow_private) {
-                    err(url_field, &why);
-                }
-            }
+        if let Err(why) = OutboundUrl::parse(&sample, allow_private) {
+            err(url_field, &why.to_string());
         }
     }
     for (name, value) in &w.headers {
@@ -137,10 +130,8 @@ fn check_webhook(field: &str, w: &WebhookDestination, allow_private: bool, err: 
 /// Checks every address of a list, naming each by its index.
 fn addresses(field: &str, list: &[String], err: &mut Report) {
     for (i, address) in list.iter().enumerate() {
-        if let Err(CoreError::Invalid { details, .. }) = validate_email(&format!("{field}[{i}]"), address) {
-            for d in details {
-                err(d.field, &d.message);
-            }
+        if let Err(e) = EmailAddress::parse_field(&format!("{field}[{i}]"), address) {
+            err(e.field, &e.message);
         }
     }
 }
@@ -158,17 +149,6 @@ fn template(field: &str, text: &str, err: &mut Report) -> bool {
             false
         }
     }
-}
-
-/// Why a host that is a literal address is refused, if it is.
-fn forbidden_literal(host: &str, allow_private: bool) -> Option<String> {
-    if allow_private {
-        return None;
-    }
-    let ip = literal_ip(host)?;
-    forbidden_range(ip).map(|range| {
-        format!("{ip} is {}; an admin can allow private networks (setting allowPrivateNetworks)", range.describe())
-    })
 }
 
 /// The SHA-256 digest a `SHA256:<unpadded base64>` fingerprint names.

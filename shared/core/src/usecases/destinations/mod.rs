@@ -5,16 +5,33 @@
 
 mod checks;
 mod secrets;
-mod web_url;
-
-pub use web_url::{parse_http_url, HttpUrl};
 
 use crate::error::{CoreError, FieldError};
-use crate::model::destination::Destination;
+use crate::model::destination::{Destination, DestinationInput};
 use crate::model::settings::Settings;
 
 /// Destinations a schedule may have.
 pub const MAX_DESTINATIONS: usize = 20;
+
+/// Reads the destinations of a request, every error named by its path.
+pub fn parse_destinations(sent: &[DestinationInput]) -> Result<Vec<Destination>, CoreError> {
+    if sent.len() > MAX_DESTINATIONS {
+        return Err(CoreError::invalid("destinations", format!("at most {MAX_DESTINATIONS} destinations")));
+    }
+    let mut errors = Vec::new();
+    let mut out = Vec::with_capacity(sent.len());
+    for (i, d) in sent.iter().enumerate() {
+        match d.parse(&format!("destinations[{i}]")) {
+            Ok(d) => out.push(d),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(CoreError::invalid_fields(errors))
+    }
+}
 
 /// The destinations to store for `sent` (a POST or PUT body), given the
 /// `stored` ones of the schedule being replaced (empty for a new one).

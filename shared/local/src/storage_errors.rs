@@ -1,0 +1,39 @@
+//! The one translation of a local storage failure into a `PortError`: a full
+//! disk (SQLite's `SQLITE_FULL`, or `ENOSPC` from the file system) becomes
+//! `PortError::NoSpace`, which the core and the API treat apart (an export
+//! fails at once, a request answers 507); anything else is a backend failure.
+
+use std::error::Error;
+
+use ferry_core::PortError;
+
+/// `e` as a port error, a full disk told apart.
+pub(crate) fn storage_error<E: Error + 'static>(e: E) -> PortError {
+    let any: &(dyn Error + 'static) = &e;
+    if let Some(rusqlite::Error::SqliteFailure(code, _)) = any.downcast_ref::<rusqlite::Error>() {
+        if code.code == rusqlite::ErrorCode::DiskFull {
+            return PortError::NoSpace(e.to_string());
+        }
+    }
+    if let Some(io) = any.downcast_ref::<std::io::Error>() {
+        if matches!(io.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded) {
+            return PortError::NoSpace(e.to_string());
+        }
+    }
+    PortError::Backend(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_told_apart_from_other_failures() {
+        let full = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None);
+        assert!(matches!(storage_error(full), PortError::NoSpace(_)));
+        let enospc = std::io::Error::from_raw_os_error(28);
+        assert!(matches!(storage_error(enospc), PortError::NoSpace(_)));
+        let busy = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), None);
+        assert!(matches!(storage_error(busy), PortError::Backend(_)));
+    }
+}

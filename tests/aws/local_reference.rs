@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use ferry_core::model::api_key::Principal;
 use ferry_core::model::export::{Export, ExportStatus};
+use ferry_core::ports::job_policy::StepOutcome;
 use ferry_core::usecases::connections::{create_connection, ConnectionInput};
-use ferry_core::usecases::export_worker::{ExportWorker, StepOutcome};
+use ferry_core::usecases::exports::worker::ExportWorker;
 use ferry_core::usecases::exports::{start_export, StartExport};
 use ferry_core::usecases::reports::{create_report, ReportInput};
 use ferry_local::data_dir::DataDir;

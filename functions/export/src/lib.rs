@@ -7,7 +7,7 @@
 use std::time::{Duration, SystemTime};
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use ferry_core::usecases::export_worker::ExportWorker;
+use ferry_core::usecases::exports::worker::ExportWorker;
 use ferry_core::Ports;
 use jiff::SignedDuration;
 use lambda_runtime::{Context, LambdaEvent};

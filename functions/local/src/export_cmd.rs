@@ -16,7 +16,7 @@ use ferry_core::model::api_key::Principal;
 use ferry_core::model::export::ExportStatus;
 use ferry_core::model::format_options::Format;
 use ferry_core::usecases::connections::{create_connection, ConnectionInput};
-use ferry_core::usecases::export_worker::ExportWorker;
+use ferry_core::usecases::exports::worker::ExportWorker;
 use ferry_core::usecases::exports::{start_export, StartExport};
 use ferry_core::usecases::reports::{create_report, ReportInput};
 use tokio::sync::Notify;
@@ -96,7 +96,7 @@ pub async fn run(args: ExportArgs, base: LocalConfig) -> anyhow::Result<()> {
     });
     let worker = ExportWorker::new(ports.clone(), "cli");
     while worker.step().await.map_err(|e| anyhow::anyhow!("export worker: {e}"))?
-        != ferry_core::usecases::export_worker::StepOutcome::Empty
+        != ferry_core::ports::job_policy::StepOutcome::Empty
     {}
     if let Some(w) = watcher {
         w.abort();

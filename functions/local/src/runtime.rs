@@ -10,7 +10,7 @@ use ferry_channels::{OutboxMailer, ReqwestWebhookClient, RusshSftpClient, SmtpMa
 use ferry_core::ports::id_generator::UlidGenerator;
 use ferry_core::ports::{LinkKey, Mailer, PolledTimers, Ports, RuntimeConfig, WorkQueue};
 use ferry_core::usecases::bootstrap::{bootstrap, Bootstrapped};
-use ferry_core::usecases::export_recovery::release_stale_leases;
+use ferry_core::usecases::exports::recovery::release_stale_leases;
 use ferry_formats::StandardFormats;
 use ferry_local_adapters::{signed_files_router, FsFileStore, SqliteQueue, SqliteStore};
 use ferry_sources::Sources;

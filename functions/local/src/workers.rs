@@ -6,10 +6,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use ferry_core::ports::job_policy::StepOutcome;
 use ferry_core::usecases::abandoned_uploads::sweep_abandoned_uploads;
 use ferry_core::usecases::deliveries::sweeper::sweep_expired_files;
 use ferry_core::usecases::deliveries::worker::DeliveryWorker;
-use ferry_core::usecases::export_worker::{ExportWorker, StepOutcome};
+use ferry_core::usecases::exports::worker::ExportWorker;
 use ferry_core::Ports;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;

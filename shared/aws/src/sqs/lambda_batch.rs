@@ -13,8 +13,8 @@ use std::future::Future;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use ferry_core::error::CoreError;
+use ferry_core::ports::job_policy::JobOutcome;
 use ferry_core::ports::work_queue::ReceivedJob;
-use ferry_core::usecases::export_worker::JobOutcome;
 
 /// Runs `handle` on every record, in order; returns the records to keep.
 pub async fn handle_batch<F, Fut>(event: SqsEvent, handle: F) -> SqsBatchResponse

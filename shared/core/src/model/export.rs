@@ -143,6 +143,11 @@ pub struct Export {
 }
 
 impl Export {
+    /// Where the export's file lives in the file store, once it has a name.
+    pub fn upload_key(&self) -> Option<String> {
+        self.file_name.as_ref().map(|name| format!("exports/{}/{}", self.id, name))
+    }
+
     pub fn content_type(&self) -> &'static str {
         if self.compress {
             "application/zip"

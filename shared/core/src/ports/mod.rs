@@ -10,6 +10,7 @@ pub mod export_store;
 pub mod file_store;
 pub mod format;
 pub mod id_generator;
+pub mod job_policy;
 pub mod key_store;
 pub mod mailer;
 pub mod report_store;

@@ -5,7 +5,7 @@
 //! judged again. The local runtime loops `step` (receive + `handle`); Lambda
 //! calls `handle` once per message of its SQS event; tests advance a manual
 //! clock to reach the retries. Receive counts are bounded as in the export
-//! worker: past `GIVE_UP_AFTER_RECEIVES` the delivery fails for good.
+//! worker (`ports::job_policy`): past `GIVE_UP_AFTER_RECEIVES` the delivery fails for good.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -18,8 +18,8 @@ use crate::error::CoreError;
 use crate::model::delivery::{AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus, MAX_ATTEMPTS};
 use crate::model::destination::Destination;
 use crate::ports::delivery::DeliveryError;
+use crate::ports::job_policy::{past_giving_up, settle, Handled, JobOutcome, StepOutcome};
 use crate::ports::work_queue::{Job, ReceivedJob};
-use crate::usecases::export_worker::{JobOutcome, StepOutcome, GIVE_UP_AFTER_RECEIVES, REQUEUE_WAITS_AFTER_RECEIVES};
 use crate::usecases::run_outcome::on_delivery_finished;
 use crate::Ports;
 
@@ -29,11 +29,6 @@ pub const ATTEMPT_LEASE: SignedDuration = SignedDuration::from_secs(15 * 60);
 
 /// Wait before the 2nd and the 3rd attempt of a round.
 pub const BACKOFF: [SignedDuration; 2] = [SignedDuration::from_secs(30), SignedDuration::from_secs(120)];
-
-enum Handled {
-    Done,
-    Later(SignedDuration),
-}
 
 pub struct DeliveryWorker {
     ports: Ports,
@@ -55,38 +50,18 @@ impl DeliveryWorker {
     /// Handles one received job: one attempt, then ack or put back (see
     /// `JobOutcome`). Err only when the queue itself failed.
     pub async fn handle(&self, received: ReceivedJob) -> Result<JobOutcome, CoreError> {
-        let queue = &self.ports.delivery_queue;
+        let queue = self.ports.delivery_queue.as_ref();
         let Job::Deliver { delivery_id } = &received.job else {
             tracing::warn!(job = ?received.job, "not a delivery job; dropped");
-            queue.ack(&received.receipt).await?;
-            return Ok(JobOutcome::Done);
+            return settle(queue, &received, Ok(Handled::Done)).await;
         };
-        if received.attempts > GIVE_UP_AFTER_RECEIVES {
+        if past_giving_up(&received) {
             self.give_up(delivery_id, received.attempts).await?;
-            queue.ack(&received.receipt).await?;
-            return Ok(JobOutcome::Done);
+            return settle(queue, &received, Ok(Handled::Done)).await;
         }
-        match self.work_on(delivery_id).await {
-            Ok(Handled::Done) => {
-                queue.ack(&received.receipt).await?;
-                Ok(JobOutcome::Done)
-            }
-            Ok(Handled::Later(delay)) if received.attempts >= REQUEUE_WAITS_AFTER_RECEIVES => {
-                // A backoff or a claim by another worker: not a failure of this job.
-                queue.enqueue(&received.job, delay).await?;
-                queue.ack(&received.receipt).await?;
-                Ok(JobOutcome::Continued)
-            }
-            Ok(Handled::Later(delay)) => {
-                queue.retry_later(&received.receipt, delay).await?;
-                Ok(JobOutcome::Later)
-            }
-            Err(err) => {
-                tracing::warn!(delivery_id = %delivery_id, error = %err, attempts = received.attempts, "delivery step failed; will retry");
-                queue.retry_later(&received.receipt, SignedDuration::from_secs(5)).await?;
-                Ok(JobOutcome::Later)
-            }
-        }
+        // A backoff or a claim by another worker is a benign wait, not a failure of this job.
+        let handled = self.work_on(delivery_id).await;
+        settle(queue, &received, handled).await
     }
 
     /// The job came back too often (its attempts crash or the store fails):

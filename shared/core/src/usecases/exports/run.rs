@@ -1,5 +1,5 @@
 //! The export loop: pages are read and formatted by the stages of
-//! `export_pipeline`, and each time a part's worth of bytes is ready the run
+//! `pipeline`, and each time a part's worth of bytes is ready the run
 //! uploads it and saves a checkpoint (source cursor, part count, writer
 //! state, running SHA-256); completing lists the parts back from the store. After every page it looks for a cancel and for a lost
 //! lease. A worker that dies loses at most the rows after its last
@@ -13,12 +13,15 @@ use futures::future::{self, Either};
 use futures::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 
+use super::finish::{finish, Ending};
+use super::pipeline::{self, Formatted, PartRules, Pipeline, Position};
+use super::plan::plan_export;
 use crate::error::{CoreError, PortError};
 use crate::hashing::ResumableSha256;
 use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, PartTag};
-use crate::usecases::export_pipeline::{self, Formatted, PartRules, Pipeline, Position};
-use crate::usecases::export_plan::plan_export;
-use crate::usecases::export_worker::{finish_cancel, upload_key};
+use crate::ports::format::FormatWriter;
+use crate::ports::source::RowSource;
+use crate::usecases::job_stop::Stop;
 use crate::Ports;
 
 /// How a run ended.
@@ -51,36 +54,12 @@ struct Run<'a> {
 
 pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Result<RunEnd, CoreError> {
     let started = ports.clock.now();
-    let plan = match plan_export(ports, &mut e).await? {
+    let Prepared { source, writer, resumable, retention_days } = match prepare(ports, &mut e).await {
         Ok(p) => p,
-        Err(message) => return fail(ports, &mut e, message).await,
+        Err(Stop::Refused(message)) => return fail(ports, &mut e, message).await,
+        Err(Stop::Store(err)) => return Err(err),
     };
-    let resumable = plan.spec.format.resumable() && !plan.spec.compress;
-    if !resumable {
-        if let Some(cp) = e.checkpoint.take() {
-            // XLSX and zip are assembled at the end: start again from zero.
-            if let Some(key) = upload_key(&e) {
-                ports.files.abort_upload(&key, &cp.upload_id).await?;
-            }
-            e.progress.completed = 0;
-        }
-    }
-    let key = upload_key(&e).expect("plan sets the file name");
-    let mut source = match ports.sources.open(plan.request).await {
-        Ok(s) => s,
-        Err(err) => return fail(ports, &mut e, err.to_string()).await,
-    };
-    if e.progress.total.is_none() {
-        match source.total().await {
-            Ok(t) => e.progress.total = t,
-            Err(err) => return fail(ports, &mut e, err.to_string()).await,
-        }
-    }
-    let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
-    let writer = match ports.formats.create(&plan.spec, resume_state.as_ref()) {
-        Ok(w) => w,
-        Err(err) => return fail(ports, &mut e, err.to_string()).await,
-    };
+    let key = e.upload_key().expect("plan sets the file name");
     let (upload_id, hasher) = match &e.checkpoint {
         Some(cp) => (cp.upload_id.clone(), ResumableSha256::restore(&cp.sha256)),
         None => {
@@ -105,12 +84,12 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
     let part_size = ports.config.export.part_size.max(ports.files.min_part_size());
     let at = Position { cursor: run.cp().source_cursor.clone(), rows: run.cp().rows, hasher };
     let rules = PartRules { part_size, resumable };
-    let Pipeline { mut formatted, free_parts, pump } = export_pipeline::start(source, writer, rules, at)
+    let Pipeline { mut formatted, free_parts, pump } = pipeline::start(source, writer, rules, at)
         .map_err(|e| CoreError::Port(PortError::Backend(format!("starting the format thread: {e}"))))?;
     // The pump reads pages on this task while the run uploads; when the run
     // ends, dropping the channels stops the pump and the format thread.
     let (export_id, key, upload_id) = (run.e.id.clone(), run.key.clone(), run.upload_id.clone());
-    let consume = pin!(run.consume(&mut formatted, &free_parts, started, plan.retention_days));
+    let consume = pin!(run.consume(&mut formatted, &free_parts, started, retention_days));
     let end = match future::select(consume, pump).await {
         Either::Left((end, _)) => end,
         Either::Right(((), consume)) => consume.await,
@@ -131,6 +110,36 @@ async fn out_of_space(ports: &Ports, id: &str, key: &str, upload_id: &str, why: 
         Some(mut e) if !e.status.is_terminal() => fail(ports, &mut e, OUT_OF_SPACE.into()).await,
         _ => Ok(RunEnd::Finished),
     }
+}
+
+/// What a run needs before its first row, opened.
+struct Prepared {
+    source: Box<dyn RowSource>,
+    writer: Box<dyn FormatWriter>,
+    resumable: bool,
+    retention_days: u32,
+}
+
+/// Plans the export and opens its source and writer; a refusal fails the export.
+async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
+    let plan = plan_export(ports, e).await?;
+    let resumable = plan.spec.format.resumable() && !plan.spec.compress;
+    if !resumable {
+        if let Some(cp) = e.checkpoint.take() {
+            // XLSX and zip are assembled at the end: start again from zero.
+            if let Some(key) = e.upload_key() {
+                ports.files.abort_upload(&key, &cp.upload_id).await?;
+            }
+            e.progress.completed = 0;
+        }
+    }
+    let mut source = ports.sources.open(plan.request).await.map_err(Stop::refused)?;
+    if e.progress.total.is_none() {
+        e.progress.total = source.total().await.map_err(Stop::refused)?;
+    }
+    let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
+    let writer = ports.formats.create(&plan.spec, resume_state.as_ref()).map_err(Stop::refused)?;
+    Ok(Prepared { source, writer, resumable, retention_days: plan.retention_days })
 }
 
 impl Run<'_> {
@@ -259,7 +268,7 @@ impl Run<'_> {
             // before the first save stores neither its checkpoint nor its
             // file name): drop it by what the run holds.
             self.ports.files.abort_upload(&self.key, &self.upload_id).await?;
-            finish_cancel(self.ports, &mut fresh).await?;
+            finish(self.ports, &mut fresh, Ending::Cancelled).await?;
             return Ok(Some(RunEnd::Finished));
         }
         let ours = fresh.lease.as_ref().is_some_and(|l| l.owner == self.worker);
@@ -317,7 +326,7 @@ impl Run<'_> {
             if let Some(mut fresh) = fresh.filter(|f| f.status == ExportStatus::Cancelling) {
                 fresh.checkpoint = None;
                 fresh.progress.completed = cp.rows;
-                finish_cancel(self.ports, &mut fresh).await?;
+                finish(self.ports, &mut fresh, Ending::Cancelled).await?;
                 return Ok(RunEnd::Finished);
             }
             return Ok(RunEnd::LeaseLost);
@@ -351,23 +360,6 @@ impl Run<'_> {
 
 /// Marks an export FAILED with a message for the user, dropping its partial upload.
 pub(crate) async fn fail(ports: &Ports, e: &mut Export, message: String) -> Result<RunEnd, CoreError> {
-    tracing::warn!(export_id = %e.id, error = %message, "export failed");
-    loop {
-        if let (Some(cp), Some(key)) = (e.checkpoint.take(), upload_key(e)) {
-            ports.files.abort_upload(&key, &cp.upload_id).await?;
-        }
-        e.status = ExportStatus::Failed;
-        e.error = Some(message.clone());
-        e.completed_at = Some(ports.clock.now());
-        e.lease = None;
-        if ports.exports.update_export(e).await? {
-            break;
-        }
-        match ports.exports.get_export(&e.id).await? {
-            Some(fresh) if !fresh.status.is_terminal() => *e = fresh,
-            _ => return Ok(RunEnd::Finished),
-        }
-    }
-    ports.exports.release_slot(&e.report_id, &e.id).await?;
+    finish(ports, e, Ending::Failed(message)).await?;
     Ok(RunEnd::Finished)
 }

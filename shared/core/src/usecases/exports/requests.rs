@@ -1,5 +1,5 @@
 //! Export use cases on the API side: start, status, list, download, cancel,
-//! delete file. The work itself is `export_worker`.
+//! delete file. The work itself is `worker`.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};

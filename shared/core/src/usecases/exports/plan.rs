@@ -9,6 +9,7 @@ use crate::model::page::PageRequest;
 use crate::model::report::Report;
 use crate::ports::format::FormatSpec;
 use crate::ports::source::SourceRequest;
+use crate::usecases::job_stop::Stop;
 use crate::usecases::settings::current;
 use crate::usecases::templates::{canonical, render, safe_file_name};
 use crate::Ports;
@@ -19,19 +20,19 @@ pub(crate) struct ExportPlan {
     pub retention_days: u32,
 }
 
-/// Ok(Err(message)) when the export cannot run as configured.
-pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<Result<ExportPlan, String>, CoreError> {
+/// `Stop::Refused` with a message when the export cannot run as configured.
+pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportPlan, Stop> {
     let Some(report) = ports.reports.get_report(&e.report_id).await? else {
-        return Ok(Err("the report was deleted".into()));
+        return Err(Stop::Refused("the report was deleted".into()));
     };
     let Some(mut connection) = ports.connections.get_connection(&report.connection_id).await? else {
-        return Ok(Err("the report's connection was deleted".into()));
+        return Err(Stop::Refused("the report's connection was deleted".into()));
     };
     if e.run_as_app {
         match site_connection(ports, connection.kind).await? {
             Some(site) => connection = site,
             None => {
-                return Ok(Err(format!(
+                return Err(Stop::Refused(format!(
                     "the schedule runs as app, but no site connection of kind {} exists",
                     connection.kind.as_str()
                 )))
@@ -41,7 +42,7 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<Result<
     let settings = current(ports).await?;
     let options = match report.format_options.resolve() {
         Ok(o) => o,
-        Err(f) => return Ok(Err(format!("the report's {f}"))),
+        Err(f) => return Err(Stop::Refused(format!("the report's {f}"))),
     };
     let columns = if report.columns.is_empty() {
         ports.sources.default_columns(&connection, report.report_type)
@@ -50,7 +51,7 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<Result<
     };
     let inner_name = match file_name(e, &report) {
         Ok(n) => n,
-        Err(m) => return Ok(Err(m)),
+        Err(m) => return Err(Stop::Refused(m)),
     };
     if e.file_name.is_none() {
         e.file_name = Some(if e.compress { format!("{inner_name}.zip") } else { inner_name.clone() });
@@ -73,7 +74,7 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<Result<
         to_date: e.to_date,
         allow_private_networks: settings.allow_private_networks,
     };
-    Ok(Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days }))
+    Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days })
 }
 
 /// The first site connection of a kind ("run as app").

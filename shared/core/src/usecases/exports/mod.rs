@@ -1,0 +1,15 @@
+//! Exports, read in the order a job flows: `requests` (start, status, list,
+//! download, cancel: what the API calls), then the `worker` that takes a job
+//! and claims the export, the `run` that plans it (`plan`), streams it through
+//! the `pipeline` and checkpoints each part, and `finish` for an export that
+//! ends without a file. `recovery` releases leases at a local start.
+
+mod finish;
+mod pipeline;
+mod plan;
+pub mod recovery;
+mod requests;
+mod run;
+pub mod worker;
+
+pub use requests::*;

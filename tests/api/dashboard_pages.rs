@@ -41,6 +41,31 @@ async fn the_schedules_table_pauses_resumes_and_runs_now() {
 }
 
 #[tokio::test]
+async fn a_schedules_page_shows_settings_with_secrets_as_dots() {
+    let app = spawn_app().await;
+    let report = app.sample_report(ADMIN_KEY, 5, json!({"name": "Hooked"})).await;
+    let destinations = json!([{"type": "webhook", "url": "https://hooks.example.org/in",
+        "headers": {"Authorization": "Bearer t0k3n"}, "secret": "s3cr3t-value"}]);
+    let recurrence = json!({"frequency": "monthly", "monthDay": -1, "time": "18:00", "timezone": "America/New_York"});
+    let r = app
+        .post(
+            ADMIN_KEY,
+            "/schedules",
+            &json!({"reportId": report, "recurrence": recurrence, "destinations": destinations}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let b = sign_in(&app, ADMIN_KEY).await;
+    let html = b.get(&app, &format!("/schedules/{id}")).await.text().await.unwrap();
+    assert!(html.contains("Monthly on the last day at 18:00 (America/New_York)"), "{html}");
+    assert!(html.contains("https://hooks.example.org/in"));
+    assert!(html.contains("•••"), "stored secrets are drawn as dots");
+    assert!(!html.contains("s3cr3t-value") && !html.contains("t0k3n"), "{html}");
+    assert!(html.contains("No runs yet"), "the empty history says what to do");
+}
+
+#[tokio::test]
 async fn search_finds_schedules_by_report_name_and_says_what_to_do_when_empty() {
     let app = spawn_app().await;
     schedule_of(&app, ADMIN_KEY, "Weekly numbers").await;

@@ -129,6 +129,7 @@ async fn a_schedule_whose_webhook_is_down_five_runs_in_a_row_pauses_itself_and_m
     assert_eq!(to, "olga@example.org");
     assert!(subject.contains("paused") && subject.contains("Nightly"), "{subject}");
     assert!(body.contains(&schedule) && body.contains("resume"), "{body}");
+    assert!(body.contains(&format!("{}/schedules/{schedule}", app.url)), "links the schedule's page: {body}");
 }
 
 async fn wait_schedule(app: &TestApp, key: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {

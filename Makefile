@@ -4,13 +4,37 @@
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test lint lambda bench bench-bins bench-memory build release fmt .venv
+.PHONY: test browser-test screenshots chromium lint lambda bench bench-bins bench-memory build release fmt .venv
 
 # The SAM template through cfn-lint (offline, ~2 s, from .venv), then the
-# Rust tests (the AWS ones against moto, also started from .venv).
-test: .venv/.stamp
+# Rust tests (the AWS ones against moto, also started from .venv), then the
+# dashboard in a real browser (tests/browser).
+test: .venv/.stamp .venv/.browser-stamp chromium
 	.venv/bin/cfn-lint infra/template.yaml
 	$(CARGO) test --workspace --locked --no-fail-fast
+	$(MAKE) browser-test
+
+# The debug `ferry` binary the browser tests start (on a free port, with a
+# temporary data dir and FERRY_ADMIN_KEY), then pytest + Playwright driving
+# Debian's Chromium. pytest's exit code is make's.
+FERRY_BIN ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/ferry
+
+browser-test: .venv/.browser-stamp chromium
+	$(CARGO) build --locked -p ferry-local
+	FERRY_BIN=$(FERRY_BIN) .venv/bin/python -m pytest -q -p no:cacheprovider tests/browser
+
+# docs/dashboard.png for the README, with the same tooling (not part of `make test`).
+screenshots: .venv/.browser-stamp chromium
+	$(CARGO) build --locked -p ferry-local
+	FERRY_BIN=$(FERRY_BIN) .venv/bin/python tests/browser/screenshots.py docs/dashboard.png
+
+# Debian's Chromium, which Playwright drives (it downloads no browser of its own).
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+
+.venv/.browser-stamp: tests/browser/requirements.txt .venv/.stamp
+	.venv/bin/pip install --disable-pip-version-check --quiet -r tests/browser/requirements.txt
+	touch $@
 
 # Peers the tests start on 127.0.0.1 and that we did not write (asyncssh's SFTP
 # server, aiosmtpd), in the virtualenv the tests look for at .venv/bin/python

@@ -30,6 +30,8 @@ pub struct AppOptions {
     pub sample_page_rows: Option<usize>,
     /// Run the scheduler loop; tests with a manual clock drive it themselves.
     pub scheduler: bool,
+    /// `FERRY_PUBLIC_URL` (the default is the server's own http address).
+    pub public_url: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -42,6 +44,7 @@ impl Default for AppOptions {
             xlsx_rows_per_sheet: None,
             sample_page_rows: None,
             scheduler: true,
+            public_url: None,
         }
     }
 }
@@ -76,6 +79,7 @@ fn config_for(data_dir: &std::path::Path, opts: &AppOptions) -> LocalConfig {
     config.workers = opts.workers;
     config.sample_page_rows = opts.sample_page_rows;
     config.scheduler = opts.scheduler;
+    config.public_url = opts.public_url.clone();
     if let Some(n) = opts.xlsx_rows_per_sheet {
         config.export.xlsx_rows_per_sheet = n;
     }

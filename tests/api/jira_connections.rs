@@ -40,6 +40,12 @@ async fn bad_credentials_and_bad_jql_give_jiras_answer_on_test_and_on_the_export
     assert_eq!(failed["status"], "FAILED");
     assert_eq!(failed["error"], expected.as_str());
     assert!(!failed.to_string().contains(wrong_token), "the token never shows");
+    let browser = crate::dashboard::sign_in(&app, ADMIN_KEY).await;
+    let page = browser.get(&app, "/exports").await.text().await.unwrap();
+    assert!(page.contains("FAILED") && page.contains("rejected the credentials (401 Unauthorized)"), "{page}");
+    assert!(!page.contains(wrong_token), "nor on the exports page");
+    let connections = browser.get(&app, "/connections").await.text().await.unwrap();
+    assert!(!connections.contains(wrong_token) && connections.contains("•••"), "secrets never shown: {connections}");
 
     // A base URL that is not a Jira site: Jira's 404 is named with the path asked.
     let elsewhere = jira_connection(&app, &sim, json!({"baseUrl": format!("{}/not-jira", sim.url)})).await;

@@ -1,6 +1,8 @@
 //! Ferry's behaviour tests: one binary, the real local server over HTTP.
 
 mod access;
+mod dashboard;
+mod dashboard_pages;
 mod deliveries;
 mod disk_full;
 mod export_files;

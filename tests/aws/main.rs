@@ -3,6 +3,7 @@
 //! AWS emulator (moto, from `.venv`: `make test` installs it). Every test
 //! builds its own table, bucket, queues and schedule group.
 
+mod dashboard;
 mod email;
 mod events;
 mod exports;

@@ -132,6 +132,11 @@ impl Stack {
         }
     }
 
+    /// The api function's raw proxy response to an event built by the test.
+    pub async fn invoke_raw(&self, event: Value) -> Value {
+        ferry_api::invoke(&self.app, event, Context::default()).await.expect("api invocation")
+    }
+
     /// A sample connection and a CSV report on it; returns the report id.
     pub async fn sample_report(&self, rows: u64) -> String {
         let c = self

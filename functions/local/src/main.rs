@@ -27,6 +27,7 @@ async fn serve_forever(args: ferry_local::cli::ServeArgs) -> anyhow::Result<()> 
     let ferry = start(config).await?;
     let url = &ferry.public_url;
     println!("Ferry is serving {url}/v1 (data in {})", args.data_dir.display());
+    println!("Dashboard: open {url}/ and sign in with your API key.");
     let key_hint = match &ferry.bootstrapped {
         Some(b) if b.generated => {
             println!("\nFirst start: created the admin key (shown only now, keep it):\n\n    {}\n", b.admin_key);

@@ -4,7 +4,10 @@
 //! Accepted: `Authorization: Bearer KEY`, `Authorization: Apikey KEY`, HTTP
 //! Basic with user `apikey` and password KEY, or `?apikey=KEY`. An
 //! `Authorization` header wins over the query parameter; a malformed header
-//! is a 401, never a fallback to the query.
+//! is a 401, never a fallback to the query. Without a key, the dashboard's
+//! session cookie counts only together with the page's CSRF token in
+//! `X-Ferry-Csrf`; refused, it is a 401 without a challenge (a browser must
+//! not pop up a Basic dialog over a page).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -13,6 +16,7 @@ use base64::Engine;
 use ferry_core::model::api_key::Principal;
 use ferry_core::usecases::auth::authenticate;
 use ferry_core::CoreError;
+use ferry_web::SessionError;
 
 use crate::error::ApiError;
 use crate::params::QueryParams;
@@ -28,8 +32,16 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let query = QueryParams::from_parts(parts);
-        let key = presented_key(&parts.headers, &query)?.ok_or(CoreError::Unauthorized)?;
-        Ok(Caller(authenticate(&state.ports, &key).await?))
+        if let Some(key) = presented_key(&parts.headers, &query)? {
+            return Ok(Caller(authenticate(&state.ports, &key).await?));
+        }
+        // The dashboard's script: session cookie plus the page's CSRF token.
+        match ferry_web::api_principal(&state.ports, &parts.headers).await {
+            Ok(Some(principal)) => Ok(Caller(principal)),
+            Ok(None) => Err(CoreError::Unauthorized.into()),
+            Err(SessionError::Core(e)) => Err(e.into()),
+            Err(_) => Err(ApiError::SessionRefused),
+        }
     }
 }
 

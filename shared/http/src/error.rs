@@ -35,6 +35,12 @@ pub enum ApiError {
     /// 415: a body that is not declared as JSON.
     #[error("the request body must be JSON, sent with Content-Type: application/json")]
     UnsupportedMediaType,
+    /// 401 for a dashboard session presented to `/v1` without its CSRF
+    /// token, or one that expired or lost its key. No `WWW-Authenticate`.
+    #[error(
+        "the dashboard session is not accepted here: the request needs the page's X-Ferry-Csrf token, or sign in again"
+    )]
+    SessionRefused,
     /// 404 for a path no route matches.
     #[error("there is no endpoint at {path}")]
     RouteNotFound {
@@ -86,6 +92,7 @@ impl ApiError {
                 CoreError::Port(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             },
             ApiError::ExportRunning(_) => (StatusCode::CONFLICT, "export_running"),
+            ApiError::SessionRefused => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             ApiError::RouteNotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
@@ -142,6 +149,7 @@ pub struct ErrorResponse {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        let self_is_session = matches!(self, ApiError::SessionRefused);
         if let ApiError::Core(CoreError::Port(source)) = &self {
             // The only trace of the real cause: the client gets a generic sentence.
             tracing::error!(error = %source, "request failed in an adapter");
@@ -154,7 +162,7 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, Json(ErrorResponse { error, export })).into_response();
         let headers = response.headers_mut();
-        if status == StatusCode::UNAUTHORIZED {
+        if status == StatusCode::UNAUTHORIZED && !self_is_session {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(WWW_AUTHENTICATE));
         }
         if let Some(secs) = retry_after {

@@ -39,11 +39,19 @@ async fn a_webhook_gets_every_spec_header_a_chunked_body_matching_its_hash_and_a
     assert_eq!(first["at"], START);
     assert!(first["error"].as_str().unwrap().contains("500"), "{first}");
     assert_eq!(receiver.requests().len(), 1, "no retry before the backoff");
+    assert_eq!(run["deliveries"][0]["nextAttemptAt"], "2026-11-23T08:00:30Z", "{run}");
+    let browser = crate::dashboard::sign_in(&app, ADMIN_KEY).await;
+    let page = browser.get(&app, &format!("/schedules/{schedule}")).await.text().await.unwrap();
+    assert!(page.contains("<strong>Pending</strong>, next attempt 2026-11-23"), "the retry's time on the page: {page}");
+    assert!(page.contains("Failed (") && page.contains("500"), "each attempt with its error: {page}");
 
     clock.advance(SignedDuration::from_secs(30));
     let requests = receiver.wait_for(2).await;
     let run = wait_delivered(&app, ADMIN_KEY, &schedule, id).await;
     assert_eq!(run["status"], "SUCCEEDED", "{run}");
+    let page = browser.get(&app, &format!("/schedules/{schedule}")).await.text().await.unwrap();
+    assert!(page.contains(">Redeliver</button>"), "a run whose file is kept can be sent again");
+    assert!(run["deliveries"][0].get("nextAttemptAt").is_none(), "nothing is waiting any more: {run}");
     let second = &attempts(&run, 0)[1];
     assert_eq!(second["outcome"], "DELIVERED");
     assert_eq!(second["at"], "2026-11-23T08:00:30Z");
@@ -72,6 +80,12 @@ async fn a_webhook_gets_every_spec_header_a_chunked_body_matching_its_hash_and_a
     let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret").unwrap();
     mac.update(format!("{t}.{sha}").as_bytes());
     mac.verify_slice(&hex::decode(v1).unwrap()).expect("the signature verifies");
+
+    // `Redeliver` on the schedule's page sends the kept file once more.
+    let path = format!("/schedules/{schedule}/runs/{id}/redeliver");
+    let r = browser.post(&app, &path, &[("destinations", "0")]).await;
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(receiver.wait_for(3).await[2].body, file);
 }
 
 #[tokio::test]
@@ -129,6 +143,7 @@ async fn a_schedule_whose_webhook_is_down_five_runs_in_a_row_pauses_itself_and_m
     assert_eq!(to, "olga@example.org");
     assert!(subject.contains("paused") && subject.contains("Nightly"), "{subject}");
     assert!(body.contains(&schedule) && body.contains("resume"), "{body}");
+    assert!(body.contains(&format!("{}/schedules/{schedule}", app.url)), "links the schedule's page: {body}");
 }
 
 async fn wait_schedule(app: &TestApp, key: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {

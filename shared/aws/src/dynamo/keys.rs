@@ -50,6 +50,10 @@ impl KeyStore for DynamoStore {
         self.get(key(hash_pk(hash), "KEYHASH")).await?.as_ref().map(from_doc).transpose()
     }
 
+    async fn find_key_by_id(&self, id: &str) -> Result<Option<ApiKey>, PortError> {
+        self.get(key(KEYS, id)).await?.as_ref().map(from_doc).transpose()
+    }
+
     async fn list_keys(&self, page: &PageRequest) -> Result<Page<ApiKey>, PortError> {
         let pos = cursor::position(List::Keys, &[], page)?;
         let range = pos.after.clone().map_or(Range::All, Range::After);

@@ -41,11 +41,14 @@ pub async fn key_store_conformance(store: Arc<dyn KeyStore>) {
     assert_eq!(store.find_key_by_hash(&admin.hash).await.expect("find"), Some(admin.clone()));
     assert_eq!(store.find_key_by_hash(&member.hash).await.expect("find"), Some(member.clone()));
     assert_eq!(store.find_key_by_hash(&hash_key("never-issued")).await.expect("find"), None);
+    assert_eq!(store.find_key_by_id(&member.id).await.expect("find by id"), Some(member.clone()));
+    assert_eq!(store.find_key_by_id("key_never_issued").await.expect("find by id"), None);
 
     // Members go freely; the only admin does not.
     assert_eq!(store.delete_key(&member.id).await.expect("delete"), KeyDeleteOutcome::Deleted);
     assert_eq!(store.delete_key(&member.id).await.expect("delete"), KeyDeleteOutcome::NotFound);
     assert_eq!(store.find_key_by_hash(&member.hash).await.expect("find"), None);
+    assert_eq!(store.find_key_by_id(&member.id).await.expect("find by id"), None);
     assert_eq!(store.delete_key(&admin.id).await.expect("delete"), KeyDeleteOutcome::LastAdmin);
     assert_eq!(store.find_key_by_hash(&admin.hash).await.expect("find"), Some(admin.clone()));
     assert_eq!(store.count_keys().await.expect("count_keys"), 1);

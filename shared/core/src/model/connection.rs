@@ -56,6 +56,9 @@ pub struct SampleSettings {
     pub rows: u64,
     #[serde(default)]
     pub seed: u64,
+    /// Paces the source like a slow remote one (demos, tests); None = as fast as it goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_per_second: Option<u64>,
 }
 
 fn default_rows() -> u64 {
@@ -64,6 +67,6 @@ fn default_rows() -> u64 {
 
 impl Default for SampleSettings {
     fn default() -> Self {
-        SampleSettings { rows: default_rows(), seed: 0 }
+        SampleSettings { rows: default_rows(), seed: 0, rows_per_second: None }
     }
 }

@@ -20,6 +20,9 @@ pub trait KeyStore: Send + Sync {
     async fn insert_key(&self, key: &ApiKey) -> Result<(), PortError>;
     /// The key whose hash is `hash`, if any.
     async fn find_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>, PortError>;
+    /// The key with id `id`, if it still exists. Dashboard sessions reference a
+    /// key by id and ask this on every request, so deleting a key ends them.
+    async fn find_key_by_id(&self, id: &str) -> Result<Option<ApiKey>, PortError>;
     /// Keys in id order.
     async fn list_keys(&self, page: &PageRequest) -> Result<Page<ApiKey>, PortError>;
     /// Deletes a key, atomically refusing to delete the last admin key.

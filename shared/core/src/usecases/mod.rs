@@ -5,6 +5,7 @@ pub mod access;
 pub mod auth;
 pub mod bootstrap;
 pub mod connections;
+pub mod dashboard;
 pub mod date_range;
 pub mod deliveries;
 pub mod destinations;

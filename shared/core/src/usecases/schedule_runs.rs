@@ -55,6 +55,10 @@ pub struct DeliveryView {
     pub url: Option<String>,
     /// Every attempt, redeliveries included, oldest first.
     pub attempts: Vec<DeliveryAttempt>,
+    /// When a delivery waiting to retry makes its next attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub next_attempt_at: Option<Timestamp>,
 }
 
 /// `POST /v1/schedules/{id}/run`: runs the report now, also while the schedule
@@ -118,6 +122,7 @@ pub(crate) async fn run_view(ports: &Ports, run: &ScheduleRun, has_destinations:
                 status: d.status,
                 url: shown_link(ports, d),
                 attempts: d.attempts.clone(),
+                next_attempt_at: d.not_before.filter(|_| d.status == DeliveryStatus::Pending),
             })
             .collect(),
     };

@@ -56,7 +56,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn reader(args: &Args) -> SampleReader {
-    let settings = SampleSettings { rows: args.rows, seed: args.seed };
+    let settings = SampleSettings { rows: args.rows, seed: args.seed, rows_per_second: None };
     SampleReader::new(settings, SampleField::ALL.to_vec(), None, PAGE_ROWS)
 }
 

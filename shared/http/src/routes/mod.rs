@@ -12,6 +12,7 @@ pub mod reports;
 pub mod schedules;
 pub mod settings;
 
+use axum::extract::State;
 use axum::handler::Handler;
 use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -24,10 +25,18 @@ use utoipa::openapi::path::HttpMethod;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The whole API over `ports`, with JSON 404/405 answers for unknown routes
-/// and methods. Serve it on a socket or through lambda_http.
+/// The whole API over `ports` and the dashboard's pages (ferry-web) beside
+/// it, with 404/405 answers for unknown routes and methods: JSON under `/v1`,
+/// an HTML page elsewhere. Serve it on a socket or through lambda_http.
 pub fn router(ports: Ports) -> Router {
-    with_fallbacks(api_routes().router).with_state(AppState::new(ports))
+    let state = AppState::new(ports);
+    let pages = ferry_web::pages(state.ports.clone());
+    api_routes()
+        .router
+        .fallback(route_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .merge(pages)
 }
 
 /// The routes and the `(method, path)` list they were registered under.
@@ -81,18 +90,42 @@ pub(crate) fn api_routes() -> RouteTable {
     exports::register(table)
 }
 
-/// JSON answers for an unknown path (404) and a method a path does not serve
-/// (405, axum keeps its `Allow` header). Must be applied after the routes.
+/// JSON answers for an unknown API path (404) and a method a path does not
+/// serve (405, axum keeps its `Allow` header), as `router` gives them.
+#[cfg(test)]
 pub(crate) fn with_fallbacks<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router.fallback(route_not_found).method_not_allowed_fallback(method_not_allowed)
+    router.fallback(api_route_not_found).method_not_allowed_fallback(api_method_not_allowed)
 }
 
-async fn route_not_found(uri: Uri) -> ApiError {
+#[cfg(test)]
+async fn api_route_not_found(uri: Uri) -> ApiError {
     ApiError::RouteNotFound { path: shown_path(&uri) }
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+#[cfg(test)]
+async fn api_method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::MethodNotAllowed { method: method.to_string(), path: shown_path(&uri) }
+}
+
+async fn route_not_found(State(state): State<AppState>, uri: Uri) -> Response {
+    if is_api(&uri) {
+        ApiError::RouteNotFound { path: shown_path(&uri) }.into_response()
+    } else {
+        ferry_web::not_found_page(&state.ports).await
+    }
+}
+
+async fn method_not_allowed(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
+    if is_api(&uri) {
+        ApiError::MethodNotAllowed { method: method.to_string(), path: shown_path(&uri) }.into_response()
+    } else {
+        ferry_web::not_found_page(&state.ports).await
+    }
+}
+
+/// API paths answer in JSON; everything else belongs to the pages.
+fn is_api(uri: &Uri) -> bool {
+    uri.path() == "/v1" || uri.path().starts_with("/v1/")
 }
 
 /// The request path for a message, cut so a huge path does not make a huge body.

@@ -40,6 +40,18 @@ impl KeyStore for SqliteStore {
         .await
     }
 
+    async fn find_key_by_id(&self, id: &str) -> Result<Option<ApiKey>, PortError> {
+        let id = id.to_string();
+        self.call(move |conn| {
+            let doc: Option<String> = conn
+                .query_row("SELECT doc FROM api_keys WHERE id = ?1", [id], |row| row.get(0))
+                .optional()
+                .map_err(PortError::backend)?;
+            doc.as_deref().map(from_doc).transpose()
+        })
+        .await
+    }
+
     async fn list_keys(&self, page: &PageRequest) -> Result<Page<ApiKey>, PortError> {
         let keyset = cursor::keyset(List::Keys, page)?;
         // Ids are never empty, so "after the empty string" is the first page.

@@ -24,6 +24,9 @@ pub struct SampleReader {
     start: u64,
     fields: Vec<SampleField>,
     page_rows: u64,
+    /// `rowsPerSecond`: each page waits its share of a second (real time:
+    /// pacing imitates a slow remote source, it decides nothing).
+    pace: Option<u64>,
     /// Buffers of text cells that turned null, for cells that turn text.
     spare: Vec<String>,
 }
@@ -39,12 +42,18 @@ impl SampleReader {
     ) -> Self {
         let seed_key = seed_key(settings.seed);
         let start = from_date.map_or(0, |since| first_row_updated_since(seed_key, settings.rows, since));
+        // Paced: about ten pages a second, so progress moves smoothly.
+        let page_rows = match settings.rows_per_second {
+            Some(rate) => page_rows.min((rate / 10).max(1) as usize),
+            None => page_rows,
+        };
         SampleReader {
             seed_key,
             end: settings.rows,
             start,
             fields,
             page_rows: page_rows.max(1) as u64,
+            pace: settings.rows_per_second,
             spare: Vec::new(),
         }
     }
@@ -108,12 +117,16 @@ impl RowSource for SampleReader {
     async fn page_into(&mut self, cursor: Option<&Json>, rows: &mut Vec<Row>) -> Result<Option<Json>, SourceError> {
         let from = self.position(cursor)?;
         let to = self.fill_page(from, rows);
+        if let Some(rate) = self.pace {
+            tokio::time::sleep(std::time::Duration::from_secs_f64((to - from) as f64 / rate as f64)).await;
+        }
         Ok((to < self.end).then(|| json!({ "row": to })))
     }
 
-    /// Pages are pure computation: no I/O, no runtime needed.
+    /// Pages are pure computation: no I/O, no runtime needed (unless paced,
+    /// which sleeps on the runtime's timer).
     fn runs_anywhere(&self) -> bool {
-        true
+        self.pace.is_none()
     }
 }
 
@@ -124,7 +137,23 @@ mod tests {
     use std::time::{Duration, Instant};
 
     fn reader(rows: u64, seed: u64, page_rows: usize) -> SampleReader {
-        SampleReader::new(SampleSettings { rows, seed }, SampleField::ALL.to_vec(), None, page_rows)
+        SampleReader::new(
+            SampleSettings { rows, seed, rows_per_second: None },
+            SampleField::ALL.to_vec(),
+            None,
+            page_rows,
+        )
+    }
+
+    #[tokio::test]
+    async fn a_paced_reader_takes_its_time_and_yields_the_same_rows() {
+        let paced = SampleSettings { rows: 40, seed: 2, rows_per_second: Some(200) };
+        let mut r = SampleReader::new(paced, SampleField::ALL.to_vec(), None, 5000);
+        assert!(!r.runs_anywhere());
+        let started = Instant::now();
+        let rows = read_all(&mut r).await;
+        assert!(started.elapsed() >= Duration::from_millis(180), "40 rows at 200/s take 0.2 s");
+        assert_eq!(rows, read_all(&mut reader(40, 2, 5000)).await);
     }
 
     async fn read_all(r: &mut SampleReader) -> Vec<Row> {
@@ -189,8 +218,12 @@ mod tests {
             Value::DateTime(t) => *t,
             other => panic!("updated is {other:?}"),
         };
-        let mut filtered =
-            SampleReader::new(SampleSettings { rows: 2_000, seed: 4 }, SampleField::ALL.to_vec(), Some(since), 100);
+        let mut filtered = SampleReader::new(
+            SampleSettings { rows: 2_000, seed: 4, rows_per_second: None },
+            SampleField::ALL.to_vec(),
+            Some(since),
+            100,
+        );
         assert_eq!(filtered.total().await.unwrap(), Some(766));
         let rows = read_all(&mut filtered).await;
         assert_eq!(rows, all[1_234..].to_vec());
@@ -206,7 +239,12 @@ mod tests {
     #[tokio::test]
     async fn a_from_date_after_every_row_reads_nothing() {
         let since: Timestamp = "2999-01-01T00:00:00Z".parse().unwrap();
-        let mut r = SampleReader::new(SampleSettings { rows: 10, seed: 0 }, SampleField::ALL.to_vec(), Some(since), 5);
+        let mut r = SampleReader::new(
+            SampleSettings { rows: 10, seed: 0, rows_per_second: None },
+            SampleField::ALL.to_vec(),
+            Some(since),
+            5,
+        );
         assert_eq!(r.total().await.unwrap(), Some(0));
         let page = r.page(None).await.unwrap();
         assert!(page.rows.is_empty());
@@ -248,7 +286,7 @@ mod tests {
             other => panic!("updated is {other:?}"),
         };
         let mut recent = SampleReader::new(
-            SampleSettings { rows: 100_000_000, seed: 3 },
+            SampleSettings { rows: 100_000_000, seed: 3, rows_per_second: None },
             SampleField::ALL.to_vec(),
             Some(since),
             5_000,

@@ -43,7 +43,8 @@ async fn try_send_pause_notice(ports: &Ports, s: &Schedule, last_error: Option<&
     let reason = last_error.map(|e| format!("\nThe last run failed with: {e}\n")).unwrap_or_default();
     let body = format!(
         "Your schedule {id} of \"{name}\" failed {MAX_CONSECUTIVE_FAILURES} runs in a row, so Ferry paused it.\n{reason}\n\
-         Fix the cause, then resume it: POST {url}/v1/schedules/{id}/resume\n\
+         See its history and resume it in the dashboard: {url}/schedules/{id}\n\n\
+         Or through the API, fix the cause, then resume it: POST {url}/v1/schedules/{id}/resume\n\
          Its history: GET {url}/v1/schedules/{id}/runs\n",
         id = s.id,
         url = ports.config.public_url,

@@ -1,0 +1,131 @@
+//! Everything a page can fail with, and the one place it becomes a response:
+//! a redirect to sign in, or an error page in the person's frame. Adapter
+//! text (`PortError`) is logged, never shown.
+
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use ferry_core::CoreError;
+
+use crate::frame::Frame;
+use crate::session::SESSION_COOKIE;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No valid session: go to the sign-in page (and forget a stale cookie).
+    #[error("sign in first")]
+    SignInRequired {
+        base: String,
+        /// The cookie was there but is no good any more (expired, key deleted).
+        clear_cookie: bool,
+    },
+    /// A POST without this session's CSRF token.
+    #[error("the form was not accepted")]
+    Csrf { base: String },
+    /// A use case refused or failed; shown in the person's frame.
+    #[error("{error}")]
+    Shown { frame: Box<Frame>, error: CoreError },
+    /// A path no page has.
+    #[error("no such page")]
+    NoSuchPage { base: String },
+    #[error("a page failed to render: {0}")]
+    Template(#[from] askama::Error),
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    frame: Frame,
+    title: String,
+    message: String,
+}
+
+impl WebError {
+    fn status_title_message(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            WebError::Shown { error, .. } => match error {
+                CoreError::NotFound { what, .. } => {
+                    (StatusCode::NOT_FOUND, "Not found", format!("There is no such {what} that you may see."))
+                }
+                CoreError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
+                CoreError::Unauthorized => (StatusCode::UNAUTHORIZED, "Not signed in", "Sign in again.".into()),
+                CoreError::Invalid { message, .. } => (StatusCode::BAD_REQUEST, "Not accepted", message.clone()),
+                CoreError::Conflict { message, .. } => (StatusCode::CONFLICT, "Not possible now", message.clone()),
+                CoreError::ExportRunning { .. } => (
+                    StatusCode::CONFLICT,
+                    "Already running",
+                    "This report already has an export in progress: see Exports.".into(),
+                ),
+                CoreError::TooManyRequests { message, .. } => {
+                    (StatusCode::TOO_MANY_REQUESTS, "Too many exports", message.clone())
+                }
+                CoreError::NotReady { .. } => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Not ready",
+                    "The export is not finished yet; try again when it is.".into(),
+                ),
+                CoreError::Gone(m) => (StatusCode::GONE, "Gone", m.clone()),
+                CoreError::ExportFailed(m) => (StatusCode::INTERNAL_SERVER_ERROR, "Export failed", m.clone()),
+                CoreError::Port(source) => {
+                    tracing::error!(error = %source, "page failed in an adapter");
+                    internal()
+                }
+            },
+            WebError::Csrf { .. } => (
+                StatusCode::FORBIDDEN,
+                "Form not accepted",
+                "The form did not come from this page or your session changed: go back, reload and try again.".into(),
+            ),
+            WebError::NoSuchPage { .. } => (StatusCode::NOT_FOUND, "Not found", "There is no such page.".into()),
+            WebError::Template(e) => {
+                tracing::error!(error = %e, "template failed");
+                internal()
+            }
+            WebError::SignInRequired { .. } => (StatusCode::SEE_OTHER, "Sign in", String::new()),
+        }
+    }
+}
+
+fn internal() -> (StatusCode, &'static str, String) {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "An internal error occurred; please try again later.".into(),
+    )
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if let WebError::SignInRequired { base, clear_cookie } = &self {
+            let mut response = Redirect::to(&format!("{base}/sign-in")).into_response();
+            if *clear_cookie {
+                let expired =
+                    format!("{SESSION_COOKIE}=; Path={}; Max-Age=0; HttpOnly; SameSite=Strict", cookie_path(base));
+                if let Ok(v) = HeaderValue::from_str(&expired) {
+                    response.headers_mut().insert(header::SET_COOKIE, v);
+                }
+            }
+            return response;
+        }
+        let (status, title, message) = self.status_title_message();
+        let frame = match self {
+            WebError::Shown { frame, .. } => *frame,
+            WebError::Csrf { base } | WebError::NoSuchPage { base } => Frame::anonymous(&base),
+            _ => Frame::anonymous(""),
+        };
+        let page = ErrorPage { frame, title: title.to_string(), message };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, title).into_response(),
+        }
+    }
+}
+
+/// The cookie path of a base path (`""` → `/`).
+pub fn cookie_path(base: &str) -> &str {
+    if base.is_empty() {
+        "/"
+    } else {
+        base
+    }
+}

@@ -1,0 +1,117 @@
+//! The signed-in person ([`Viewer`], an extractor) and the frame every page
+//! is drawn in ([`Frame`]: who is signed in, their role, the navigation, the
+//! CSRF token for forms and for the script's `/v1` calls).
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use ferry_core::model::api_key::Principal;
+use ferry_core::CoreError;
+
+use crate::error::WebError;
+use crate::session::{self, Session, SessionError, SESSION_COOKIE};
+use crate::WebState;
+
+/// A request with a valid session whose key still exists. Pages without one
+/// redirect to the sign-in page.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub principal: Principal,
+    pub session: Session,
+    pub base: String,
+}
+
+impl FromRequestParts<WebState> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+        let base = state.base.clone();
+        let cookie = session::cookie(&parts.headers, SESSION_COOKIE)
+            .ok_or_else(|| WebError::SignInRequired { base: base.clone(), clear_cookie: false })?;
+        let refused = |e: SessionError| match e {
+            SessionError::Core(error) => WebError::Shown { frame: Box::new(Frame::anonymous(&state.base)), error },
+            _ => WebError::SignInRequired { base: state.base.clone(), clear_cookie: true },
+        };
+        let session = state.keys.open(cookie, state.ports.clock.now()).map_err(refused)?;
+        let principal = session::principal(&state.ports, &session).await.map_err(refused)?;
+        Ok(Viewer { principal, session, base })
+    }
+}
+
+impl Viewer {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, presented: &str) -> Result<(), WebError> {
+        self.session.check_csrf(presented).map_err(|_| WebError::Csrf { base: self.base.clone() })
+    }
+
+    /// A use case's error, shown inside this person's frame.
+    pub fn fail(&self, err: CoreError) -> WebError {
+        WebError::Shown { frame: Box::new(self.frame("")), error: err }
+    }
+
+    /// The frame of a page; `active` names the navigation entry it belongs to.
+    pub fn frame(&self, active: &'static str) -> Frame {
+        Frame {
+            base: self.base.clone(),
+            user: Some(self.principal.user.clone()),
+            role: self.principal.role.as_str(),
+            is_admin: self.principal.is_admin(),
+            csrf: self.session.csrf.clone(),
+            active,
+        }
+    }
+
+    /// A dashboard path under the public URL's path.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+/// What the layout needs.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub base: String,
+    /// None on the sign-in page and on errors before sign-in.
+    pub user: Option<String>,
+    pub role: &'static str,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub active: &'static str,
+}
+
+impl Frame {
+    /// The frame of pages shown to nobody in particular.
+    pub fn anonymous(base: &str) -> Self {
+        Frame { base: base.to_string(), user: None, role: "", is_admin: false, csrf: String::new(), active: "" }
+    }
+
+    /// The navigation entries this person sees.
+    pub fn nav(&self) -> Vec<NavLink> {
+        let mut nav = vec![
+            ("Exports", "/exports"),
+            ("Reports", "/reports"),
+            ("Schedules", "/schedules"),
+            ("Connections", "/connections"),
+        ];
+        if self.is_admin {
+            nav.extend([("Settings", "/settings"), ("Keys", "/keys")]);
+        }
+        nav.into_iter()
+            .map(|(label, path)| NavLink { label, href: format!("{}{path}", self.base), current: self.active == label })
+            .collect()
+    }
+}
+
+/// One entry of the navigation.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub label: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+/// A template as a 200 HTML response (the headers come from the pages' layer).
+pub fn render<T: Template>(page: T) -> Result<Response, WebError> {
+    Ok(Html(page.render()?).into_response())
+}

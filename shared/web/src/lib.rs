@@ -1,0 +1,110 @@
+//! Ferry's dashboard: pages for people, served by the same router as the API
+//! (ferry-http merges [`pages`] into it) and built from the same use cases.
+//!
+//! Templates are askama (`templates/`, checked at compile time, escaping on);
+//! one module per page or page group with its template of the same name. The
+//! little JavaScript there is (`static/app.js`) is ours, embedded, and only
+//! makes the live parts live: every action is a plain form first.
+
+pub mod admin;
+pub mod assets;
+pub mod connections;
+pub mod error;
+pub mod exports;
+pub mod fields;
+pub mod frame;
+pub mod headers;
+pub mod recurrence_words;
+pub mod reports;
+pub mod schedule;
+pub mod schedules;
+pub mod session;
+pub mod sign_in;
+pub mod times;
+
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+use ferry_core::Ports;
+
+pub use error::WebError;
+pub use session::{api_principal, SessionError, CSRF_HEADER, SESSION_COOKIE};
+
+/// What every page handler receives.
+#[derive(Clone)]
+pub struct WebState {
+    pub ports: Arc<Ports>,
+    pub keys: session::SessionKeys,
+    /// The path of `FERRY_PUBLIC_URL` without a trailing slash (`""` or `/prod`):
+    /// every link and redirect starts with it.
+    pub base: String,
+    /// `FERRY_PUBLIC_URL` is https: cookies get `Secure`.
+    pub secure: bool,
+}
+
+impl WebState {
+    pub fn new(ports: Arc<Ports>) -> Self {
+        let public_url = ports.config.public_url.clone();
+        let keys = session::SessionKeys::derive(&ports.config.link_key);
+        WebState { ports, keys, base: base_path(&public_url), secure: public_url.starts_with("https://") }
+    }
+
+    /// A path of the dashboard under the public URL's path.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+/// `https://host/prod/` → `/prod`; `http://127.0.0.1:8080` → ``.
+fn base_path(public_url: &str) -> String {
+    let after_scheme = public_url.split_once("://").map_or(public_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    path.trim_end_matches('/').to_string()
+}
+
+/// The dashboard's routes, bound to their state, with the pages' security
+/// headers. No fallback: the router that merges them decides unknown paths.
+pub fn pages(ports: Arc<Ports>) -> Router {
+    let state = WebState::new(ports);
+    Router::new()
+        .route("/", get(schedules::home))
+        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/schedules", get(schedules::list))
+        .route("/schedules/{id}", get(schedule::show))
+        .route("/schedules/{id}/pause", post(schedules::pause))
+        .route("/schedules/{id}/resume", post(schedules::resume))
+        .route("/schedules/{id}/run", post(schedules::run_now))
+        .route("/schedules/{id}/runs/{export_id}/redeliver", post(schedule::redeliver))
+        .route("/exports", get(exports::list))
+        .route("/exports/{id}/download", get(exports::download))
+        .route("/exports/{id}/cancel", get(exports::confirm_cancel).post(exports::cancel))
+        .route("/reports", get(reports::list))
+        .route("/reports/{id}", get(reports::show))
+        .route("/reports/{id}/preview", get(reports::preview))
+        .route("/reports/{id}/export", post(reports::start_export))
+        .route("/connections", get(connections::list))
+        .route("/settings", get(admin::settings))
+        .route("/keys", get(admin::keys))
+        .merge(assets::routes())
+        .layer(axum::middleware::map_response(headers::page_headers))
+        .with_state(state)
+}
+
+/// The HTML 404 for a path no page has (the merged router's fallback).
+pub async fn not_found_page(ports: &Ports) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let base = base_path(&ports.config.public_url);
+    headers::page_headers(WebError::NoSuchPage { base }.into_response()).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_base_path_is_the_public_urls_path() {
+        assert_eq!(super::base_path("http://127.0.0.1:8080"), "");
+        assert_eq!(super::base_path("https://x.execute-api.us-east-1.amazonaws.com/prod"), "/prod");
+        assert_eq!(super::base_path("https://ferry.example.org/"), "");
+    }
+}

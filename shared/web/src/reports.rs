@@ -1,0 +1,132 @@
+//! Reports: the list, a report's page, its `Preview` (the first 20 rows as a
+//! table, every cell escaped by the template) and `Start export`.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ferry_core::model::page::PageRequest;
+use ferry_core::model::report::Column;
+use ferry_core::usecases::exports::{self, StartExport};
+use ferry_core::usecases::previews::{self, ReportPreview};
+use ferry_core::usecases::reports::{self, ReportView};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::WebError;
+use crate::frame::{render, Frame, Viewer};
+use crate::schedules::{encode, PAGE_SIZE};
+use crate::sign_in::CsrfOnly;
+use crate::times::utc;
+use crate::WebState;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ReportsPage {
+    frame: Frame,
+    reports: Vec<ReportView>,
+    next_page: Option<String>,
+}
+
+/// `GET /reports`.
+pub async fn list(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let page = PageRequest::parse(Some(PAGE_SIZE), query.cursor).map_err(|e| viewer.fail(e))?;
+    let found = reports::list_reports(&state.ports, &viewer.principal, page).await.map_err(|e| viewer.fail(e))?;
+    let next_page = found.next_cursor.map(|c| viewer.link(&format!("/reports?cursor={}", encode(&c))));
+    render(ReportsPage { frame: viewer.frame("Reports"), reports: found.items, next_page })
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    frame: Frame,
+    report: ReportView,
+    format: String,
+    report_type: String,
+    visibility: String,
+    columns: Vec<String>,
+    updated: String,
+    preview: Option<PreviewTable>,
+}
+
+/// The preview as text cells.
+struct PreviewTable {
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl From<ReportPreview> for PreviewTable {
+    fn from(p: ReportPreview) -> Self {
+        let cell = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        PreviewTable { columns: p.columns, rows: p.rows.iter().map(|r| r.iter().map(cell).collect()).collect() }
+    }
+}
+
+async fn report_page(
+    state: &WebState,
+    viewer: &Viewer,
+    id: &str,
+    preview: Option<ReportPreview>,
+) -> Result<Response, WebError> {
+    let report = reports::get_report(&state.ports, &viewer.principal, id).await.map_err(|e| viewer.fail(e))?;
+    let word = |v: serde_json::Result<Value>| v.ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    render(ReportPage {
+        frame: viewer.frame("Reports"),
+        format: word(serde_json::to_value(report.format)),
+        report_type: word(serde_json::to_value(report.report_type)),
+        visibility: word(serde_json::to_value(report.visibility)),
+        columns: report.columns.iter().map(column_text).collect(),
+        updated: utc(report.updated_at),
+        preview: preview.map(PreviewTable::from),
+        report,
+    })
+}
+
+/// A column as `field` or `field as Header`.
+fn column_text(c: &Column) -> String {
+    match &c.header {
+        Some(h) if *h != c.field => format!("{} as {h}", c.field),
+        _ => c.field.clone(),
+    }
+}
+
+/// `GET /reports/{id}`.
+pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
+    report_page(&state, &viewer, &id, None).await
+}
+
+/// `GET /reports/{id}/preview`: the report's page with its first rows.
+pub async fn preview(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let rows = previews::preview_report(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
+    report_page(&state, &viewer, &id, Some(rows)).await
+}
+
+/// `POST /reports/{id}/export`: starts an export, then shows Exports.
+pub async fn start_export(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    viewer.check_csrf(&form.csrf)?;
+    let input = StartExport { report_id: id, from_date: None, to_date: None, format: None };
+    exports::start_export(&state.ports, &viewer.principal, input).await.map_err(|e| viewer.fail(e))?;
+    Ok(Redirect::to(&viewer.link("/exports")).into_response())
+}

@@ -1,0 +1,183 @@
+//! One schedule's page: its settings read-only (secrets as `•••`) and its
+//! run history with every delivery and attempt; `Redeliver` on runs whose
+//! file is kept. Failure and pause emails link here.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ferry_core::model::delivery::{AttemptOutcome, DeliveryStatus};
+use ferry_core::model::page::PageRequest;
+use ferry_core::usecases::deliveries::redeliver::{self, RedeliverInput};
+use ferry_core::usecases::schedule_runs::{self, RunView};
+use ferry_core::usecases::schedules;
+use serde::Deserialize;
+
+use crate::error::WebError;
+use crate::fields::flatten;
+use crate::frame::{render, Frame, Viewer};
+use crate::recurrence_words::describe;
+use crate::schedules::{paused_text, run_status, Instant};
+use crate::times::{in_zone, size};
+use crate::WebState;
+
+/// Runs shown on the page (newest first).
+const RUNS_SHOWN: u32 = 20;
+
+#[derive(Template)]
+#[template(path = "schedule.html")]
+struct SchedulePage {
+    frame: Frame,
+    id: String,
+    report: String,
+    report_id: String,
+    recurrence: String,
+    state: String,
+    paused: bool,
+    failures: u32,
+    next_run: Option<Instant>,
+    run_as: String,
+    destinations: Vec<DestinationLine>,
+    runs: Vec<Run>,
+}
+
+impl SchedulePage {
+    /// `0,1,2`: every destination, for the `Redeliver` select.
+    fn all_destinations(&self) -> String {
+        self.destinations.iter().map(|d| d.index.to_string()).collect::<Vec<_>>().join(",")
+    }
+}
+
+struct DestinationLine {
+    index: usize,
+    kind: String,
+    fields: Vec<(String, String)>,
+}
+
+struct Run {
+    export_id: Option<String>,
+    when: String,
+    trigger: String,
+    status: &'static str,
+    rows: String,
+    size: String,
+    error: Option<String>,
+    deliveries: Vec<Delivery>,
+    /// The file is kept: `Redeliver` is offered.
+    redeliverable: bool,
+}
+
+struct Delivery {
+    destination: usize,
+    kind: String,
+    status: &'static str,
+    next_attempt: Option<String>,
+    attempts: Vec<Attempt>,
+}
+
+struct Attempt {
+    at: String,
+    outcome: &'static str,
+    error: String,
+}
+
+/// `GET /schedules/{id}`.
+pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
+    let s = schedules::get_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
+    let runs = schedule_runs::list_runs(&state.ports, &viewer.principal, &id, PageRequest::first(RUNS_SHOWN))
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    let report = state.ports.reports.get_report(&s.report_id).await.map_err(|e| viewer.fail(e.into()))?;
+    let zone = s.recurrence.timezone.clone();
+    let destinations = s
+        .destinations
+        .iter()
+        .enumerate()
+        .map(|(index, d)| {
+            let json = serde_json::to_value(d).unwrap_or_default();
+            let kind = json.get("type").and_then(|t| t.as_str()).unwrap_or("destination").to_string();
+            let fields = flatten(&json).into_iter().filter(|(k, _)| k != "type").collect();
+            DestinationLine { index, kind, fields }
+        })
+        .collect();
+    render(SchedulePage {
+        frame: viewer.frame("Schedules"),
+        report: report.map(|r| r.name).unwrap_or_else(|| format!("(deleted report {})", s.report_id)),
+        report_id: s.report_id.clone(),
+        recurrence: describe(&s.recurrence),
+        state: paused_text(s.paused, s.paused_reason),
+        paused: s.paused,
+        failures: s.consecutive_failures,
+        next_run: if s.paused { None } else { s.next_run_at.map(|t| Instant::new(t, &zone)) },
+        run_as: serde_json::to_value(s.run_as).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        destinations,
+        runs: runs.items.iter().map(|r| run(r, &zone, !s.destinations.is_empty())).collect(),
+        id: s.id,
+    })
+}
+
+fn run(r: &RunView, zone: &str, has_destinations: bool) -> Run {
+    let when = r.scheduled_for.or(r.started_at).or(r.finished_at);
+    Run {
+        export_id: r.export_id.clone(),
+        when: when.map(|t| in_zone(t, zone)).unwrap_or_default(),
+        trigger: serde_json::to_value(r.trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        status: run_status(r.status),
+        rows: r.rows.map(|n| n.to_string()).unwrap_or_default(),
+        size: r.bytes.map(size).unwrap_or_default(),
+        error: r.error.clone(),
+        redeliverable: has_destinations && r.export_id.is_some() && r.bytes.is_some() && r.finished_at.is_some(),
+        deliveries: r
+            .deliveries
+            .iter()
+            .map(|d| Delivery {
+                destination: d.destination as usize,
+                kind: serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                status: match d.status {
+                    DeliveryStatus::Pending => "Pending",
+                    DeliveryStatus::Delivered => "Delivered",
+                    DeliveryStatus::Failed => "Failed",
+                },
+                next_attempt: d.next_attempt_at.map(|t| in_zone(t, zone)),
+                attempts: d
+                    .attempts
+                    .iter()
+                    .map(|a| Attempt {
+                        at: in_zone(a.at, zone),
+                        outcome: match a.outcome {
+                            AttemptOutcome::Delivered => "Delivered",
+                            AttemptOutcome::Failed => "Failed",
+                        },
+                        error: a.error.clone().unwrap_or_default(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The `Redeliver` form: the chosen destinations' indexes as checkboxes.
+#[derive(Deserialize)]
+pub struct RedeliverForm {
+    #[serde(default)]
+    csrf: String,
+    /// Comma-separated indexes: the page's select offers each destination
+    /// alone and all of them together (`0,1,2`).
+    #[serde(default)]
+    destinations: String,
+}
+
+/// `POST /schedules/{id}/runs/{export_id}/redeliver`.
+pub async fn redeliver(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    Path((id, export_id)): Path<(String, String)>,
+    Form(form): Form<RedeliverForm>,
+) -> Result<Response, WebError> {
+    viewer.check_csrf(&form.csrf)?;
+    let destinations = form.destinations.split(',').filter_map(|d| d.trim().parse().ok()).collect();
+    redeliver::redeliver(&state.ports, &viewer.principal, &id, &export_id, RedeliverInput { destinations })
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(Redirect::to(&viewer.link(&format!("/schedules/{id}"))).into_response())
+}

@@ -1,0 +1,89 @@
+// Ferry's own script for the dashboard's live parts. Everything works without
+// it (every action is a plain form); with it, running exports move without a
+// reload and next runs also show in the browser's own time zone.
+// It calls /v1 with the session cookie and the page's CSRF token in the
+// X-Ferry-Csrf header: the cookie alone is no credential for the API.
+"use strict";
+
+(function () {
+  const meta = (name) => {
+    const m = document.querySelector('meta[name="' + name + '"]');
+    return m ? m.getAttribute("content") : "";
+  };
+  const base = meta("ferry-base");
+  const csrf = meta("ferry-csrf");
+  const POLL_MS = 500;
+  const LIVE = ["QUEUED", "RUNNING", "CANCELLING"];
+
+  async function fetchExport(id) {
+    const r = await fetch(base + "/v1/exports/" + encodeURIComponent(id), {
+      headers: { "X-Ferry-Csrf": csrf, "Accept": "application/json" },
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    if (!r.ok) {
+      throw new Error("status " + r.status);
+    }
+    return r.json();
+  }
+
+  function update(row, e) {
+    const bar = row.querySelector("progress");
+    if (bar && e.progress && e.progress.total) {
+      bar.max = Math.max(e.progress.total, 1);
+      bar.value = Math.min(e.progress.completed, e.progress.total);
+      bar.textContent = bar.value + " of " + bar.max;
+    }
+    const status = row.querySelector('[data-field="status"]');
+    if (status) {
+      status.textContent = e.status;
+    }
+    const rows = row.querySelector('[data-field="rows"]');
+    if (rows) {
+      rows.textContent = String(e.rows != null ? e.rows : (e.progress ? e.progress.completed : ""));
+    }
+  }
+
+  function watch(row) {
+    const id = row.getAttribute("data-export-id");
+    const tick = async () => {
+      let e;
+      try {
+        e = await fetchExport(id);
+      } catch (err) {
+        // Signed out or the server went away: stop quietly, the page still works.
+        return;
+      }
+      update(row, e);
+      if (LIVE.includes(e.status)) {
+        setTimeout(tick, POLL_MS);
+      } else {
+        // Finished: the server draws Download, the error or the final size.
+        window.location.reload();
+      }
+    };
+    setTimeout(tick, POLL_MS);
+  }
+
+  function localTimes() {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    document.querySelectorAll("time[datetime]").forEach((t) => {
+      const text = t.textContent || "";
+      if (zone && !text.includes("(" + zone + ")")) {
+        const local = new Date(t.getAttribute("datetime"));
+        const shown = local.toLocaleString(undefined, {
+          year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+        });
+        const note = document.createElement("span");
+        note.className = "local-time";
+        note.textContent = " (your time: " + shown + ")";
+        t.after(note);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll('tr[data-live="true"]').forEach(watch);
+    localTimes();
+  });
+})();

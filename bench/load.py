@@ -40,6 +40,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -50,6 +51,7 @@ ADMIN_KEY = "load-admin-key-0123456789abcdef0123456789abcdef"
 RSS_EVERY_S = 5
 TREND_WINDOW_S = 30
 LEVEL_TOLERANCE = 0.10
+DRAIN_LIMIT_S = 60  # 200-row exports take milliseconds; the queue empties in seconds
 
 
 def free_port():
@@ -104,6 +106,17 @@ def wait_finished(base, key, export_id, seconds=60):
     sys.exit(f"export {export_id} did not finish in {seconds} s")
 
 
+def count(base, status):
+    """Exports in this status, all users (as the admin), paging through."""
+    n, cursor = 0, ""
+    while True:
+        page = call(base, ADMIN_KEY, "GET", f"/exports?status={status}&pageSize=1000{cursor}")
+        n += len(page["items"])
+        if not page.get("nextCursor"):
+            return n
+        cursor = "&cursor=" + urllib.parse.quote(page["nextCursor"])
+
+
 def seed(base, users, rows):
     """The users, their connections, reports and one finished export per report."""
     out = []
@@ -151,6 +164,7 @@ def parse_wrk(out):
     r = {k: int(v) for k, v in fields.items() if re.fullmatch(r"\d+", v)}
     r["statuses"] = fields.get("statuses", "")
     r["sent"] = fields.get("sent", "")
+    r["statuses_map"] = dict(p.split(":") for p in r["statuses"].split(",") if p)
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     r["requests_per_s"] = float(m.group(1)) if m else r["requests"] / (r["duration_us"] / 1e6)
     # wrk's --latency distribution (50/75/90/99), as a cross-check of done()'s figures.
@@ -227,24 +241,40 @@ def main():
             print(proc.stdout, file=sys.stderr)
             r = parse_wrk(proc.stdout)
 
-            # Still alive and working: health, and one more export end to end.
-            time.sleep(5)
-            rss_after = rss_mb(server.pid)
+            # Still alive and working: health, the exports the load queued drain,
+            # and one more export runs end to end.
+            load_end = time.monotonic()
+            load_end_wall = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            drain_s = None
+            rss_after = rss_end
             if not wait_healthy(base, server, 10):
                 failures.append("the server stopped answering /v1/health after the load")
             else:
-                u = users[0]
-                for _ in range(600):  # its reports may still have a queued export from the load
-                    started = call(base, u["key"], "POST", "/exports", {"reportId": u["reports"][0]},
-                                   expect=(202, 409, 429))
+                while time.monotonic() - load_end < DRAIN_LIMIT_S:
+                    if count(base, "QUEUED") + count(base, "RUNNING") == 0:
+                        drain_s = time.monotonic() - load_end
+                        break
+                    time.sleep(0.5)
+                if drain_s is None:
+                    stuck = [e for st in ("QUEUED", "RUNNING")
+                             for e in call(base, ADMIN_KEY, "GET", f"/exports?status={st}&pageSize=100")["items"]]
+                    failures.append(f"{len(stuck)} exports still QUEUED or RUNNING {DRAIN_LIMIT_S} s after the load "
+                                    f"(which ended {load_end_wall}): " + "; ".join(
+                                        f"{e['id']} {e['status']} report {e['reportId']} created {e['createdAt']} "
+                                        f"started {e.get('startedAt')}" for e in stuck[:10]))
+                time.sleep(max(0.0, 5 - (time.monotonic() - load_end)))
+                rss_after = rss_mb(server.pid)
+                # The first report with no export in its slot (a stuck one keeps its slot).
+                for u, report in ((u, rep) for u in users for rep in u["reports"]):
+                    started = call(base, u["key"], "POST", "/exports", {"reportId": report}, expect=(202, 409))
                     if "error" not in started:
                         break
-                    time.sleep(0.1)
                 e = wait_finished(base, u["key"], started["id"])
                 if e["status"] != "COMPLETED":
                     failures.append(f"an export after the load ended {e['status']}: {e.get('error')}")
-            files_dir = os.path.join(data_dir, "files", "files", "exports")
-            exports_total = len(os.listdir(files_dir)) if os.path.isdir(files_dir) else 0
+            by_status = {st: count(base, st) for st in ("COMPLETED", "FAILED", "CANCELLED", "QUEUED", "RUNNING")}
+            if by_status["FAILED"]:
+                failures.append(f"{by_status['FAILED']} exports FAILED")
         finally:
             server.terminate()
             try:
@@ -287,11 +317,15 @@ def main():
     print(f"| RSS every {RSS_EVERY_S} s | {trend} MB |")
     print(f"| RSS last {TREND_WINDOW_S} s | {'levels off' if levels else 'still growing'} "
           f"(spread {spread:.1%}) |")
-    print(f"| export files written | {exports_total:,} |")
+    print(f"| exports started (202) | {int(r['statuses_map'].get('202', 0)):,}; after the load "
+          + ", ".join(f"{n:,} {st}" for st, n in by_status.items()) + " |")
+    print(f"| queue drained after the load | "
+          + (f"{drain_s:.1f} s" if drain_s is not None else "no (180 s)") + " |")
     print(f"\nstatuses {r['statuses']}; requests sent by kind {r['sent']}; wrk's distribution (ms) "
           f"{r['wrk_distribution_ms']}")
     print(json.dumps({**r, "rss_before_mb": rss_before, "rss_peak_mb": peak, "rss_end_mb": rss_end,
-                      "rss_after_mb": rss_after, "rss_samples_mb": [mb for _, mb in samples],
+                      "rss_after_mb": rss_after, "exports_by_status": by_status,
+                      "drain_s": drain_s, "rss_samples_mb": [mb for _, mb in samples],
                       "rss_levels_off": levels, "rss_spread": spread, "load_average": load_avg,
                       "threads": args.threads, "connections": args.connections, "duration_s": args.duration}))
     if failures:

@@ -4,7 +4,7 @@
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test browser-test screenshots chromium lint lambda bench bench-bins bench-memory build release fmt .venv
+.PHONY: test browser-test screenshots chromium lint lambda bench bench-bins bench-memory load build release fmt .venv
 
 # The SAM template through cfn-lint (offline, ~2 s, from .venv), then the
 # Rust tests (the AWS ones against moto, also started from .venv), then the
@@ -85,6 +85,15 @@ bench-memory: release
 bench: release bench-bins bench/.venv/.stamp
 	bench/.venv/bin/python bench/run.py
 	$(PYTHON) bench/xlsx_rollover.py
+
+# `make load`: wrk (apt-get install wrk) against the release `ferry serve`, 50
+# connections for 60 s over 20 users, mixing export lists, status, starts and
+# downloads with report lists (bench/load.py, bench/load.lua); prints req/s,
+# p50/p99/p99.9 latency, statuses by class and the server's RSS before, during
+# and after. Fails on any 5xx, socket error or 4xx other than the expected
+# 409/429. LOAD_DURATION=10 for a quick check. Not part of `make test`.
+load: release
+	$(PYTHON) bench/load.py
 
 bench-bins:
 	$(CARGO) build --release --locked -p ferry-formats --features bench --bin ferry-format-bench

@@ -37,6 +37,23 @@ pub fn router(ports: Ports) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .merge(pages)
+        .layer(axum::middleware::from_fn(run_to_completion))
+}
+
+/// Runs each request on a task of its own, so a client that hangs up
+/// mid-request (a timeout, a closed tab) cannot cut a use case in half: the
+/// server drops the request's future, but not the task. Without it a start
+/// dropped between storing its export and queueing its job would leave the
+/// export QUEUED for ever, holding its report.
+async fn run_to_completion(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "a request's task ended without an answer");
+            ApiError::Core(ferry_core::CoreError::Port(ferry_core::PortError::backend("request task failed")))
+                .into_response()
+        }
+    }
 }
 
 /// The routes and the `(method, path)` list they were registered under.

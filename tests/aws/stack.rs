@@ -94,7 +94,7 @@ impl Stack {
             email_from: Some(sender.clone()),
             public_url: Some(format!("https://{API_HOST}/{STAGE}")),
         };
-        let mut ports = ferry_aws::assemble::aws_ports(&clients, &settings).await.expect("aws_ports");
+        let mut ports = ferry_lambda::aws_ports(&clients, &settings).await.expect("aws_ports");
         ports.config.export.part_size = PART_SIZE;
         // A cold start of the api with AdminKeySha256 deployed.
         ferry_api::first_start(&ports, Some(&hex::encode(Sha256::digest(ADMIN_KEY)))).await;

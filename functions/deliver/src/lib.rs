@@ -19,6 +19,6 @@ impl DeliverFunction {
     }
 
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
-        Ok(ferry_aws::sqs::handle_batch(event.payload, |job| self.worker.handle(job)).await)
+        Ok(ferry_lambda::handle_batch(event.payload, |job| self.worker.handle(job)).await)
     }
 }

@@ -33,7 +33,7 @@ impl ExportFunction {
         let mut ports = self.ports.clone();
         ports.config.export.step_budget = Some(step_budget(&event.context, self.margin, SystemTime::now()));
         let worker = ExportWorker::new(ports, self.worker_id.clone());
-        Ok(ferry_aws::sqs::handle_batch(event.payload, |job| worker.handle(job)).await)
+        Ok(ferry_lambda::handle_batch(event.payload, |job| worker.handle(job)).await)
     }
 }
 

@@ -7,10 +7,10 @@ use lambda_runtime::{service_fn, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    ferry_aws::lambda_logs::init();
+    ferry_lambda::logs::init();
     let settings = ferry_aws::AwsSettings::from_env();
     let clients = ferry_aws::AwsClients::from_env().await;
-    let ports = ferry_aws::assemble::aws_ports(&clients, &settings).await?;
+    let ports = ferry_lambda::aws_ports(&clients, &settings).await?;
     let margin = std::env::var("FERRY_EXPORT_MARGIN_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use ferry_channels::{OutboxMailer, ReqwestWebhookClient, RusshSftpClient, SmtpMailer};
-use ferry_core::ports::id_generator::UlidGenerator;
-use ferry_core::ports::{LinkKey, Mailer, PolledTimers, Ports, RuntimeConfig, WorkQueue};
+use ferry_core::ports::{Backends, LinkKey, Mailer, PolledTimers, Ports, RuntimeConfig, WorkQueue};
 use ferry_core::usecases::bootstrap::{bootstrap, Bootstrapped};
 use ferry_core::usecases::exports::recovery::release_stale_leases;
 use ferry_formats::StandardFormats;
@@ -163,15 +162,7 @@ pub fn assemble(
         Some(url) => Arc::new(SmtpMailer::from_url(url).map_err(|e| anyhow::anyhow!("FERRY_SMTP_URL: {e}"))?),
         None => Arc::new(OutboxMailer::new(data_dir.outbox())),
     };
-    let ports = Ports {
-        keys: store.clone(),
-        connections: store.clone(),
-        reports: store.clone(),
-        exports: store.clone(),
-        settings: store.clone(),
-        schedules: store.clone(),
-        runs: store.clone(),
-        deliveries: store.clone(),
+    let backends = Backends {
         timers: Arc::new(PolledTimers),
         files: files.clone(),
         export_queue,
@@ -179,17 +170,17 @@ pub fn assemble(
         mailer,
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
-        clock: clock.clone(),
-        ids: Arc::new(UlidGenerator::new(clock)),
         sources: Arc::new(sources),
         formats: Arc::new(StandardFormats),
-        config: RuntimeConfig {
-            public_url: public_url.to_string(),
-            signed_url_ttl: config.signed_url_ttl,
-            default_email_from: config.email_from.clone(),
-            link_key: LinkKey(data_dir.link_key()?),
-            export: config.export.clone(),
-        },
+        clock,
     };
+    let config = RuntimeConfig {
+        public_url: public_url.to_string(),
+        signed_url_ttl: config.signed_url_ttl,
+        default_email_from: config.email_from.clone(),
+        link_key: LinkKey(data_dir.link_key()?),
+        export: config.export.clone(),
+    };
+    let ports = Ports::assemble(store, backends, config);
     Ok((ports, files))
 }

@@ -2,10 +2,8 @@
 //! per Lambda container (`clients::AwsClients`) and the names from
 //! `settings::AwsSettings`; use cases never see an SDK type.
 
-pub mod assemble;
 pub mod clients;
 pub mod dynamo;
-pub mod lambda_logs;
 pub mod s3;
 pub mod scheduler;
 pub mod ses_mailer;

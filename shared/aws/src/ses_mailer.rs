@@ -1,6 +1,8 @@
 //! `Mailer` on SES v2: `SendEmail` with `Content.Raw`, carrying the bytes of
-//! ferry-channels' `build_mime`, the same bytes the local outbox files. Raw
-//! rather than Simple because Simple content has no attachments.
+//! the MIME writer it is given (the Lambdas give it ferry-channels'
+//! `build_mime`, so SES sends the bytes the local outbox files, and this
+//! crate needs no mail library). Raw rather than Simple because Simple
+//! content has no attachments.
 //!
 //! Envelope recipients are the message's To and Cc (SES would read them from
 //! the headers too; stating them keeps the envelope what the core decided).
@@ -11,25 +13,29 @@ use aws_sdk_sesv2::error::SdkError;
 use aws_sdk_sesv2::operation::send_email::SendEmailError;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
-use ferry_channels::build_mime;
 use ferry_core::ports::delivery::DeliveryError;
 use ferry_core::ports::mailer::{MailMessage, Mailer};
+
+/// Writes a message as the bytes of a MIME document; refusals (no
+/// recipient, a bad address) are `DeliveryError::Rejected`.
+pub type MimeWriter = fn(&MailMessage) -> Result<Vec<u8>, DeliveryError>;
 
 #[derive(Debug, Clone)]
 pub struct SesMailer {
     client: aws_sdk_sesv2::Client,
+    mime: MimeWriter,
 }
 
 impl SesMailer {
-    pub fn new(client: aws_sdk_sesv2::Client) -> Self {
-        SesMailer { client }
+    pub fn new(client: aws_sdk_sesv2::Client, mime: MimeWriter) -> Self {
+        SesMailer { client, mime }
     }
 }
 
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, message: &MailMessage) -> Result<(), DeliveryError> {
-        let bytes = build_mime(message)?;
+        let bytes = (self.mime)(message)?;
         let size = bytes.len();
         let raw = RawMessage::builder()
             .data(Blob::new(bytes))

@@ -30,12 +30,9 @@ use ferry_core::usecases::schedules::{
 };
 use ferry_core::usecases::trigger::{fire_occurrence, FireOutcome};
 use ferry_core::CoreError;
-use ferry_local::data_dir::DataDir;
-use ferry_local::runtime::assemble;
-use ferry_local::LocalConfig;
+use ferry_testkit::{test_ports_at, TestPorts};
 use jiff::Timestamp;
 use serde_json::{json, Value};
-use tokio::sync::Notify;
 
 const ADMIN_KEY: &str = "timers-test-admin-key-0123456789";
 const TRIGGER_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:ferry-trigger";
@@ -66,14 +63,7 @@ impl Harness {
     }
 
     async fn with_group(now: &str, scheduler: aws_sdk_scheduler::Client, group: String) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(ManualClock::new(at(now)));
-        let mut config = LocalConfig::new(dir.path().to_path_buf(), 0);
-        config.clock = clock.clone();
-        let data_dir = DataDir::open(dir.path()).unwrap();
-        let (mut ports, _) =
-            assemble(&config, &data_dir, "http://127.0.0.1:1", Arc::new(Notify::new()), Arc::new(Notify::new()))
-                .unwrap();
+        let TestPorts { mut ports, clock, dir, .. } = test_ports_at(at(now));
         let targets = TimerTargets {
             group: group.clone(),
             trigger_function_arn: TRIGGER_ARN.into(),

@@ -16,6 +16,11 @@ fn attachment_bytes() -> Bytes {
     Bytes::from((0..=255u8).cycle().take(40_000).collect::<Vec<_>>())
 }
 
+/// The MIME writer the Lambdas give SES.
+fn mime(message: &MailMessage) -> Result<Vec<u8>, DeliveryError> {
+    Ok(build_mime(message)?)
+}
+
 fn message(from: &str, id: &str) -> MailMessage {
     MailMessage {
         from: format!("Ferry <{from}>"),
@@ -47,7 +52,7 @@ async fn an_email_reaches_ses_as_the_raw_mime_bytes_with_its_attachment() {
     let id = unique_name("dlv").replace('-', "_");
     let msg = message(&sender, &id);
 
-    SesMailer::new(clients.sesv2.clone()).send(&msg).await.unwrap();
+    SesMailer::new(clients.sesv2.clone(), mime).send(&msg).await.unwrap();
 
     let ours: Vec<Value> = raw_messages()
         .await
@@ -73,7 +78,7 @@ async fn a_sender_ses_does_not_know_is_a_rejection_not_a_retry() {
     let sender = format!("{}@unverified.example.org", unique_name("ferry"));
     let id = unique_name("dlv").replace('-', "_");
 
-    let err = SesMailer::new(clients.sesv2.clone()).send(&message(&sender, &id)).await.unwrap_err();
+    let err = SesMailer::new(clients.sesv2.clone(), mime).send(&message(&sender, &id)).await.unwrap_err();
     assert!(matches!(err, DeliveryError::Rejected(_)), "{err:?}");
     assert!(!err.retryable());
     assert!(raw_messages().await.iter().all(|m| !m["raw_data"].as_str().unwrap_or_default().contains(&id)));

@@ -22,29 +22,50 @@ impl FieldError {
     }
 }
 
-/// Failure of an adapter (database, file system, queue). Its text is for logs only.
+/// The cause of a backend failure, kept for the logs at the edges.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Failure of an adapter (database, file system, queue, object store). The
+/// variants are what callers branch on; their text is for logs only. Each
+/// port method's documentation says which variants it returns besides
+/// `Backend` and `NoSpace`, and the conformance suites check it.
 #[derive(Debug, thiserror::Error)]
 pub enum PortError {
-    #[error("backend failure: {0}")]
-    Backend(String),
+    /// The thing the call names does not exist (any more).
     #[error("not found: {0}")]
     NotFound(String),
+    /// A multipart upload the store no longer has (aborted, completed,
+    /// expired or never begun): the caller starts its file again.
+    #[error("upload {upload_id} of {key} is gone")]
+    UploadGone { key: String, upload_id: String },
+    /// A page cursor that this list, with these parameters, did not make:
+    /// the client's mistake, not the store's.
+    #[error("not a cursor of this list")]
+    BadCursor,
+    /// A write that would break a uniqueness rule, or that kept losing to
+    /// concurrent writers; nothing was written.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The storage has no room left (a full disk): trying again will not
     /// help until space is freed, so an export fails at once instead.
     #[error("out of space: {0}")]
     NoSpace(String),
+    /// Anything else the backend answered, with its cause.
+    #[error("backend failure: {source}")]
+    Backend { source: BoxError },
 }
 
 impl PortError {
-    pub fn backend(e: impl std::fmt::Display) -> Self {
-        PortError::Backend(e.to_string())
+    /// A backend failure caused by `e` (an SDK or driver error, or a message).
+    pub fn backend(e: impl Into<BoxError>) -> Self {
+        PortError::Backend { source: e.into() }
     }
 
     /// An I/O error, a full disk told apart from the rest.
     pub fn from_io(e: std::io::Error) -> Self {
         match e.kind() {
             std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => PortError::NoSpace(e.to_string()),
-            _ => PortError::Backend(e.to_string()),
+            _ => PortError::backend(e),
         }
     }
 }

@@ -56,7 +56,7 @@ async fn every_core_error_maps_to_its_status_and_code() {
         (CoreError::ExportRunning { running: None }, StatusCode::CONFLICT, "export_running"),
         (CoreError::Gone("expired".into()), StatusCode::GONE, "gone"),
         (CoreError::ExportFailed("jira said no".into()), StatusCode::INTERNAL_SERVER_ERROR, "export_failed"),
-        (PortError::Backend("x".into()).into(), StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        (PortError::backend("x").into(), StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     ];
     for (err, status, code) in cases {
         let (got_status, _, body) = render(err.into()).await;
@@ -103,7 +103,7 @@ async fn export_failed_shows_the_exports_error_but_port_errors_stay_internal() {
     assert_eq!(body["error"]["message"], "the JQL is invalid");
 
     let secret = "sqlite: disk I/O error at /var/lib/ferry/state.db";
-    let (_, _, body) = render(CoreError::from(PortError::Backend(secret.into())).into()).await;
+    let (_, _, body) = render(CoreError::from(PortError::backend(secret)).into()).await;
     assert!(!body.to_string().contains("sqlite"), "{body}");
 }
 

@@ -45,11 +45,11 @@ pub struct PageBody<T> {
 }
 
 /// The answer to a list call. A cursor the store did not make comes back as
-/// `PortError::NotFound("cursor")`: that is the client's mistake, a 400.
+/// `PortError::BadCursor`: that is the client's mistake, a 400.
 pub fn page_response<T>(result: Result<Page<T>, CoreError>) -> Result<Json<PageBody<T>>, ApiError> {
     match result {
         Ok(page) => Ok(Json(PageBody { items: page.items, next_cursor: page.next_cursor })),
-        Err(CoreError::Port(PortError::NotFound(what))) if what.starts_with("cursor") => {
+        Err(CoreError::Port(PortError::BadCursor)) => {
             Err(ApiError::invalid("cursor", "is not a cursor of this list; start again without it"))
         }
         Err(e) => Err(e.into()),
@@ -82,9 +82,9 @@ mod tests {
 
     #[test]
     fn a_cursor_the_store_did_not_make_is_a_400_naming_cursor() {
-        let err = page_response::<u8>(Err(PortError::NotFound("cursor".into()).into())).unwrap_err();
+        let err = page_response::<u8>(Err(PortError::BadCursor.into())).unwrap_err();
         assert_eq!(field_of(err), "cursor");
-        let other = page_response::<u8>(Err(PortError::Backend("disk".into()).into())).unwrap_err();
+        let other = page_response::<u8>(Err(PortError::backend("disk").into())).unwrap_err();
         assert!(matches!(other, ApiError::Core(CoreError::Port(_))));
     }
 }

@@ -13,7 +13,7 @@ const MAX_KEY_BYTES: usize = 1024;
 /// empty, `.` or `..` segment, no backslash or control character, and not
 /// starting with a dot (the names of temporary files at the top).
 pub fn check_key(key: &str) -> Result<(), PortError> {
-    let bad = |why: &str| Err(PortError::Backend(format!("invalid file key {key:?}: {why}")));
+    let bad = |why: &str| Err(PortError::backend(format!("invalid file key {key:?}: {why}")));
     if key.is_empty() || key.len() > MAX_KEY_BYTES {
         return bad("must be 1 to 1024 bytes");
     }

@@ -100,10 +100,10 @@ impl FsFileStore {
         Ok((file, len))
     }
 
-    /// Checks that `upload_id` is an upload of `key`; `NotFound` otherwise.
+    /// Checks that `upload_id` is an upload of `key`; `UploadGone` otherwise.
     async fn check_upload(&self, key: &str, upload_id: &str) -> Result<(), PortError> {
         check_key(key)?;
-        let unknown = || PortError::NotFound(format!("upload {upload_id} of {key}"));
+        let unknown = || PortError::UploadGone { key: key.to_string(), upload_id: upload_id.to_string() };
         if !is_upload_id(upload_id) {
             return Err(unknown());
         }
@@ -157,7 +157,7 @@ impl FileStore for FsFileStore {
 
     async fn upload_part(&self, key: &str, upload_id: &str, number: u32, data: Bytes) -> Result<PartTag, PortError> {
         if !(1..=MAX_PART_NUMBER).contains(&number) {
-            return Err(PortError::Backend(format!("part number {number} is outside 1..={MAX_PART_NUMBER}")));
+            return Err(PortError::backend(format!("part number {number} is outside 1..={MAX_PART_NUMBER}")));
         }
         self.check_upload(key, upload_id).await?;
         let (layout, upload_id, durable) = (self.layout.clone(), upload_id.to_string(), self.durable());
@@ -173,10 +173,10 @@ impl FileStore for FsFileStore {
     async fn complete_upload(&self, key: &str, upload_id: &str, parts: &[PartTag]) -> Result<(), PortError> {
         self.check_upload(key, upload_id).await?;
         if parts.is_empty() {
-            return Err(PortError::Backend("an upload needs at least one part".into()));
+            return Err(PortError::backend("an upload needs at least one part"));
         }
         if parts.windows(2).any(|w| w[0].number >= w[1].number) {
-            return Err(PortError::Backend("parts must be listed in ascending order of their numbers".into()));
+            return Err(PortError::backend("parts must be listed in ascending order of their numbers"));
         }
         let (layout, id, parts) = (self.layout.clone(), upload_id.to_string(), parts.to_vec());
         let (temp, target, durable) = (self.layout.assembly(upload_id), self.layout.file(key), self.durable());
@@ -187,7 +187,7 @@ impl FileStore for FsFileStore {
     async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), PortError> {
         match self.check_upload(key, upload_id).await {
             Ok(()) => {}
-            Err(PortError::NotFound(_)) => return Ok(()),
+            Err(PortError::UploadGone { .. }) => return Ok(()),
             Err(e) => return Err(e),
         }
         match tokio::fs::remove_dir_all(self.layout.upload_dir(upload_id)).await {

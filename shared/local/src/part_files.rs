@@ -76,7 +76,7 @@ impl Upload<'_> {
             Err(e) => return Err(PortError::backend(e)),
         };
         let fields: Vec<&str> = text.split_whitespace().collect();
-        let bad = || PortError::Backend(format!("part {number} of upload {} has a damaged tag", self.id));
+        let bad = || PortError::backend(format!("part {number} of upload {} has a damaged tag", self.id));
         let size = fields.first().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
         let etag = fields.get(1).ok_or_else(bad)?.to_string();
         let place = match (fields.get(2), fields.get(3).and_then(|o| o.parse().ok())) {
@@ -142,7 +142,7 @@ pub fn write_part(
     let failed = |e: PortError| match e {
         // A full disk stays a full disk, whatever else is said about it.
         PortError::NoSpace(m) => PortError::NoSpace(format!("writing part {number} of upload {upload_id}: {m}")),
-        e => PortError::Backend(format!("writing part {number} of upload {upload_id}: {e}")),
+        e => PortError::backend(format!("writing part {number} of upload {upload_id}: {e}")),
     };
     let place = match upload.run_offset(number)? {
         Some(offset) => {
@@ -214,9 +214,9 @@ pub fn assemble(
     for tag in parts {
         let found = upload
             .tag(tag.number)?
-            .ok_or_else(|| PortError::Backend(format!("part {} of upload {upload_id} is missing", tag.number)))?;
+            .ok_or_else(|| PortError::backend(format!("part {} of upload {upload_id} is missing", tag.number)))?;
         if found.size != tag.size || found.etag != tag.etag {
-            return Err(PortError::Backend(format!(
+            return Err(PortError::backend(format!(
                 "part {} of upload {upload_id} does not match its tag (stored {} bytes)",
                 tag.number, found.size
             )));
@@ -269,12 +269,12 @@ fn copy_parts(
             Place::Own => (upload.own(tag.number), 0),
         };
         let mut file = File::open(&path)
-            .map_err(|e| PortError::Backend(format!("part {} of upload {} is missing: {e}", tag.number, upload.id)))?;
+            .map_err(|e| PortError::backend(format!("part {} of upload {} is missing: {e}", tag.number, upload.id)))?;
         file.seek(SeekFrom::Start(offset)).map_err(PortError::from_io)?;
         // File to file: the kernel copies (copy_file_range) without a pass through user space.
         let copied = io::copy(&mut file.take(s.size), &mut out).map_err(PortError::from_io)?;
         if copied != s.size {
-            return Err(PortError::Backend(format!("part {} of upload {} is cut short", tag.number, upload.id)));
+            return Err(PortError::backend(format!("part {} of upload {} is cut short", tag.number, upload.id)));
         }
     }
     if durable {

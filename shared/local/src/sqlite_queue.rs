@@ -55,7 +55,7 @@ impl SqliteQueue {
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(storage_error)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(PortError::Backend(format!("{} cannot use WAL (journal mode {mode})", path.display())));
+            return Err(PortError::backend(format!("{} cannot use WAL (journal mode {mode})", path.display())));
         }
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage_error)?;
         conn.execute_batch(SCHEMA).map_err(storage_error)?;
@@ -80,7 +80,7 @@ impl SqliteQueue {
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>, PortError> {
-        self.conn.lock().map_err(|_| PortError::Backend("the queue's connection lock is poisoned".into()))
+        self.conn.lock().map_err(|_| PortError::backend("the queue's connection lock is poisoned"))
     }
 
     fn now(&self) -> i64 {
@@ -100,7 +100,7 @@ fn parse_receipt(receipt: &str) -> Result<(i64, &str), PortError> {
         .split_once('.')
         .and_then(|(id, token)| Some((id.parse().ok()?, token)))
         .filter(|(_, token)| !token.is_empty())
-        .ok_or_else(|| PortError::Backend(format!("malformed queue receipt {receipt:?}")))
+        .ok_or_else(|| PortError::backend(format!("malformed queue receipt {receipt:?}")))
 }
 
 #[async_trait]
@@ -136,7 +136,7 @@ impl WorkQueue for SqliteQueue {
             return Ok(None);
         };
         let job = serde_json::from_str(&body)
-            .map_err(|e| PortError::Backend(format!("queue job {id} is unreadable: {e}")))?;
+            .map_err(|e| PortError::backend(format!("queue job {id} is unreadable: {e}")))?;
         Ok(Some(ReceivedJob { job, receipt: format!("{id}.{token}"), attempts }))
     }
 

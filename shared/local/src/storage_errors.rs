@@ -1,18 +1,21 @@
 //! The one translation of a local storage failure into a `PortError`: a full
 //! disk (SQLite's `SQLITE_FULL`, or `ENOSPC` from the file system) becomes
 //! `PortError::NoSpace`, which the core and the API treat apart (an export
-//! fails at once, a request answers 507); anything else is a backend failure.
+//! fails at once, a request answers 507); a broken uniqueness rule is
+//! `PortError::Conflict`; anything else is a backend failure, its cause kept.
 
 use std::error::Error;
 
 use ferry_core::PortError;
 
 /// `e` as a port error, a full disk told apart.
-pub(crate) fn storage_error<E: Error + 'static>(e: E) -> PortError {
+pub(crate) fn storage_error<E: Error + Send + Sync + 'static>(e: E) -> PortError {
     let any: &(dyn Error + 'static) = &e;
     if let Some(rusqlite::Error::SqliteFailure(code, _)) = any.downcast_ref::<rusqlite::Error>() {
-        if code.code == rusqlite::ErrorCode::DiskFull {
-            return PortError::NoSpace(e.to_string());
+        match code.code {
+            rusqlite::ErrorCode::DiskFull => return PortError::NoSpace(e.to_string()),
+            rusqlite::ErrorCode::ConstraintViolation => return PortError::Conflict(e.to_string()),
+            _ => {}
         }
     }
     if let Some(io) = any.downcast_ref::<std::io::Error>() {
@@ -20,7 +23,7 @@ pub(crate) fn storage_error<E: Error + 'static>(e: E) -> PortError {
             return PortError::NoSpace(e.to_string());
         }
     }
-    PortError::Backend(e.to_string())
+    PortError::backend(e)
 }
 
 #[cfg(test)]
@@ -34,6 +37,9 @@ mod tests {
         let enospc = std::io::Error::from_raw_os_error(28);
         assert!(matches!(storage_error(enospc), PortError::NoSpace(_)));
         let busy = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), None);
-        assert!(matches!(storage_error(busy), PortError::Backend(_)));
+        assert!(matches!(storage_error(busy), PortError::Backend { .. }));
+        let twin =
+            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE), None);
+        assert!(matches!(storage_error(twin), PortError::Conflict(_)));
     }
 }

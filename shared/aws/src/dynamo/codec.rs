@@ -78,7 +78,7 @@ impl ItemBuilder {
     pub(super) fn doc<T: Serialize>(self, what: &str, value: &T) -> Result<Self, PortError> {
         let doc = serde_json::to_string(value).map_err(PortError::backend)?;
         if doc.len() > MAX_DOC_BYTES {
-            return Err(PortError::Backend(format!(
+            return Err(PortError::backend(format!(
                 "{what} is {} bytes as JSON, too large for one DynamoDB item (400 KB)",
                 doc.len()
             )));
@@ -94,14 +94,14 @@ impl ItemBuilder {
 pub(super) fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str, PortError> {
     match item.get(name) {
         Some(AttributeValue::S(v)) => Ok(v),
-        _ => Err(PortError::Backend(format!("item without string attribute {name}"))),
+        _ => Err(PortError::backend(format!("item without string attribute {name}"))),
     }
 }
 
 pub(super) fn get_n(item: &Item, name: &str) -> Result<u64, PortError> {
     match item.get(name) {
         Some(AttributeValue::N(v)) => v.parse().map_err(PortError::backend),
-        _ => Err(PortError::Backend(format!("item without number attribute {name}"))),
+        _ => Err(PortError::backend(format!("item without number attribute {name}"))),
     }
 }
 
@@ -119,13 +119,13 @@ pub(super) fn versioned<T: DeserializeOwned>(item: &Item, set: impl FnOnce(&mut 
 
 /// The next version, refusing to wrap.
 pub(super) fn next_version(what: &str, version: u64) -> Result<u64, PortError> {
-    version.checked_add(1).ok_or_else(|| PortError::Backend(format!("{what} version overflow")))
+    version.checked_add(1).ok_or_else(|| PortError::backend(format!("{what} version overflow")))
 }
 
 /// An SDK failure as a `PortError`, with the operation and the error chain
 /// (service code and message; requests carry no secrets, so neither do these).
 pub(super) fn sdk_error(operation: &str, e: impl std::error::Error) -> PortError {
-    PortError::Backend(format!("DynamoDB {operation}: {}", DisplayErrorContext(e)))
+    PortError::backend(format!("DynamoDB {operation}: {}", DisplayErrorContext(e)))
 }
 
 /// A condition or filter expression with the names and values it uses.

@@ -10,10 +10,10 @@ use ferry_core::ports::connection_store::ConnectionStore;
 use ferry_core::PortError;
 
 use super::codec::{from_doc, key, Expr, Item, ItemBuilder};
-use super::cursor::{self, List};
 use super::query::{merge_ascending, Range, Stream};
 use super::store::DynamoStore;
 use super::table::Index;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 const CONNECTIONS: &str = "CON";
 const SITE: &str = "CON#SITE";
@@ -39,7 +39,7 @@ impl ConnectionStore for DynamoStore {
         if self.put(item(c)?, Some(Expr::absent())).await? {
             Ok(())
         } else {
-            Err(PortError::Backend(format!("connection {} already exists", c.id)))
+            Err(PortError::Conflict(format!("connection {} already exists", c.id)))
         }
     }
 
@@ -61,7 +61,7 @@ impl ConnectionStore for DynamoStore {
     }
 
     async fn list_connections(&self, owner: Option<&str>, page: &PageRequest) -> Result<Page<Connection>, PortError> {
-        let pos = cursor::position(List::Connections, &[owner.unwrap_or("*")], page)?;
+        let pos = PagePosition::read(PagedList::Connections, &[owner.unwrap_or("*")], page)?;
         let range = pos.after.clone().map_or(Range::All, Range::After);
         let items = match owner {
             None => self.collect(&Stream::new(Index::Table, CONNECTIONS, true), range, pos.want).await?,

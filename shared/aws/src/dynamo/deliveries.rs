@@ -48,7 +48,7 @@ impl DeliveryStore for DynamoStore {
         match self.transact(writes).await? {
             TxOutcome::Committed => Ok(true),
             outcome if outcome.refused_at(0) => Ok(false),
-            _ => Err(PortError::Backend(format!("delivery {} already exists", d.id))),
+            _ => Err(PortError::Conflict(format!("delivery {} already exists", d.id))),
         }
     }
 

@@ -12,11 +12,11 @@ use ferry_core::ports::export_store::{CreateOutcome, ExportFilter, ExportStore};
 use ferry_core::PortError;
 
 use super::codec::{key, next_version, s, versioned, Expr, Item, ItemBuilder};
-use super::cursor::{self, List};
 use super::query::{Range, Stream};
 use super::slots;
 use super::store::{DynamoStore, TxOutcome};
 use super::table::Index;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 pub(super) const EXPORTS: &str = "EXP";
 
@@ -86,7 +86,7 @@ fn stream_of(filter: &ExportFilter) -> Stream {
 #[async_trait]
 impl ExportStore for DynamoStore {
     async fn create_export(&self, e: &Export, take_slot: bool) -> Result<CreateOutcome, PortError> {
-        let duplicate = || PortError::Backend(format!("export {} already exists", e.id));
+        let duplicate = || PortError::Conflict(format!("export {} already exists", e.id));
         if !take_slot {
             return if self.put(item(e)?, Some(Expr::absent())).await? {
                 Ok(CreateOutcome::Created)
@@ -107,7 +107,7 @@ impl ExportStore for DynamoStore {
                 }
             }
         }
-        Err(PortError::Backend(format!("report {}: slot kept changing hands", e.report_id)))
+        Err(PortError::backend(format!("report {}: slot kept changing hands", e.report_id)))
     }
 
     async fn get_export(&self, id: &str) -> Result<Option<Export>, PortError> {
@@ -127,14 +127,7 @@ impl ExportStore for DynamoStore {
     }
 
     async fn list_exports(&self, filter: &ExportFilter, page: &PageRequest) -> Result<Page<Export>, PortError> {
-        let status = filter.status.map_or("", |st| st.as_str());
-        let scope = [
-            filter.created_by.as_deref().unwrap_or(""),
-            status,
-            filter.report_id.as_deref().unwrap_or(""),
-            filter.schedule_id.as_deref().unwrap_or(""),
-        ];
-        let pos = cursor::position(List::Exports, &scope, page)?;
+        let pos = PagePosition::read(PagedList::Exports, &filter.cursor_scope(), page)?;
         let range = pos.after.clone().map_or(Range::All, Range::After);
         let items = self.collect(&stream_of(filter), range, pos.want).await?;
         let exports = items.iter().map(decode).collect::<Result<Vec<_>, _>>()?;

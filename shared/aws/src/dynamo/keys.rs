@@ -13,10 +13,10 @@ use ferry_core::ports::key_store::{KeyDeleteOutcome, KeyStore};
 use ferry_core::PortError;
 
 use super::codec::{from_doc, get_s, key, n, Expr, ItemBuilder};
-use super::cursor::{self, List};
 use super::query::{Range, Stream};
 use super::store::{DynamoStore, TxOutcome};
 use super::table::Index;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 const KEYS: &str = "KEY";
 const ADMINS: &str = "KEYADMINS";
@@ -42,7 +42,7 @@ impl KeyStore for DynamoStore {
         }
         match self.transact(writes).await? {
             TxOutcome::Committed => Ok(()),
-            TxOutcome::Refused(_) => Err(PortError::Backend(format!("{what}: its id or hash is already stored"))),
+            TxOutcome::Refused(_) => Err(PortError::Conflict(format!("{what}: its id or hash is already stored"))),
         }
     }
 
@@ -55,7 +55,7 @@ impl KeyStore for DynamoStore {
     }
 
     async fn list_keys(&self, page: &PageRequest) -> Result<Page<ApiKey>, PortError> {
-        let pos = cursor::position(List::Keys, &[], page)?;
+        let pos = PagePosition::read(PagedList::Keys, &[], page)?;
         let range = pos.after.clone().map_or(Range::All, Range::After);
         let items = self.collect(&Stream::new(Index::Table, KEYS, true), range, pos.want).await?;
         let keys = items.iter().map(from_doc).collect::<Result<Vec<ApiKey>, _>>()?;
@@ -86,7 +86,7 @@ impl KeyStore for DynamoStore {
                 _ => return Ok(KeyDeleteOutcome::LastAdmin),
             }
         }
-        Err(PortError::Backend(format!("key {id}: delete kept conflicting")))
+        Err(PortError::Conflict(format!("key {id}: delete kept conflicting")))
     }
 
     async fn count_keys(&self) -> Result<u64, PortError> {

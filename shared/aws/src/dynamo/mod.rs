@@ -6,7 +6,6 @@
 
 mod codec;
 mod connections;
-mod cursor;
 mod deliveries;
 mod exports;
 mod keys;

@@ -10,10 +10,10 @@ use ferry_core::ports::report_store::ReportStore;
 use ferry_core::PortError;
 
 use super::codec::{from_doc, get_s, key, Expr, Item, ItemBuilder, SK};
-use super::cursor::{self, List};
 use super::query::{merge_ascending, Range, Stream};
 use super::store::DynamoStore;
 use super::table::Index;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 const REPORTS: &str = "REP";
 const PUBLIC: &str = "REP#PUBLIC";
@@ -48,7 +48,7 @@ impl ReportStore for DynamoStore {
         if self.put(item(r)?, Some(Expr::absent())).await? {
             Ok(())
         } else {
-            Err(PortError::Backend(format!("report {} already exists", r.id)))
+            Err(PortError::Conflict(format!("report {} already exists", r.id)))
         }
     }
 
@@ -70,7 +70,7 @@ impl ReportStore for DynamoStore {
     }
 
     async fn list_reports(&self, visible_to: Option<&str>, page: &PageRequest) -> Result<Page<Report>, PortError> {
-        let pos = cursor::position(List::Reports, &[visible_to.unwrap_or("*")], page)?;
+        let pos = PagePosition::read(PagedList::Reports, &[visible_to.unwrap_or("*")], page)?;
         let range = pos.after.clone().map_or(Range::All, Range::After);
         let reports = match visible_to {
             None => decode(&self.collect(&Stream::new(Index::Table, REPORTS, true), range, pos.want).await?)?,

@@ -21,11 +21,11 @@ use ferry_core::ports::schedule_run_store::ScheduleRunStore;
 use ferry_core::PortError;
 
 use super::codec::{get_s, key, n, next_version, s, versioned, Expr, Item, ItemBuilder, EXPIRES_AT};
-use super::cursor::{self, List};
 use super::exports;
 use super::query::{Range, Stream};
 use super::store::{DynamoStore, TxOutcome};
 use super::table::Index;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 /// How long an occurrence marker is kept.
 const MARKER_TTL_SECS: u64 = 30 * 24 * 3600;
@@ -85,7 +85,7 @@ impl ScheduleRunStore for DynamoStore {
         match self.transact(writes).await? {
             TxOutcome::Committed => Ok(true),
             outcome if run.occurrence_date.is_some() && outcome.refused_at(0) => Ok(false),
-            _ => Err(PortError::Backend(format!("run {}: its id or its export's id is already stored", run.id))),
+            _ => Err(PortError::Conflict(format!("run {}: its id or its export's id is already stored", run.id))),
         }
     }
 
@@ -116,7 +116,7 @@ impl ScheduleRunStore for DynamoStore {
     }
 
     async fn list_runs(&self, schedule_id: &str, page: &PageRequest) -> Result<Page<ScheduleRun>, PortError> {
-        let pos = cursor::position(List::ScheduleRuns, &[schedule_id], page)?;
+        let pos = PagePosition::read(PagedList::ScheduleRuns, &[schedule_id], page)?;
         let range = pos.after.clone().map_or(Range::All, Range::After);
         let items = self.collect(&Stream::new(Index::Table, runs_pk(schedule_id), false), range, pos.want).await?;
         let runs = items.iter().map(decode).collect::<Result<Vec<_>, _>>()?;

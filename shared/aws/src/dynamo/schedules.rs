@@ -13,10 +13,10 @@ use ferry_core::PortError;
 use jiff::Timestamp;
 
 use super::codec::{get_s, key, next_version, versioned, Expr, Item, ItemBuilder, SK};
-use super::cursor::{self, List};
 use super::query::{Range, Stream};
 use super::store::DynamoStore;
 use super::table::Index;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 const SCHEDULES: &str = "SCH";
 const DUE: &str = "SCH#DUE";
@@ -60,7 +60,7 @@ impl ScheduleStore for DynamoStore {
         if self.put(item(s)?, Some(Expr::absent())).await? {
             Ok(())
         } else {
-            Err(PortError::Backend(format!("schedule {} already exists", s.id)))
+            Err(PortError::Conflict(format!("schedule {} already exists", s.id)))
         }
     }
 
@@ -84,7 +84,7 @@ impl ScheduleStore for DynamoStore {
     }
 
     async fn list_schedules(&self, owner: Option<&str>, page: &PageRequest) -> Result<Page<Schedule>, PortError> {
-        let pos = cursor::position(List::Schedules, &[owner.unwrap_or("*")], page)?;
+        let pos = PagePosition::read(PagedList::Schedules, &[owner.unwrap_or("*")], page)?;
         let range = pos.after.clone().map_or(Range::All, Range::After);
         let stream = match owner {
             None => Stream::new(Index::Table, SCHEDULES, true),

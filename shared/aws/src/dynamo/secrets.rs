@@ -18,7 +18,7 @@ const LEN: usize = 32;
 fn value_of(item: &Item) -> Result<Vec<u8>, PortError> {
     match item.get(VALUE) {
         Some(AttributeValue::B(b)) if b.as_ref().len() == LEN => Ok(b.as_ref().to_vec()),
-        _ => Err(PortError::Backend("the stored link key is not 32 bytes".into())),
+        _ => Err(PortError::backend("the stored link key is not 32 bytes")),
     }
 }
 
@@ -36,6 +36,6 @@ impl DynamoStore {
             return Ok(fresh);
         }
         let stored = self.get(key(LINK_KEY, SECRET)).await?;
-        stored.as_ref().map(value_of).transpose()?.ok_or_else(|| PortError::Backend("the link key vanished".into()))
+        stored.as_ref().map(value_of).transpose()?.ok_or_else(|| PortError::backend("the link key vanished"))
     }
 }

@@ -14,13 +14,13 @@ pub(crate) fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&st
 }
 
 /// An upload S3 does not know (aborted, completed, expired by the lifecycle
-/// rule): the port's `NotFound("upload …")`, on which the worker starts over.
+/// rule): the port's `UploadGone`, on which the worker starts over.
 pub(crate) fn is_no_such_upload<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
     code(e) == Some("NoSuchUpload")
 }
 
 pub(crate) fn unknown_upload(key: &str, upload_id: &str) -> PortError {
-    PortError::NotFound(format!("upload {upload_id} of {key}"))
+    PortError::UploadGone { key: key.to_string(), upload_id: upload_id.to_string() }
 }
 
 pub(crate) fn backend<E, R>(what: &str, e: SdkError<E, R>) -> PortError
@@ -31,8 +31,8 @@ where
     // The service's own error without the raw response, which can be a whole listing.
     match e {
         SdkError::ServiceError(service) => {
-            PortError::Backend(format!("S3 {what}: {}", DisplayErrorContext(service.err())))
+            PortError::backend(format!("S3 {what}: {}", DisplayErrorContext(service.err())))
         }
-        other => PortError::Backend(format!("S3 {what}: {}", DisplayErrorContext(&other))),
+        other => PortError::backend(format!("S3 {what}: {}", DisplayErrorContext(&other))),
     }
 }

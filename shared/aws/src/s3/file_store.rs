@@ -78,7 +78,7 @@ impl FileStore for S3FileStore {
             .map_err(|e| backend("CreateMultipartUpload", e))?;
         out.upload_id()
             .map(str::to_string)
-            .ok_or_else(|| PortError::Backend("S3 CreateMultipartUpload answered without an upload id".into()))
+            .ok_or_else(|| PortError::backend("S3 CreateMultipartUpload answered without an upload id"))
     }
 
     async fn upload_part(&self, key: &str, upload_id: &str, number: u32, data: Bytes) -> Result<PartTag, PortError> {
@@ -98,7 +98,7 @@ impl FileStore for S3FileStore {
                 true => unknown_upload(key, upload_id),
                 false => backend("UploadPart", e),
             })?;
-        let etag = out.e_tag().ok_or_else(|| PortError::Backend("S3 UploadPart answered without an ETag".into()))?;
+        let etag = out.e_tag().ok_or_else(|| PortError::backend("S3 UploadPart answered without an ETag"))?;
         Ok(PartTag { number, etag: etag.to_string(), size })
     }
 
@@ -121,8 +121,7 @@ impl FileStore for S3FileStore {
                     false => backend("ListParts", e),
                 })?;
             for part in out.parts() {
-                let incomplete =
-                    || PortError::Backend("S3 ListParts answered a part without number, ETag or size".into());
+                let incomplete = || PortError::backend("S3 ListParts answered a part without number, ETag or size");
                 let number = part.part_number().and_then(|n| u32::try_from(n).ok()).ok_or_else(incomplete)?;
                 let etag = part.e_tag().ok_or_else(incomplete)?.to_string();
                 let size = part.size().and_then(|s| u64::try_from(s).ok()).ok_or_else(incomplete)?;
@@ -208,7 +207,7 @@ impl FileStore for S3FileStore {
         let body = out.body;
         Ok(Box::pin(futures::stream::unfold(body, |mut body| async move {
             let chunk = body.next().await?;
-            Some((chunk.map_err(|e| PortError::Backend(format!("S3 GetObject body: {e}"))), body))
+            Some((chunk.map_err(|e| PortError::backend(format!("S3 GetObject body: {e}"))), body))
         })))
     }
 
@@ -226,7 +225,7 @@ impl FileStore for S3FileStore {
 
     async fn signed_url(&self, key: &str, download: &DownloadAs, ttl: SignedDuration) -> Result<String, PortError> {
         if ttl <= SignedDuration::ZERO || ttl > MAX_PRESIGNED_TTL {
-            return Err(PortError::Backend(format!(
+            return Err(PortError::backend(format!(
                 "a presigned S3 URL lives more than 0 s and at most 7 days, not {ttl}"
             )));
         }
@@ -250,6 +249,6 @@ impl FileStore for S3FileStore {
 fn part_number(number: u32) -> Result<i32, PortError> {
     match number {
         1..=10_000 => Ok(number as i32),
-        _ => Err(PortError::Backend(format!("part number {number} is outside 1..=10000"))),
+        _ => Err(PortError::backend(format!("part number {number} is outside 1..=10000"))),
     }
 }

@@ -114,13 +114,13 @@ fn sdk_time(t: Timestamp) -> DateTime {
 }
 
 fn failed<E: std::error::Error + 'static, R: std::fmt::Debug>(what: &str, name: &str, e: SdkError<E, R>) -> PortError {
-    PortError::Backend(format!("EventBridge Scheduler {what} {name}: {}", DisplayErrorContext(e)))
+    PortError::backend(format!("EventBridge Scheduler {what} {name}: {}", DisplayErrorContext(e)))
 }
 
 fn recurrence_of(s: &Schedule, now: Timestamp) -> Result<Recurrence, PortError> {
     s.recurrence
         .parse(now)
-        .map_err(|e| PortError::Backend(format!("schedule {}: stored recurrence does not parse: {e}", s.id)))
+        .map_err(|e| PortError::backend(format!("schedule {}: stored recurrence does not parse: {e}", s.id)))
 }
 
 impl EventBridgeTimers {

@@ -20,8 +20,8 @@ where
     // The service's own error without the raw response.
     match e {
         SdkError::ServiceError(service) => {
-            PortError::Backend(format!("SQS {what}: {}", DisplayErrorContext(service.err())))
+            PortError::backend(format!("SQS {what}: {}", DisplayErrorContext(service.err())))
         }
-        other => PortError::Backend(format!("SQS {what}: {}", DisplayErrorContext(&other))),
+        other => PortError::backend(format!("SQS {what}: {}", DisplayErrorContext(&other))),
     }
 }

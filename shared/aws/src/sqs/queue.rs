@@ -112,7 +112,7 @@ impl WorkQueue for SqsQueue {
         };
         let receipt = message
             .receipt_handle()
-            .ok_or_else(|| PortError::Backend("SQS ReceiveMessage answered a message without a receipt".into()))?;
+            .ok_or_else(|| PortError::backend("SQS ReceiveMessage answered a message without a receipt"))?;
         let attempts = message
             .attributes()
             .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))

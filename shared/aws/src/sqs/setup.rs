@@ -25,7 +25,7 @@ pub async fn create_queue(client: &Client, name: &str) -> Result<String, PortErr
         .send()
         .await
         .map_err(|e| backend("CreateQueue (dead-letter queue)", e))?;
-    let dlq_url = dlq.queue_url().ok_or_else(|| PortError::Backend("SQS CreateQueue answered no URL".into()))?;
+    let dlq_url = dlq.queue_url().ok_or_else(|| PortError::backend("SQS CreateQueue answered no URL"))?;
     let attributes = client
         .get_queue_attributes()
         .queue_url(dlq_url)
@@ -36,7 +36,7 @@ pub async fn create_queue(client: &Client, name: &str) -> Result<String, PortErr
     let dlq_arn = attributes
         .attributes()
         .and_then(|a| a.get(&QueueAttributeName::QueueArn))
-        .ok_or_else(|| PortError::Backend("SQS GetQueueAttributes answered no QueueArn".into()))?;
+        .ok_or_else(|| PortError::backend("SQS GetQueueAttributes answered no QueueArn"))?;
     let redrive = serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVE_COUNT });
     let queue = client
         .create_queue()
@@ -45,5 +45,5 @@ pub async fn create_queue(client: &Client, name: &str) -> Result<String, PortErr
         .send()
         .await
         .map_err(|e| backend("CreateQueue", e))?;
-    queue.queue_url().map(str::to_string).ok_or_else(|| PortError::Backend("SQS CreateQueue answered no URL".into()))
+    queue.queue_url().map(str::to_string).ok_or_else(|| PortError::backend("SQS CreateQueue answered no URL"))
 }

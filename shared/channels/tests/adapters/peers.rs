@@ -96,10 +96,8 @@ pub fn stream(data: &[u8]) -> ByteStream {
 
 /// `data`'s first bytes, then a read error from the file store.
 pub fn failing_stream(data: &[u8]) -> ByteStream {
-    let items = vec![
-        Ok(Bytes::copy_from_slice(data)),
-        Err(PortError::Backend("disk /var/lib/ferry/files/xyz vanished".into())),
-    ];
+    let items =
+        vec![Ok(Bytes::copy_from_slice(data)), Err(PortError::backend("disk /var/lib/ferry/files/xyz vanished"))];
     Box::pin(futures::stream::iter(items))
 }
 

@@ -66,6 +66,14 @@ pub async fn connection_store_conformance(store: Arc<dyn ConnectionStore>) {
     assert_eq!(store.get_connection(&site.id).await.expect("get"), Some(site.clone()));
     assert_eq!(store.get_connection("con_unknown").await.expect("get"), None);
 
+    // Errors callers branch on: a taken id, an update of nothing.
+    let got = store.insert_connection(&alice).await;
+    assert!(matches!(got, Err(PortError::Conflict(_))), "a second insert of one id gave {got:?}");
+    let never = connection(base + 9, "alice", ConnectionScope::User);
+    let got = store.update_connection(&never).await;
+    assert!(matches!(got, Err(PortError::NotFound(_))), "an update of an unknown connection gave {got:?}");
+    assert_eq!(store.get_connection(&never.id).await.expect("get"), None, "an update creates nothing");
+
     // Replace: every field comes back as written, lists follow the new owner and scope.
     let mut moved = bob.clone();
     moved.name = "Renamed".into();
@@ -117,6 +125,6 @@ pub async fn connection_store_conformance(store: Arc<dyn ConnectionStore>) {
 
     for bad in ["not a cursor", "bm9wZQ"] {
         let got = store.list_connections(None, &PageRequest { size: 10, cursor: Some(bad.into()) }).await;
-        assert!(matches!(got, Err(PortError::NotFound(_))), "cursor {bad:?} gave {got:?}");
+        assert!(matches!(got, Err(PortError::BadCursor)), "cursor {bad:?} gave {got:?}");
     }
 }

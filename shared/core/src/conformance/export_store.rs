@@ -287,7 +287,7 @@ async fn paging(store: &dyn ExportStore) {
 
     for bad in ["not a cursor", "bm9wZQ"] {
         let got = store.list_exports(&filter, &PageRequest { size: 10, cursor: Some(bad.into()) }).await;
-        assert!(matches!(got, Err(PortError::NotFound(_))), "cursor {bad:?} gave {got:?}");
+        assert!(matches!(got, Err(PortError::BadCursor)), "cursor {bad:?} gave {got:?}");
     }
 }
 

@@ -37,12 +37,12 @@ fn part_bytes(len: usize, salt: u8) -> Vec<u8> {
     (0..len).map(|i| (i as u32).wrapping_mul(31).wrapping_add(salt as u32 * 7) as u8).collect()
 }
 
-/// Asserts `result` is `NotFound` with a message starting `upload`, as the port promises.
+/// Asserts `result` is `UploadGone`, as the port promises.
 fn assert_unknown_upload<T>(result: Result<T, PortError>, what: &str) {
     match result {
-        Err(PortError::NotFound(m)) if m.starts_with("upload") => {}
-        Err(e) => panic!("{what}: expected NotFound(\"upload …\"), got {e}"),
-        Ok(_) => panic!("{what}: expected NotFound(\"upload …\"), it succeeded"),
+        Err(PortError::UploadGone { .. }) => {}
+        Err(e) => panic!("{what}: expected UploadGone, got {e}"),
+        Ok(_) => panic!("{what}: expected UploadGone, it succeeded"),
     }
 }
 

@@ -44,6 +44,13 @@ pub async fn key_store_conformance(store: Arc<dyn KeyStore>) {
     assert_eq!(store.find_key_by_id(&member.id).await.expect("find by id"), Some(member.clone()));
     assert_eq!(store.find_key_by_id("key_never_issued").await.expect("find by id"), None);
 
+    // One hash, one key: a second key with a stored hash is a conflict.
+    let mut twin = key(base + 2, Role::Member, "eve");
+    twin.hash = member.hash.clone();
+    let got = store.insert_key(&twin).await;
+    assert!(matches!(got, Err(PortError::Conflict(_))), "a key with a stored hash gave {got:?}");
+    assert_eq!(store.count_keys().await.expect("count_keys"), 2, "nothing written");
+
     // Members go freely; the only admin does not.
     assert_eq!(store.delete_key(&member.id).await.expect("delete"), KeyDeleteOutcome::Deleted);
     assert_eq!(store.delete_key(&member.id).await.expect("delete"), KeyDeleteOutcome::NotFound);
@@ -116,6 +123,6 @@ pub async fn key_store_conformance(store: Arc<dyn KeyStore>) {
 
     for bad in ["not a cursor", "bm9wZQ"] {
         let got = store.list_keys(&PageRequest { size: 10, cursor: Some(bad.into()) }).await;
-        assert!(matches!(got, Err(PortError::NotFound(_))), "cursor {bad:?} gave {got:?}");
+        assert!(matches!(got, Err(PortError::BadCursor)), "cursor {bad:?} gave {got:?}");
     }
 }

@@ -71,6 +71,13 @@ pub async fn report_store_conformance(store: Arc<dyn ReportStore>) {
     assert_eq!(store.get_report(&alice_private.id).await.expect("get"), Some(alice_private.clone()), "stored as given");
     assert_eq!(store.get_report("rep_unknown").await.expect("get"), None);
 
+    // Errors callers branch on: a taken id, an update of nothing.
+    let got = store.insert_report(&alice_private).await;
+    assert!(matches!(got, Err(PortError::Conflict(_))), "a second insert of one id gave {got:?}");
+    let got = store.update_report(&report(base + 9, "alice", Visibility::Private, "con_a")).await;
+    assert!(matches!(got, Err(PortError::NotFound(_))), "an update of an unknown report gave {got:?}");
+    assert_eq!(store.get_report(&report(base + 9, "alice", Visibility::Private, "con_a").id).await.expect("get"), None);
+
     // Lists: all, or own plus public, in id order.
     let (all, _) = list_all(store, None, 10).await;
     assert_eq!(all, vec![alice_private.id.clone(), alice_public.id.clone(), bob_private.id.clone()]);
@@ -130,6 +137,6 @@ pub async fn report_store_conformance(store: Arc<dyn ReportStore>) {
 
     for bad in ["not a cursor", "bm9wZQ"] {
         let got = store.list_reports(None, &PageRequest { size: 10, cursor: Some(bad.into()) }).await;
-        assert!(matches!(got, Err(PortError::NotFound(_))), "cursor {bad:?} gave {got:?}");
+        assert!(matches!(got, Err(PortError::BadCursor)), "cursor {bad:?} gave {got:?}");
     }
 }

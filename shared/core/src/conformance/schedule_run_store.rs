@@ -250,7 +250,7 @@ async fn history(runs: &dyn ScheduleRunStore) {
 
     for bad in ["not a cursor", "bm9wZQ"] {
         let got = runs.list_runs(schedule, &PageRequest { size: 10, cursor: Some(bad.into()) }).await;
-        assert!(matches!(got, Err(PortError::NotFound(_))), "cursor {bad:?} gave {got:?}");
+        assert!(matches!(got, Err(PortError::BadCursor)), "cursor {bad:?} gave {got:?}");
     }
 }
 

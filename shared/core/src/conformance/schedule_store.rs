@@ -331,7 +331,7 @@ async fn paging(store: &dyn ScheduleStore) {
 
     for bad in ["not a cursor", "bm9wZQ"] {
         let got = store.list_schedules(None, &PageRequest { size: 10, cursor: Some(bad.into()) }).await;
-        assert!(matches!(got, Err(PortError::NotFound(_))), "cursor {bad:?} gave {got:?}");
+        assert!(matches!(got, Err(PortError::BadCursor)), "cursor {bad:?} gave {got:?}");
     }
 }
 

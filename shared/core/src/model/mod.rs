@@ -13,6 +13,7 @@ pub mod ids;
 pub mod network;
 pub mod outbound_url;
 pub mod page;
+pub mod page_cursor;
 pub mod report;
 pub mod schedule;
 pub mod schedule_run;

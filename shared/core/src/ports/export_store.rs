@@ -23,6 +23,19 @@ pub struct ExportFilter {
     pub schedule_id: Option<String>,
 }
 
+impl ExportFilter {
+    /// The values that select the list's items, for its page cursors: a
+    /// cursor of one filter is refused by another.
+    pub fn cursor_scope(&self) -> [&str; 4] {
+        [
+            self.created_by.as_deref().unwrap_or(""),
+            self.status.map_or("", |st| st.as_str()),
+            self.report_id.as_deref().unwrap_or(""),
+            self.schedule_id.as_deref().unwrap_or(""),
+        ]
+    }
+}
+
 #[async_trait]
 pub trait ExportStore: Send + Sync {
     /// Stores a new export; with `take_slot`, atomically only if the report's

@@ -16,7 +16,7 @@ pub enum KeyDeleteOutcome {
 
 #[async_trait]
 pub trait KeyStore: Send + Sync {
-    /// Stores a new key.
+    /// Stores a new key; `PortError::Conflict` when its id or hash is taken.
     async fn insert_key(&self, key: &ApiKey) -> Result<(), PortError>;
     /// The key whose hash is `hash`, if any.
     async fn find_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>, PortError>;

@@ -1,7 +1,16 @@
 //! Ports: one trait per file, each implemented by a local adapter (SQLite, a
 //! folder) and an AWS adapter. `Ports` bundles the instances a runtime chose;
 //! use cases take it and never name an adapter.
+//!
+//! Errors, the same contract for every store: any method may fail with
+//! `PortError::Backend` (the cause kept for the logs) and any write with
+//! `PortError::NoSpace`; `insert_*` of an id (or key hash) already stored is
+//! `PortError::Conflict`; a `list_*` given a cursor it did not make is
+//! `PortError::BadCursor`; other variants are named on the method that
+//! returns them. The conformance suites (`conformance`, feature
+//! `conformance`) hold every adapter to this.
 
+pub mod assembly;
 pub mod clock;
 pub mod connection_store;
 pub mod delivery;
@@ -27,6 +36,7 @@ use std::sync::Arc;
 
 use jiff::SignedDuration;
 
+pub use assembly::{Backends, StateStore};
 pub use clock::Clock;
 pub use connection_store::ConnectionStore;
 pub use delivery_store::DeliveryStore;

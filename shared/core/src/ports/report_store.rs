@@ -8,11 +8,12 @@ use crate::PortError;
 
 #[async_trait]
 pub trait ReportStore: Send + Sync {
-    /// Stores a new report.
+    /// Stores a new report; `PortError::Conflict` when its id is taken.
     async fn insert_report(&self, r: &Report) -> Result<(), PortError>;
     /// The report with this id.
     async fn get_report(&self, id: &str) -> Result<Option<Report>, PortError>;
-    /// Replaces a stored report.
+    /// Replaces a stored report; `PortError::NotFound` (and nothing
+    /// created) when no report has its id.
     async fn update_report(&self, r: &Report) -> Result<(), PortError>;
     /// Deletes a report; false when it did not exist.
     async fn delete_report(&self, id: &str) -> Result<bool, PortError>;

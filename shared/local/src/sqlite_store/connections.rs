@@ -8,9 +8,9 @@ use ferry_core::ports::connection_store::ConnectionStore;
 use ferry_core::PortError;
 use rusqlite::{params, OptionalExtension};
 
-use super::cursor::{self, List};
 use super::store::{from_doc, query_texts, to_doc, SqliteStore};
 use crate::storage_errors::storage_error;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 /// The `scope` column's text, the same words as the JSON document.
 fn scope_text(scope: ConnectionScope) -> &'static str {
@@ -77,25 +77,26 @@ impl ConnectionStore for SqliteStore {
     }
 
     async fn list_connections(&self, owner: Option<&str>, page: &PageRequest) -> Result<Page<Connection>, PortError> {
-        let keyset = cursor::keyset(List::Connections, page)?;
+        let pos = PagePosition::read(PagedList::Connections, &[owner.unwrap_or("*")], page)?;
+        let limit = pos.limit();
         let owner = owner.map(str::to_string);
         // Ids are never empty, so "after the empty string" is the first page.
-        let after = keyset.after.unwrap_or_default();
+        let after = pos.after.clone().unwrap_or_default();
         let docs = self
             .call(move |conn| match owner {
                 Some(owner) => query_texts(
                     conn,
                     "SELECT doc FROM connections WHERE (owner = ?1 OR scope = 'site') AND id > ?2 ORDER BY id LIMIT ?3",
-                    params![owner, after, keyset.fetch],
+                    params![owner, after, limit],
                 ),
                 None => query_texts(
                     conn,
                     "SELECT doc FROM connections WHERE id > ?1 ORDER BY id LIMIT ?2",
-                    params![after, keyset.fetch],
+                    params![after, limit],
                 ),
             })
             .await?;
         let items = docs.iter().map(|d| from_doc(d)).collect::<Result<Vec<Connection>, _>>()?;
-        Ok(cursor::finish(List::Connections, page, items, |c| &c.id))
+        Ok(pos.finish(items, |c| &c.id))
     }
 }

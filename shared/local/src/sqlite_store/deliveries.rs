@@ -76,7 +76,7 @@ impl DeliveryStore for SqliteStore {
     async fn update_delivery(&self, d: &mut Delivery) -> Result<bool, PortError> {
         let expected = d.version;
         let next =
-            expected.checked_add(1).ok_or_else(|| PortError::Backend(format!("delivery {} version overflow", d.id)))?;
+            expected.checked_add(1).ok_or_else(|| PortError::backend(format!("delivery {} version overflow", d.id)))?;
         // The document is written with the version it will have once stored.
         let mut stored = d.clone();
         stored.version = next;

@@ -10,10 +10,10 @@ use ferry_core::PortError;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::cursor::{self, List};
 use super::slots;
 use super::store::{from_doc, to_doc, to_i64, to_u64, SqliteStore};
 use crate::storage_errors::storage_error;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 /// The columns an export is stored with besides its document.
 pub(super) struct ExportRow {
@@ -99,7 +99,7 @@ impl ExportStore for SqliteStore {
     async fn update_export(&self, e: &mut Export) -> Result<bool, PortError> {
         let expected = e.version;
         let next =
-            expected.checked_add(1).ok_or_else(|| PortError::Backend(format!("export {} version overflow", e.id)))?;
+            expected.checked_add(1).ok_or_else(|| PortError::backend(format!("export {} version overflow", e.id)))?;
         // The document is written with the version it will have once stored.
         let mut stored = e.clone();
         stored.version = next;
@@ -135,7 +135,8 @@ impl ExportStore for SqliteStore {
     }
 
     async fn list_exports(&self, filter: &ExportFilter, page: &PageRequest) -> Result<Page<Export>, PortError> {
-        let keyset = cursor::keyset(List::Exports, page)?;
+        let pos = PagePosition::read(PagedList::Exports, &filter.cursor_scope(), page)?;
+        let limit = pos.limit();
         // Only the filters given go into the statement, so SQLite can use the
         // index of the filtered column and its id order.
         let mut clauses: Vec<&str> = Vec::new();
@@ -146,7 +147,7 @@ impl ExportStore for SqliteStore {
             ("report_id = ?", filter.report_id.clone()),
             ("schedule_id = ?", filter.schedule_id.clone()),
             // Newest first: the next page continues below the cursor's id.
-            ("id < ?", keyset.after),
+            ("id < ?", pos.after.clone()),
         ];
         for (clause, value) in filters {
             if let Some(value) = value {
@@ -154,7 +155,7 @@ impl ExportStore for SqliteStore {
                 values.push(Value::Text(value));
             }
         }
-        values.push(Value::Integer(keyset.fetch));
+        values.push(Value::Integer(limit));
         let condition = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         let sql = format!("SELECT doc, version FROM exports {condition} ORDER BY id DESC LIMIT ?");
         let rows = self
@@ -167,7 +168,7 @@ impl ExportStore for SqliteStore {
             })
             .await?;
         let items = rows.iter().map(|(doc, version)| decode(doc, *version)).collect::<Result<Vec<_>, _>>()?;
-        Ok(cursor::finish(List::Exports, page, items, |e| &e.id))
+        Ok(pos.finish(items, |e| &e.id))
     }
 
     async fn count_active_exports(&self, owner: &str) -> Result<u64, PortError> {

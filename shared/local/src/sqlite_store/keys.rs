@@ -8,9 +8,9 @@ use ferry_core::ports::key_store::{KeyDeleteOutcome, KeyStore};
 use ferry_core::PortError;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
-use super::cursor::{self, List};
 use super::store::{from_doc, query_texts, to_doc, to_u64, SqliteStore};
 use crate::storage_errors::storage_error;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 #[async_trait]
 impl KeyStore for SqliteStore {
@@ -53,20 +53,17 @@ impl KeyStore for SqliteStore {
     }
 
     async fn list_keys(&self, page: &PageRequest) -> Result<Page<ApiKey>, PortError> {
-        let keyset = cursor::keyset(List::Keys, page)?;
+        let pos = PagePosition::read(PagedList::Keys, &[], page)?;
+        let limit = pos.limit();
         // Ids are never empty, so "after the empty string" is the first page.
-        let after = keyset.after.unwrap_or_default();
+        let after = pos.after.clone().unwrap_or_default();
         let docs = self
             .call(move |conn| {
-                query_texts(
-                    conn,
-                    "SELECT doc FROM api_keys WHERE id > ?1 ORDER BY id LIMIT ?2",
-                    params![after, keyset.fetch],
-                )
+                query_texts(conn, "SELECT doc FROM api_keys WHERE id > ?1 ORDER BY id LIMIT ?2", params![after, limit])
             })
             .await?;
         let keys = docs.iter().map(|d| from_doc(d)).collect::<Result<Vec<ApiKey>, _>>()?;
-        Ok(cursor::finish(List::Keys, page, keys, |k| &k.id))
+        Ok(pos.finish(keys, |k| &k.id))
     }
 
     async fn delete_key(&self, id: &str) -> Result<KeyDeleteOutcome, PortError> {

@@ -6,7 +6,6 @@
 //! its own table (`queue_jobs`).
 
 mod connections;
-mod cursor;
 mod deliveries;
 mod exports;
 mod keys;

@@ -8,9 +8,9 @@ use ferry_core::ports::report_store::ReportStore;
 use ferry_core::PortError;
 use rusqlite::{params, OptionalExtension};
 
-use super::cursor::{self, List};
 use super::store::{from_doc, query_texts, to_doc, SqliteStore};
 use crate::storage_errors::storage_error;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 /// The `visibility` column's text, the same words as the JSON document.
 fn visibility_text(v: Visibility) -> &'static str {
@@ -79,26 +79,27 @@ impl ReportStore for SqliteStore {
     }
 
     async fn list_reports(&self, visible_to: Option<&str>, page: &PageRequest) -> Result<Page<Report>, PortError> {
-        let keyset = cursor::keyset(List::Reports, page)?;
+        let pos = PagePosition::read(PagedList::Reports, &[visible_to.unwrap_or("*")], page)?;
+        let limit = pos.limit();
         let viewer = visible_to.map(str::to_string);
         // Ids are never empty, so "after the empty string" is the first page.
-        let after = keyset.after.unwrap_or_default();
+        let after = pos.after.clone().unwrap_or_default();
         let docs = self
             .call(move |conn| match viewer {
                 Some(viewer) => query_texts(
                     conn,
                     "SELECT doc FROM reports WHERE (owner = ?1 OR visibility = 'public') AND id > ?2 ORDER BY id LIMIT ?3",
-                    params![viewer, after, keyset.fetch],
+                    params![viewer, after, limit],
                 ),
                 None => query_texts(
                     conn,
                     "SELECT doc FROM reports WHERE id > ?1 ORDER BY id LIMIT ?2",
-                    params![after, keyset.fetch],
+                    params![after, limit],
                 ),
             })
             .await?;
         let items = docs.iter().map(|d| from_doc(d)).collect::<Result<Vec<Report>, _>>()?;
-        Ok(cursor::finish(List::Reports, page, items, |r| &r.id))
+        Ok(pos.finish(items, |r| &r.id))
     }
 
     async fn reports_using_connection(&self, connection_id: &str) -> Result<Vec<String>, PortError> {

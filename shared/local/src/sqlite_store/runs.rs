@@ -11,10 +11,10 @@ use ferry_core::ports::schedule_run_store::ScheduleRunStore;
 use ferry_core::PortError;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::cursor::{self, List};
 use super::exports::{self, ExportRow};
 use super::store::{from_doc, to_doc, to_i64, to_u64, SqliteStore};
 use crate::storage_errors::storage_error;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 /// The columns a run is stored with besides its document.
 struct RunRow {
@@ -106,7 +106,7 @@ impl ScheduleRunStore for SqliteStore {
     async fn update_run(&self, r: &mut ScheduleRun) -> Result<bool, PortError> {
         let expected = r.version;
         let next =
-            expected.checked_add(1).ok_or_else(|| PortError::Backend(format!("run {} version overflow", r.id)))?;
+            expected.checked_add(1).ok_or_else(|| PortError::backend(format!("run {} version overflow", r.id)))?;
         // The document is written with the version it will have once stored.
         let mut stored = r.clone();
         stored.version = next;
@@ -140,25 +140,26 @@ impl ScheduleRunStore for SqliteStore {
     }
 
     async fn list_runs(&self, schedule_id: &str, page: &PageRequest) -> Result<Page<ScheduleRun>, PortError> {
-        let keyset = cursor::keyset(List::ScheduleRuns, page)?;
-        let schedule_id = schedule_id.to_string();
+        let pos = PagePosition::read(PagedList::ScheduleRuns, &[schedule_id], page)?;
+        let limit = pos.limit();
+        let (schedule_id, after) = (schedule_id.to_string(), pos.after.clone());
         // Newest first: the next page continues below the cursor's id.
         let rows = self
-            .call(move |conn| match keyset.after {
+            .call(move |conn| match after {
                 Some(after) => query_docs(
                     conn,
                     "SELECT doc, version FROM schedule_runs WHERE schedule_id = ?1 AND id < ?2
                      ORDER BY id DESC LIMIT ?3",
-                    params![schedule_id, after, keyset.fetch],
+                    params![schedule_id, after, limit],
                 ),
                 None => query_docs(
                     conn,
                     "SELECT doc, version FROM schedule_runs WHERE schedule_id = ?1 ORDER BY id DESC LIMIT ?2",
-                    params![schedule_id, keyset.fetch],
+                    params![schedule_id, limit],
                 ),
             })
             .await?;
         let items = rows.iter().map(|(doc, version)| decode(doc, *version)).collect::<Result<Vec<_>, _>>()?;
-        Ok(cursor::finish(List::ScheduleRuns, page, items, |r| &r.id))
+        Ok(pos.finish(items, |r| &r.id))
     }
 }

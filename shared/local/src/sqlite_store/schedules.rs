@@ -10,9 +10,9 @@ use ferry_core::PortError;
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 
-use super::cursor::{self, List};
 use super::store::{from_doc, query_texts, to_doc, to_i64, to_u64, SqliteStore};
 use crate::storage_errors::storage_error;
+use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 const NANOS_PER_MILLI: i128 = 1_000_000;
 
@@ -113,7 +113,7 @@ impl ScheduleStore for SqliteStore {
     async fn update_schedule(&self, s: &mut Schedule) -> Result<bool, PortError> {
         let expected = s.version;
         let next =
-            expected.checked_add(1).ok_or_else(|| PortError::Backend(format!("schedule {} version overflow", s.id)))?;
+            expected.checked_add(1).ok_or_else(|| PortError::backend(format!("schedule {} version overflow", s.id)))?;
         // The document is written with the version it will have once stored.
         let mut stored = s.clone();
         stored.version = next;
@@ -157,25 +157,26 @@ impl ScheduleStore for SqliteStore {
     }
 
     async fn list_schedules(&self, owner: Option<&str>, page: &PageRequest) -> Result<Page<Schedule>, PortError> {
-        let keyset = cursor::keyset(List::Schedules, page)?;
+        let pos = PagePosition::read(PagedList::Schedules, &[owner.unwrap_or("*")], page)?;
+        let limit = pos.limit();
         let owner = owner.map(str::to_string);
         // Ids are never empty, so "after the empty string" is the first page.
-        let after = keyset.after.unwrap_or_default();
+        let after = pos.after.clone().unwrap_or_default();
         let rows = self
             .call(move |conn| match owner {
                 Some(owner) => query_docs(
                     conn,
                     "SELECT doc, version FROM schedules WHERE owner = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
-                    params![owner, after, keyset.fetch],
+                    params![owner, after, limit],
                 ),
                 None => query_docs(
                     conn,
                     "SELECT doc, version FROM schedules WHERE id > ?1 ORDER BY id LIMIT ?2",
-                    params![after, keyset.fetch],
+                    params![after, limit],
                 ),
             })
             .await?;
-        Ok(cursor::finish(List::Schedules, page, decode_all(&rows)?, |s| &s.id))
+        Ok(pos.finish(decode_all(&rows)?, |s| &s.id))
     }
 
     async fn schedules_using_report(&self, report_id: &str) -> Result<Vec<String>, PortError> {

@@ -117,7 +117,7 @@ CREATE TABLE IF NOT EXISTS settings (
 pub(super) fn migrate(conn: &Connection) -> Result<(), PortError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(storage_error)?;
     if found > SCHEMA_VERSION {
-        return Err(PortError::Backend(format!(
+        return Err(PortError::backend(format!(
             "database schema version {found} is newer than this build's {SCHEMA_VERSION}"
         )));
     }

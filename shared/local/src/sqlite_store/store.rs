@@ -38,7 +38,7 @@ impl SqliteStore {
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(storage_error)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(PortError::Backend(format!("journal_mode is {mode}, not wal")));
+            return Err(PortError::backend(format!("journal_mode is {mode}, not wal")));
         }
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage_error)?;
         // Integrity is kept by the use cases (409 on a connection in use), not

@@ -3,11 +3,12 @@
 //! (so a fix to a destination helps the next retry), the report, settings
 //! and placeholder values. A reason the attempt cannot even start is final.
 
-use crate::error::CoreError;
 use crate::model::delivery::Delivery;
 use crate::model::destination::Destination;
 use crate::model::export::Export;
 use crate::model::settings::Settings;
+use crate::ports::delivery::DeliveryError;
+use crate::usecases::job_stop::Stop;
 use crate::usecases::settings::current;
 use crate::usecases::templates::Placeholders;
 use crate::Ports;
@@ -23,25 +24,26 @@ pub(super) struct AttemptContext<'a> {
     pub placeholders: Placeholders,
 }
 
-/// Ok(Err(reason)) when the delivery cannot be attempted at all.
+/// `Stop::Refused` when the delivery cannot be attempted at all (for good).
 pub(super) async fn load_context<'a>(
     ports: &'a Ports,
     d: &Delivery,
-) -> Result<Result<AttemptContext<'a>, String>, CoreError> {
+) -> Result<AttemptContext<'a>, Stop<DeliveryError>> {
+    let refused = |reason: String| Stop::Refused(DeliveryError::Rejected(reason));
     let Some(export) = ports.exports.get_export(&d.export_id).await? else {
-        return Ok(Err("the export was deleted".into()));
+        return Err(refused("the export was deleted".into()));
     };
     let (Some(file_key), true) = (export.file_key.clone(), export.file_available(ports.clock.now())) else {
-        return Ok(Err("the file was deleted or is past its retention".into()));
+        return Err(refused("the file was deleted or is past its retention".into()));
     };
     let Some(schedule) = ports.schedules.get_schedule(&d.schedule_id).await? else {
-        return Ok(Err("the schedule was deleted".into()));
+        return Err(refused("the schedule was deleted".into()));
     };
     let Some(destination) = schedule.destinations.get(d.destination as usize).cloned() else {
-        return Ok(Err(format!("destination {} was removed from the schedule", d.destination)));
+        return Err(refused(format!("destination {} was removed from the schedule", d.destination)));
     };
     if destination.kind() != d.kind {
-        return Ok(Err(format!(
+        return Err(refused(format!(
             "destination {} is now of type {} (it was {}); redeliver to send it",
             d.destination,
             destination.kind().as_str(),
@@ -51,7 +53,7 @@ pub(super) async fn load_context<'a>(
     let report = ports.reports.get_report(&export.report_id).await?;
     let settings = current(ports).await?;
     let placeholders = Placeholders::for_export(report.as_ref(), &export);
-    Ok(Ok(AttemptContext { ports, export, file_key, schedule_id: schedule.id, destination, settings, placeholders }))
+    Ok(AttemptContext { ports, export, file_key, schedule_id: schedule.id, destination, settings, placeholders })
 }
 
 impl AttemptContext<'_> {

@@ -20,6 +20,7 @@ use crate::model::destination::Destination;
 use crate::ports::delivery::DeliveryError;
 use crate::ports::job_policy::{past_giving_up, settle, Handled, JobOutcome, StepOutcome};
 use crate::ports::work_queue::{Job, ReceivedJob};
+use crate::usecases::job_stop::Stop;
 use crate::usecases::run_outcome::on_delivery_finished;
 use crate::Ports;
 
@@ -99,7 +100,11 @@ impl DeliveryWorker {
         if !ports.deliveries.update_delivery(&mut d).await? {
             return Ok(Handled::Later(SignedDuration::from_secs(1)));
         }
-        let result = attempt(ports, &mut d).await?;
+        let result = match attempt(ports, &mut d).await {
+            Ok(bytes) => Ok(bytes),
+            Err(Stop::Refused(err)) => Err(err),
+            Err(Stop::Store(e)) => return Err(e),
+        };
         let next = record(&mut d, started, result, ports.clock.now());
         if !ports.deliveries.update_delivery(&mut d).await? {
             tracing::error!(delivery_id = %d.id, "delivery changed under its claim; the attempt is not recorded");
@@ -115,12 +120,11 @@ impl DeliveryWorker {
     }
 }
 
-/// One attempt over the destination's channel: Ok(bytes sent).
-async fn attempt(ports: &Ports, d: &mut Delivery) -> Result<Result<u64, DeliveryError>, CoreError> {
-    let mut cx = match load_context(ports, d).await? {
-        Ok(cx) => cx,
-        Err(reason) => return Ok(Err(DeliveryError::Rejected(reason))),
-    };
+/// One attempt over the destination's channel: Ok(bytes sent), or why it
+/// did not deliver (`Stop::Refused`, recorded as the attempt's error) or
+/// could not be made (`Stop::Store`, the job comes back).
+async fn attempt(ports: &Ports, d: &mut Delivery) -> Result<u64, Stop<DeliveryError>> {
+    let mut cx = load_context(ports, d).await?;
     let destination = cx.destination.clone();
     let result = match &destination {
         Destination::Email(e) => send_email(&cx, d, e).await,
@@ -131,7 +135,7 @@ async fn attempt(ports: &Ports, d: &mut Delivery) -> Result<Result<u64, Delivery
     if let Err(err) = &result {
         tracing::info!(delivery_id = %d.id, destination = d.destination, kind = d.kind.as_str(), error = %err, "delivery attempt failed");
     }
-    Ok(result)
+    result.map_err(Stop::Refused)
 }
 
 /// Appends the attempt and moves the delivery on; Some(wait) when another

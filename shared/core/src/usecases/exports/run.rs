@@ -85,7 +85,7 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
     let at = Position { cursor: run.cp().source_cursor.clone(), rows: run.cp().rows, hasher };
     let rules = PartRules { part_size, resumable };
     let Pipeline { mut formatted, free_parts, pump } = pipeline::start(source, writer, rules, at)
-        .map_err(|e| CoreError::Port(PortError::Backend(format!("starting the format thread: {e}"))))?;
+        .map_err(|e| CoreError::Port(PortError::backend(format!("starting the format thread: {e}"))))?;
     // The pump reads pages on this task while the run uploads; when the run
     // ends, dropping the channels stops the pump and the format thread.
     let (export_id, key, upload_id) = (run.e.id.clone(), run.key.clone(), run.upload_id.clone());
@@ -155,7 +155,7 @@ impl Run<'_> {
         let mut pages_since_write = 0u32;
         loop {
             let Some(message) = formatted.next().await else {
-                return Err(CoreError::Port(PortError::Backend("the format thread stopped unexpectedly".into())));
+                return Err(CoreError::Port(PortError::backend("the format thread stopped unexpectedly")));
             };
             match message {
                 Formatted::Page { rows } => {
@@ -345,7 +345,7 @@ impl Run<'_> {
         parts.retain(|p| p.number <= count);
         if parts.len() != count as usize || parts.iter().zip(1..).any(|(p, n)| p.number != n) {
             let listed = parts.len();
-            return Err(CoreError::Port(PortError::Backend(format!(
+            return Err(CoreError::Port(PortError::backend(format!(
                 "upload {} lists {listed} of its {count} checkpointed parts",
                 self.upload_id
             ))));

@@ -147,11 +147,11 @@ impl ExportWorker {
                 crate::usecases::run_outcome::on_export_finished(&self.ports, &id).await?;
                 Ok(Handled::Done)
             }
-            Err(CoreError::Port(PortError::NotFound(what))) if what.starts_with("upload") => {
+            Err(CoreError::Port(gone @ PortError::UploadGone { .. })) => {
                 // The checkpoint names an upload the file store no longer has
                 // (a worker died between completing it and saving the
                 // export): the only safe way on is to write the file again.
-                tracing::warn!(export_id = %id, %what, "upload lost; restarting the export from zero");
+                tracing::warn!(export_id = %id, error = %gone, "upload lost; restarting the export from zero");
                 self.restart_from_zero(&id).await?;
                 Ok(Handled::Later(SignedDuration::ZERO))
             }

@@ -3,22 +3,24 @@
 //! EventBridge Scheduler timers, SES for mail, and the channels, sources
 //! and formats every runtime shares. The one place a function chooses its
 //! backends; `functions/local`'s `runtime.rs` is its local counterpart.
+//! Both build through `Ports::assemble`.
 
 use std::sync::Arc;
 
-use ferry_channels::{ReqwestWebhookClient, RusshSftpClient};
+use ferry_aws::s3::AWS_PART_SIZE;
+use ferry_aws::settings::{require, MissingSetting};
+use ferry_aws::{
+    AwsClients, AwsSettings, DynamoStore, EventBridgeTimers, S3FileStore, SesMailer, SqsQueue, TimerTargets,
+};
+use ferry_channels::{build_mime, ReqwestWebhookClient, RusshSftpClient};
 use ferry_core::ports::clock::SystemClock;
-use ferry_core::ports::id_generator::UlidGenerator;
-use ferry_core::ports::{Clock, ExportConfig, LinkKey, Ports, RuntimeConfig};
+use ferry_core::ports::delivery::DeliveryError;
+use ferry_core::ports::mailer::MailMessage;
+use ferry_core::ports::{Backends, ExportConfig, LinkKey, Ports, RuntimeConfig};
 use ferry_core::PortError;
 use ferry_formats::StandardFormats;
 use ferry_sources::Sources;
 use jiff::SignedDuration;
-
-use crate::dynamo::DynamoStore;
-use crate::s3::AWS_PART_SIZE;
-use crate::settings::{require, MissingSetting};
-use crate::{AwsClients, AwsSettings, EventBridgeTimers, S3FileStore, SesMailer, SqsQueue, TimerTargets};
 
 /// Lifetime of presigned download URLs unless `FERRY_SIGNED_URL_TTL_SECONDS` says otherwise.
 pub const DEFAULT_SIGNED_URL_TTL: SignedDuration = SignedDuration::from_secs(300);
@@ -46,35 +48,31 @@ pub async fn aws_ports(clients: &AwsClients, settings: &AwsSettings) -> Result<P
 
     let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), table));
     let link_key = store.link_key().await.map_err(AssembleError::LinkKey)?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    Ok(Ports {
-        keys: store.clone(),
-        connections: store.clone(),
-        reports: store.clone(),
-        exports: store.clone(),
-        settings: store.clone(),
-        schedules: store.clone(),
-        runs: store.clone(),
-        deliveries: store.clone(),
+    let backends = Backends {
         timers: Arc::new(timers),
         files: Arc::new(S3FileStore::new(clients.s3.clone(), bucket)),
         export_queue: Arc::new(SqsQueue::new(clients.sqs.clone(), exports_url)),
         delivery_queue: Arc::new(SqsQueue::new(clients.sqs.clone(), deliveries_url)),
-        mailer: Arc::new(SesMailer::new(clients.sesv2.clone())),
+        mailer: Arc::new(SesMailer::new(clients.sesv2.clone(), mime)),
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
-        ids: Arc::new(UlidGenerator::new(clock.clone())),
-        clock,
         sources: Arc::new(Sources::new()),
         formats: Arc::new(StandardFormats),
-        config: RuntimeConfig {
-            public_url: public_url.trim_end_matches('/').to_string(),
-            signed_url_ttl: signed_url_ttl()?,
-            default_email_from: email_from.to_string(),
-            link_key: LinkKey(link_key),
-            export: ExportConfig { part_size: AWS_PART_SIZE, ..ExportConfig::default() },
-        },
-    })
+        clock: Arc::new(SystemClock),
+    };
+    let config = RuntimeConfig {
+        public_url: public_url.trim_end_matches('/').to_string(),
+        signed_url_ttl: signed_url_ttl()?,
+        default_email_from: email_from.to_string(),
+        link_key: LinkKey(link_key),
+        export: ExportConfig { part_size: AWS_PART_SIZE, ..ExportConfig::default() },
+    };
+    Ok(Ports::assemble(store, backends, config))
+}
+
+/// The raw MIME message SES sends, built as the SMTP channel builds it.
+fn mime(message: &MailMessage) -> Result<Vec<u8>, DeliveryError> {
+    Ok(build_mime(message)?)
 }
 
 /// `FERRY_SIGNED_URL_TTL_SECONDS`, within what S3 presigning allows (7 days).

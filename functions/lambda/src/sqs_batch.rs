@@ -56,5 +56,5 @@ fn received_job(record: SqsMessage) -> Result<ReceivedJob, String> {
     let body = record.body.ok_or("no body")?;
     let receipt = record.receipt_handle.ok_or("no receipt handle")?;
     let attempts = record.attributes.get("ApproximateReceiveCount").and_then(|n| n.parse().ok()).unwrap_or(1);
-    super::received_job(&body, &receipt, attempts).map_err(|e| e.to_string())
+    ferry_aws::sqs::received_job(&body, &receipt, attempts).map_err(|e| e.to_string())
 }

@@ -1,0 +1,85 @@
+//! The one way a runtime builds its `Ports`: it names its state store once
+//! (one value that implements every store port: the SQLite file, the
+//! DynamoDB table) and its other backends; the store fields and the id
+//! generator follow from those.
+
+use std::sync::Arc;
+
+use super::id_generator::UlidGenerator;
+use super::{
+    Clock, ConnectionStore, DeliveryStore, ExportStore, FileStore, FormatFactory, KeyStore, Mailer, Ports, ReportStore,
+    RuntimeConfig, ScheduleRunStore, ScheduleStore, ScheduleTimers, SettingsStore, SftpClient, SourceFactory,
+    WebhookClient, WorkQueue,
+};
+
+/// A backend that keeps all of Ferry's state.
+pub trait StateStore:
+    KeyStore
+    + ConnectionStore
+    + ReportStore
+    + ExportStore
+    + SettingsStore
+    + ScheduleStore
+    + ScheduleRunStore
+    + DeliveryStore
+    + 'static
+{
+}
+
+impl<T> StateStore for T where
+    T: KeyStore
+        + ConnectionStore
+        + ReportStore
+        + ExportStore
+        + SettingsStore
+        + ScheduleStore
+        + ScheduleRunStore
+        + DeliveryStore
+        + 'static
+{
+}
+
+/// What a runtime chooses besides its state store.
+pub struct Backends {
+    pub timers: Arc<dyn ScheduleTimers>,
+    pub files: Arc<dyn FileStore>,
+    pub export_queue: Arc<dyn WorkQueue>,
+    pub delivery_queue: Arc<dyn WorkQueue>,
+    pub mailer: Arc<dyn Mailer>,
+    pub sftp: Arc<dyn SftpClient>,
+    pub webhooks: Arc<dyn WebhookClient>,
+    pub sources: Arc<dyn SourceFactory>,
+    pub formats: Arc<dyn FormatFactory>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Ports {
+    /// The ports of a runtime whose state lives in `store`. Ids are ULIDs
+    /// on the runtime's clock, so a manual clock also fixes their time part.
+    pub fn assemble<S: StateStore>(store: Arc<S>, backends: Backends, config: RuntimeConfig) -> Ports {
+        let Backends { timers, files, export_queue, delivery_queue, mailer, sftp, webhooks, sources, formats, clock } =
+            backends;
+        Ports {
+            keys: store.clone(),
+            connections: store.clone(),
+            reports: store.clone(),
+            exports: store.clone(),
+            settings: store.clone(),
+            schedules: store.clone(),
+            runs: store.clone(),
+            deliveries: store,
+            timers,
+            files,
+            export_queue,
+            delivery_queue,
+            mailer,
+            sftp,
+            webhooks,
+            ids: Arc::new(UlidGenerator::new(clock.clone())),
+            clock,
+            sources,
+            formats,
+            config,
+        }
+    }
+}

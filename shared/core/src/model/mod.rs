@@ -17,4 +17,5 @@ pub mod report;
 pub mod schedule;
 pub mod schedule_run;
 pub mod settings;
+pub mod time_in_status;
 pub mod value;

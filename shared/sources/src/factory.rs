@@ -140,6 +140,8 @@ mod tests {
             from_date: None,
             to_date: None,
             allow_private_networks: false,
+            time_in_status: None,
+            as_of: "2026-01-01T00:00:00Z".parse().unwrap(),
         }
     }
 

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 
 use crate::model::connection::Connection;
 use crate::model::report::{Column, ReportType};
+use crate::model::time_in_status::TimeInStatusOptions;
 use crate::model::value::{FieldInfo, Row};
 use crate::FieldError;
 
@@ -45,6 +46,12 @@ pub struct SourceRequest {
     pub to_date: Option<Timestamp>,
     /// Whether the source may reach private network addresses.
     pub allow_private_networks: bool,
+    /// The `timeInStatus` options of such a report (None: the defaults).
+    pub time_in_status: Option<TimeInStatusOptions>,
+    /// The instant the data is read as of: the export's `createdAt`, so a
+    /// resumed or re-run export computes the same durations (time in the
+    /// current status lasts until then).
+    pub as_of: Timestamp,
 }
 
 pub struct SourcePage {
@@ -58,6 +65,12 @@ pub struct SourcePage {
 pub trait RowSource: Send {
     /// Total rows expected, when the source can tell.
     async fn total(&mut self) -> Result<Option<u64>, SourceError>;
+    /// The file's headers when the source decides them (a `timeInStatus`
+    /// report's status columns come from the site); None: the columns' headers.
+    /// Called once, after opening and before the first page.
+    fn headers(&self) -> Option<Vec<String>> {
+        None
+    }
     /// The page at `cursor` (None = the first page).
     async fn page(&mut self, cursor: Option<&serde_json::Value>) -> Result<SourcePage, SourceError>;
     /// The page at `cursor` written over `rows`; returns where the next page

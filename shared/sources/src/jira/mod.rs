@@ -1,12 +1,14 @@
 //! The `jira` source: Jira Cloud REST v3. `issues` reports run the enhanced
 //! JQL search; `worklogs` reports make one row per worklog in the export's
-//! date range, with its issue's fields. Columns name system and custom
+//! date range, with its issue's fields; `timeInStatus` reports the time
+//! each issue spent in each status, from the status changelogs. Columns name system and custom
 //! fields by id or name. Requests are paced per site, throttling answers are
 //! waited out, and the cursor lets an export resume after a crash without
 //! fetching finished pages again. The connection's `baseUrl` passes the
 //! private-network guard before anything is sent.
 
 mod adf;
+mod changelogs;
 mod client;
 mod columns;
 mod cursor;
@@ -22,6 +24,8 @@ mod scope;
 mod search;
 mod settings;
 mod ssrf;
+mod statuses;
+mod time_in_status;
 mod values;
 mod worklogs;
 
@@ -40,6 +44,7 @@ use fields::FieldCatalog;
 use myself::Myself;
 use readers::JiraReader;
 use scope::SearchScope;
+use time_in_status::{TimeInStatusReader, TimeInStatusSpec};
 use worklogs::WorklogField;
 
 pub use settings::{parse_settings, JiraSettings, DEFAULT_MAX_REQUESTS_PER_SECOND};
@@ -62,6 +67,7 @@ pub fn default_columns(report_type: ReportType) -> Vec<Column> {
         ReportType::Worklogs => {
             &["key", "summary", "worklog.author", "worklog.started", "worklog.timeSpentSeconds", "worklog.comment"]
         }
+        ReportType::TimeInStatus => &["key", "summary"],
     };
     fields.iter().map(|f| Column::new(f)).collect()
 }
@@ -120,5 +126,15 @@ pub async fn open(request: SourceRequest) -> Result<Box<dyn RowSource>, SourceEr
         from: request.from_date,
         to: request.to_date,
     };
+    if request.report_type == ReportType::TimeInStatus {
+        let spec = TimeInStatusSpec {
+            plan,
+            scope,
+            columns: request.columns,
+            options: request.time_in_status.unwrap_or_default(),
+            as_of: request.as_of,
+        };
+        return Ok(Box::new(TimeInStatusReader::open(client, spec).await?));
+    }
     Ok(Box::new(JiraReader::new(client, plan, scope)))
 }

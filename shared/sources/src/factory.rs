@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use ferry_core::model::connection::{Connection, ConnectionKind};
 use ferry_core::model::report::{Column, ReportType};
 use ferry_core::model::value::FieldInfo;
-use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceFactory, SourceRequest};
+use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceFactory, SourceRequest, UserAddress};
 use ferry_core::FieldError;
 
 use crate::jira;
@@ -106,6 +106,21 @@ impl SourceFactory for Sources {
                 Ok(Box::new(SampleReader::new(settings, fields, request.from_date, self.page_rows)))
             }
             ConnectionKind::Jira => jira::open(request).await,
+        }
+    }
+
+    async fn user_address(
+        &self,
+        connection: &Connection,
+        account_id: &str,
+        allow_private_networks: bool,
+    ) -> Result<UserAddress, SourceError> {
+        match connection.kind {
+            ConnectionKind::Jira => jira::user_address(connection, account_id, allow_private_networks).await,
+            ConnectionKind::Sample => Err(SourceError::Invalid(FieldError::new(
+                "toUsers",
+                "sample connections have no users; toUsers needs a Jira connection",
+            ))),
         }
     }
 }

@@ -95,6 +95,16 @@ pub trait RowSource: Send {
     }
 }
 
+/// A user's email address as the source tells it (`toUsers` recipients).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserAddress {
+    Found(String),
+    /// The user's privacy setting hides it.
+    Hidden,
+    /// No such account (or not visible to the connection).
+    Unknown,
+}
+
 #[async_trait]
 pub trait SourceFactory: Send + Sync {
     /// Columns used when a report lists none.
@@ -126,4 +136,18 @@ pub trait SourceFactory: Send + Sync {
     ) -> Result<Vec<FieldInfo>, SourceError>;
     /// Opens a reader.
     async fn open(&self, request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError>;
+    /// The email address of the account `account_id` on the connection's
+    /// site (Jira's `GET /user`). Sources without users refuse (`Invalid`).
+    async fn user_address(
+        &self,
+        connection: &Connection,
+        account_id: &str,
+        allow_private_networks: bool,
+    ) -> Result<UserAddress, SourceError> {
+        let _ = (account_id, allow_private_networks);
+        Err(SourceError::Invalid(FieldError::new(
+            "toUsers",
+            format!("{} connections have no users; toUsers needs a Jira connection", connection.kind.as_str()),
+        )))
+    }
 }

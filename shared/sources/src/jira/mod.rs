@@ -26,6 +26,7 @@ mod settings;
 mod ssrf;
 mod statuses;
 mod time_in_status;
+mod users;
 mod values;
 mod worklogs;
 
@@ -35,7 +36,7 @@ mod fixture_tests;
 use ferry_core::model::connection::Connection;
 use ferry_core::model::report::{Column, ReportType};
 use ferry_core::model::value::{FieldInfo, FieldType};
-use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceRequest};
+use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceRequest, UserAddress};
 use ferry_core::FieldError;
 
 use client::JiraClient;
@@ -113,6 +114,16 @@ pub async fn fields(
     }
     infos.extend(catalog.field_infos());
     Ok(infos)
+}
+
+/// A user's email address, for `toUsers` recipients.
+pub async fn user_address(
+    connection: &Connection,
+    account_id: &str,
+    allow_private_networks: bool,
+) -> Result<UserAddress, SourceError> {
+    let client = connect(connection, allow_private_networks).await?;
+    Ok(users::user_address(&client, account_id).await?)
 }
 
 /// Opens a reader: connects, resolves the columns against the site's fields.

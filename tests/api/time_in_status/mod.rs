@@ -286,3 +286,37 @@ async fn bad_options_are_refused_on_save_naming_the_option() {
     assert_eq!(saved["timeInStatus"]["layout"], "long");
     assert_eq!(saved["timeInStatus"]["calendar"]["holidays"], json!(["2025-12-25", "2026-03-30"]));
 }
+
+/// Every `$ref` under `value`, as `#/components/schemas/Name` names.
+fn refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_options_and_to_users() {
+    let clock = Arc::new(ManualClock::new(AS_OF.parse().unwrap()));
+    let app = app_at(&clock, 1, 64 * 1024).await;
+    let doc: Value = app.client.get(app.v1("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    for r in &all {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(schemas.get(name).is_some(), "{r} is not in the document");
+    }
+    let text = doc.to_string();
+    for needle in ["timeInStatus", "statusCount", "holidays", "toUsers"] {
+        assert!(text.contains(needle), "the document mentions {needle}");
+    }
+}

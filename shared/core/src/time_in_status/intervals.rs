@@ -173,4 +173,28 @@ mod tests {
         let times = h.times(ts("2026-01-05T10:00:00Z"), Some(&cal));
         assert_eq!(summary(&times), vec![("To Do", 7 * 60, 1), ("In Progress", 2 * 60, 1)]);
     }
+
+    #[test]
+    fn the_worked_example_of_the_readme() {
+        let at = |s: &str| s.parse::<jiff::civil::DateTime>().unwrap().in_tz("Europe/Berlin").unwrap().timestamp();
+        let changes = [
+            StatusChange { at: at("2026-03-27T16:00"), from: Some("To Do".into()), to: "In Progress".into() },
+            StatusChange { at: at("2026-03-31T11:00"), from: Some("In Progress".into()), to: "Done".into() },
+        ];
+        let h = StatusHistory { created: at("2026-03-23T10:00"), current: "Done", changes: &changes };
+        let end = at("2026-04-01T09:00");
+        let hours = |times: Vec<StatusTime>| times.iter().map(|t| t.millis / 3_600_000).collect::<Vec<_>>();
+        assert_eq!(hours(h.times(end, None)), [102, 90, 22], "around the clock, the DST night is an hour short");
+        let cal = WorkingCalendar::parse(
+            &CalendarInput {
+                timezone: "Europe/Berlin".into(),
+                workdays: ["MON", "TUE", "WED", "THU", "FRI"].iter().map(|d| d.to_string()).collect(),
+                hours: "09:00-17:00".into(),
+                holidays: vec!["2026-03-30".into()],
+            },
+            "calendar",
+        )
+        .unwrap();
+        assert_eq!(hours(h.times(end, Some(&cal))), [38, 3, 6]);
+    }
 }

@@ -192,28 +192,32 @@ async fn a_killed_export_resumes_at_its_last_batch_and_gives_the_same_sha256() {
     // Parts of 16 KiB: every batch of 1000 issues ends in a checkpoint.
     let mut app = app_at(&clock, 1, 16 * 1024).await;
     let connection = jira_connection(&app, &sim, json!({"maxRequestsPerSecond": 100})).await;
-    let options = json!({"layout": "long", "calendar": calendar_json()});
-    let id = report(&app, &connection, "project = SIM ORDER BY key ASC", "csv", options).await;
-    let (whole, _) = sha_of_export(&app, &id).await;
+    for layout in ["wide", "long"] {
+        let options = json!({"layout": layout, "calendar": calendar_json(), "statusCount": true});
+        let id = report(&app, &connection, "project = SIM ORDER BY key ASC", "csv", options).await;
+        let (whole, _) = sha_of_export(&app, &id).await;
 
-    sim.set_faults(Faults { page_delay: std::time::Duration::from_millis(60), ..Faults::default() });
-    let started = app.start_export(ADMIN_KEY, &id).await;
-    let export = started["id"].as_str().unwrap().to_string();
-    assert_eq!(started["createdAt"], AS_OF, "the same instant: the same durations");
-    app.wait_export(ADMIN_KEY, &export, |e| e["progress"]["completed"].as_u64() > Some(0)).await;
-    app.ferry().kill_workers();
-    let at_kill = app.export(ADMIN_KEY, &export).await;
-    assert_eq!(at_kill["status"], "RUNNING", "killed mid-export: {at_kill}");
-    let firsts_before = sim.seen().iter().filter(|s| s.path == SEARCH_PATH && s.token.is_none()).count();
+        sim.set_faults(Faults { page_delay: std::time::Duration::from_millis(60), ..Faults::default() });
+        let started = app.start_export(ADMIN_KEY, &id).await;
+        let export = started["id"].as_str().unwrap().to_string();
+        assert_eq!(started["createdAt"], AS_OF, "the same instant: the same durations");
+        app.wait_export(ADMIN_KEY, &export, |e| e["progress"]["completed"].as_u64() > Some(0)).await;
+        app.ferry().kill_workers();
+        let at_kill = app.export(ADMIN_KEY, &export).await;
+        assert_eq!(at_kill["status"], "RUNNING", "{layout} killed mid-export: {at_kill}");
+        let firsts_before = sim.seen().iter().filter(|s| s.path == SEARCH_PATH && s.token.is_none()).count();
 
-    clock.advance(SignedDuration::from_secs(61));
-    app.ferry().start_workers(1);
-    let done = app.wait_finished(ADMIN_KEY, &export).await;
-    assert_eq!(done["status"], "COMPLETED", "{done}");
-    let bytes = app.download(ADMIN_KEY, &export).await;
-    assert_eq!(sha256_hex(&bytes), whole, "the resumed file is the uninterrupted one");
-    let firsts_after = sim.seen().iter().filter(|s| s.path == SEARCH_PATH && s.token.is_none()).count();
-    assert_eq!(firsts_after, firsts_before, "the resumed export did not start the search over");
+        clock.advance(SignedDuration::from_secs(61));
+        app.ferry().start_workers(1);
+        let done = app.wait_finished(ADMIN_KEY, &export).await;
+        assert_eq!(done["status"], "COMPLETED", "{done}");
+        let bytes = app.download(ADMIN_KEY, &export).await;
+        assert_eq!(sha256_hex(&bytes), whole, "{layout}: the resumed file is the uninterrupted one");
+        let firsts_after = sim.seen().iter().filter(|s| s.path == SEARCH_PATH && s.token.is_none()).count();
+        assert_eq!(firsts_after, firsts_before, "{layout}: the resumed export did not start the search over");
+        sim.set_faults(Faults::default());
+        clock.set(AS_OF.parse().unwrap());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -28,6 +28,8 @@ use super::search::{approximate_count, search_page, Issue, PAGE_SIZE};
 use super::statuses::site_statuses;
 
 const DAY_MS: i64 = 86_400_000;
+/// The cursor's field holding a wide file's status columns.
+const STATUSES_KEY: &str = "statuses";
 
 /// What a `timeInStatus` export reads and how it lays it out.
 pub struct TimeInStatusSpec {
@@ -124,6 +126,17 @@ impl TimeInStatusReader {
         }
     }
 
+    /// The search's cursor, plus (wide) the status columns, so a resumed
+    /// export lays out its rows like the rows already written even if the
+    /// site's statuses changed meanwhile.
+    fn cursor(&self, jql: String, next_page_token: String) -> Json {
+        let mut cursor = JiraCursor { jql, next_page_token }.to_json();
+        if let (Layout::Wide, Some(statuses)) = (self.layout, &self.table.statuses) {
+            cursor[STATUSES_KEY] = serde_json::json!(statuses);
+        }
+        cursor
+    }
+
     fn issue_rows(&self, issue: &Issue, changes: &[ferry_core::time_in_status::StatusChange]) -> Vec<Row> {
         let created = issue.fields.get("created").and_then(Json::as_str).and_then(parse_datetime);
         // Jira always has `created`; without it the history starts at its first change.
@@ -155,6 +168,13 @@ impl RowSource for TimeInStatusReader {
     async fn page(&mut self, cursor: Option<&Json>) -> Result<SourcePage, SourceError> {
         let (jql, token) = match cursor {
             Some(c) => {
+                // The wide columns the file was started with, whatever the site has now.
+                if let Some(statuses) = c.get(STATUSES_KEY).filter(|_| self.layout == Layout::Wide) {
+                    self.table.statuses = Some(
+                        serde_json::from_value(statuses.clone())
+                            .map_err(|_| SourceError::Failed("the saved status columns are not valid".into()))?,
+                    );
+                }
                 let c = JiraCursor::from_json(c)?;
                 (c.jql, Some(c.next_page_token))
             }
@@ -170,7 +190,7 @@ impl RowSource for TimeInStatusReader {
         }
         tracing::debug!(site = %self.client.site(), issues = issues.len(), rows = rows.len(),
             ms = started.elapsed().as_millis() as u64, "Jira time-in-status batch read");
-        let next = next.map(|t| JiraCursor { jql, next_page_token: t }.to_json());
+        let next = next.map(|t| self.cursor(jql, t));
         Ok(SourcePage { rows, next })
     }
 }

@@ -87,4 +87,10 @@ async fn to_users_are_checked_on_save() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{destination}: {error}");
         assert_eq!(error["error"]["details"][0]["field"], field, "{destination}: {error}");
     }
+    let sample = app.sample_report(ADMIN_KEY, 5, json!({})).await;
+    let body = json!({"reportId": sample, "destinations": [{"type": "email", "to": ["a@example.org"], "toUsers": [MIA]}],
+        "recurrence": {"frequency": "daily", "time": "09:00", "timezone": "UTC"}});
+    let (status, error) = error_of(app.post(ADMIN_KEY, "/schedules", &body).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert_eq!(error["error"]["details"][0]["field"], "destinations[0].toUsers", "{error}");
 }

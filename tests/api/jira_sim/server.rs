@@ -23,6 +23,18 @@ use super::jql::{parse, Query as Jql};
 const WORKLOG_PAGE_CAP: usize = 10;
 /// Issues per search page at most, like Jira with many fields.
 const SEARCH_PAGE_CAP: usize = 100;
+/// Issues per search page at most when a few small fields are asked (Jira:
+/// "the greatest number of items per page is achieved when requesting id or
+/// key only", up to 5000).
+const SMALL_PAGE_CAP: usize = 1000;
+
+fn page_cap(fields: Option<&[String]>) -> usize {
+    let small = ["summary", "status", "created", "updated", "key", "id"];
+    match fields {
+        Some(f) if f.len() <= 4 && f.iter().all(|x| small.contains(&x.as_str())) => SMALL_PAGE_CAP,
+        _ => SEARCH_PAGE_CAP,
+    }
+}
 
 /// One request as the simulator saw it.
 #[derive(Debug, Clone)]
@@ -225,7 +237,7 @@ async fn search(State(state): State<Shared>, headers: HeaderMap, uri: Uri, Json(
             }
         },
     };
-    let size = body.max_results.unwrap_or(50).clamp(1, SEARCH_PAGE_CAP);
+    let size = body.max_results.unwrap_or(50).clamp(1, page_cap(body.fields.as_deref()));
     let end = (offset + size).min(found.len());
     let issues: Vec<Json_> = found[offset..end].iter().map(|n| issue_json(*n, body.fields.as_deref())).collect();
     let is_last = end >= found.len();

@@ -197,7 +197,7 @@ async fn a_killed_export_resumes_at_its_last_batch_and_gives_the_same_sha256() {
         let id = report(&app, &connection, "project = SIM ORDER BY key ASC", "csv", options).await;
         let (whole, _) = sha_of_export(&app, &id).await;
 
-        sim.set_faults(Faults { page_delay: std::time::Duration::from_millis(60), ..Faults::default() });
+        sim.set_faults(Faults { page_delay: std::time::Duration::from_millis(150), ..Faults::default() });
         let started = app.start_export(ADMIN_KEY, &id).await;
         let export = started["id"].as_str().unwrap().to_string();
         assert_eq!(started["createdAt"], AS_OF, "the same instant: the same durations");
@@ -224,7 +224,7 @@ async fn a_killed_export_resumes_at_its_last_batch_and_gives_the_same_sha256() {
 async fn without_the_bulk_endpoint_each_issues_changelog_gives_the_same_file() {
     let sim = JiraSim::start(600).await;
     // 429s with Retry-After on the way, bulk pages included.
-    sim.set_faults(Faults { throttle_every: Some((4, 1)), ..Faults::default() });
+    sim.set_faults(Faults { throttle_every: Some((2, 1)), ..Faults::default() });
     let clock = Arc::new(ManualClock::new(AS_OF.parse().unwrap()));
     let app = app_at(&clock, 1, 64 * 1024).await;
     let connection = jira_connection(&app, &sim, json!({"maxRequestsPerSecond": 100})).await;

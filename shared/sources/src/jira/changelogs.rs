@@ -157,7 +157,7 @@ impl Collected {
     }
 }
 
-/// The status changes of the issues `ids` (at most `BATCH_SIZE`), through
+/// The status changes of the issues `ids` (`BATCH_SIZE` per bulk request), through
 /// `route`, which turns `PerIssue` for good when the bulk endpoint is refused.
 pub async fn status_changes(
     client: &JiraClient,
@@ -168,13 +168,19 @@ pub async fn status_changes(
         return Ok(StatusChanges::new());
     }
     if *route == ChangelogRoute::Bulk {
-        match bulk(client, ids).await {
-            Err(e) if refused(&e) => {
-                tracing::info!(site = %client.site(), error = %e, "bulk changelogs refused; reading each issue's changelog");
-                *route = ChangelogRoute::PerIssue;
+        // A search page longer than asked could overfill a batch: Jira takes 1000 ids a request.
+        let mut all = StatusChanges::new();
+        let mut chunks = ids.chunks(BATCH_SIZE);
+        let refusal = loop {
+            let Some(chunk) = chunks.next() else { return Ok(all) };
+            match bulk(client, chunk).await {
+                Ok(changes) => all.extend(changes),
+                Err(e) if refused(&e) => break e,
+                Err(e) => return Err(e),
             }
-            other => return other,
-        }
+        };
+        tracing::info!(site = %client.site(), error = %refusal, "bulk changelogs refused; reading each issue's changelog");
+        *route = ChangelogRoute::PerIssue;
     }
     let mut collected = Collected::default();
     for id in ids {

@@ -1,5 +1,6 @@
 //! The `timeInStatus` reader: one source page is one batch of up to 1000
-//! issues of the JQL search (as many search pages as fit), whose status
+//! issues of the JQL search (each search page asks for the rest of the
+//! batch), whose status
 //! changelogs are fetched together (`changelogs`), turned into time per
 //! status by the core's engine and laid out as the report asks. The cursor
 //! after a page names the next search page, so checkpoints fall on batch
@@ -24,7 +25,7 @@ use super::columns::RowPlan;
 use super::cursor::JiraCursor;
 use super::dates::parse_datetime;
 use super::scope::SearchScope;
-use super::search::{approximate_count, search_page, Issue, PAGE_SIZE};
+use super::search::{approximate_count, search_page_of, Issue};
 use super::statuses::site_statuses;
 
 const DAY_MS: i64 = 86_400_000;
@@ -110,17 +111,19 @@ impl TimeInStatusReader {
         matches!((self.scope.from, updated), (Some(from), Some(u)) if u < from)
     }
 
-    /// Search pages from `token` while a whole page still fits in the batch;
-    /// the issues kept and the token after the batch.
+    /// Search pages from `token`, each asking for the rest of the batch
+    /// (Jira gives as many as it will for the fields asked), until the batch
+    /// is full; the issues kept and the token after the batch.
     async fn batch(&self, jql: &str, mut token: Option<String>) -> Result<(Vec<Issue>, Option<String>), SourceError> {
         let mut issues = Vec::new();
         let mut searched = 0;
         loop {
-            let page = search_page(&self.client, jql, &self.fields, token.as_deref()).await?;
+            let rest = (BATCH_SIZE - searched) as u32;
+            let page = search_page_of(&self.client, jql, &self.fields, token.as_deref(), rest).await?;
             searched += page.issues.len();
             token = page.next_token().map(str::to_string);
             issues.extend(page.issues.into_iter().filter(|i| !self.updated_before_from(i)));
-            if token.is_none() || searched + PAGE_SIZE as usize > BATCH_SIZE {
+            if token.is_none() || searched >= BATCH_SIZE {
                 return Ok((issues, token));
             }
         }

@@ -291,6 +291,8 @@ async fn bad_options_are_refused_on_save_naming_the_option() {
     let saved = app.get(ADMIN_KEY, &format!("/reports/{good}")).await.json::<Value>().await.unwrap();
     assert_eq!(saved["timeInStatus"]["layout"], "long");
     assert_eq!(saved["timeInStatus"]["calendar"]["holidays"], json!(["2025-12-25", "2026-03-30"]));
+    let fields = app.get(ADMIN_KEY, &format!("/connections/{connection}/fields?reportType=timeInStatus")).await;
+    assert_eq!(fields.status(), StatusCode::OK, "the report type is a valid reportType parameter");
 }
 
 /// Every `$ref` under `value`, as `#/components/schemas/Name` names.

@@ -291,6 +291,12 @@ async fn bad_options_are_refused_on_save_naming_the_option() {
     let saved = app.get(ADMIN_KEY, &format!("/reports/{good}")).await.json::<Value>().await.unwrap();
     assert_eq!(saved["timeInStatus"]["layout"], "long");
     assert_eq!(saved["timeInStatus"]["calendar"]["holidays"], json!(["2025-12-25", "2026-03-30"]));
+    let wide =
+        report(&app, &connection, "project = SIM ORDER BY key", "csv", json!({"statuses": ["Done", "To Do"]})).await;
+    let preview: Value =
+        app.post(ADMIN_KEY, &format!("/reports/{wide}/preview"), &json!({})).await.json().await.unwrap();
+    assert_eq!(preview["columns"], json!(["key", "status", "Time in Done", "Time in To Do"]), "{preview}");
+    assert_eq!(preview["rows"].as_array().map(Vec::len), Some(10), "{preview}");
     let fields = app.get(ADMIN_KEY, &format!("/connections/{connection}/fields?reportType=timeInStatus")).await;
     assert_eq!(fields.status(), StatusCode::OK, "the report type is a valid reportType parameter");
 }

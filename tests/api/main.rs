@@ -16,4 +16,5 @@ mod jira_connections;
 mod jira_export;
 mod jira_sim;
 mod schedules;
+mod time_in_status;
 mod validation;

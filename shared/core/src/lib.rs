@@ -8,6 +8,7 @@ pub mod json_input;
 pub mod model;
 pub mod ports;
 pub mod recurrence;
+pub mod time_in_status;
 pub mod usecases;
 
 #[cfg(feature = "conformance")]

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use ferry_core::model::connection::{Connection, ConnectionKind};
 use ferry_core::model::report::{Column, ReportType};
 use ferry_core::model::value::FieldInfo;
-use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceFactory, SourceRequest};
+use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceFactory, SourceRequest, UserAddress};
 use ferry_core::FieldError;
 
 use crate::jira;
@@ -108,6 +108,21 @@ impl SourceFactory for Sources {
             ConnectionKind::Jira => jira::open(request).await,
         }
     }
+
+    async fn user_address(
+        &self,
+        connection: &Connection,
+        account_id: &str,
+        allow_private_networks: bool,
+    ) -> Result<UserAddress, SourceError> {
+        match connection.kind {
+            ConnectionKind::Jira => jira::user_address(connection, account_id, allow_private_networks).await,
+            ConnectionKind::Sample => Err(SourceError::Invalid(FieldError::new(
+                "toUsers",
+                "sample connections have no users; toUsers needs a Jira connection",
+            ))),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -140,6 +155,8 @@ mod tests {
             from_date: None,
             to_date: None,
             allow_private_networks: false,
+            time_in_status: None,
+            as_of: "2026-01-01T00:00:00Z".parse().unwrap(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! save-time rules (validation, write-only secrets, private networks).
 
 mod email;
+mod jira_users;
 mod link;
 mod receiver;
 mod rules;

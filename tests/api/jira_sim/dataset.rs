@@ -10,6 +10,8 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value as Json};
 
+use super::changelog::current_status;
+
 /// The site user's zone: JQL dates are read in it.
 pub const USER_TIME_ZONE: &str = "America/Los_Angeles";
 /// Worklogs Jira puts inline in a search answer.
@@ -34,7 +36,7 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-fn h(n: u32, salt: u64) -> u64 {
+pub fn h(n: u32, salt: u64) -> u64 {
     mix((n as u64) << 8 ^ salt)
 }
 
@@ -45,7 +47,6 @@ const PEOPLE: [(&str, &str); 5] = [
     ("6200aa11bb22cc33dd44ee55", "李雷"),
     ("6300ff00ee11dd22cc33bb44", "Sam \"the Sim\" Doe"),
 ];
-const STATUSES: [&str; 4] = ["To Do", "In Progress", "Done", "Blocked"];
 const PRIORITIES: [&str; 5] = ["Highest", "High", "Medium", "Low", "Lowest"];
 const LABELS: [&str; 6] = ["backend", "ui", "needs-triage", "customer", "q1", "tech-debt"];
 const TEAMS: [&str; 3] = ["Platform", "Payments", "Growth, EMEA"];
@@ -141,7 +142,7 @@ pub fn issue_json(n: u32, fields: Option<&[String]>) -> Json {
     let offset = OFFSETS[(n % 3) as usize];
     let all = json!({
         "summary": summary(n),
-        "status": {"self": "https://sim.atlassian.net/rest/api/3/status/1", "name": STATUSES[(h(n, 17) % 4) as usize],
+        "status": {"self": "https://sim.atlassian.net/rest/api/3/status/1", "name": current_status(n),
                    "id": "1", "statusCategory": {"id": 2, "key": "new", "name": "To Do"}},
         "priority": {"name": PRIORITIES[(h(n, 18) % 5) as usize], "id": "3", "iconUrl": "https://x/p.svg"},
         "assignee": if h(n, 19).is_multiple_of(5) { Json::Null } else { person(h(n, 20)) },
@@ -182,7 +183,7 @@ pub fn expected_issue(n: u32, column: &str) -> Expected {
     match column {
         "key" => Expected::Text(format!("SIM-{n}")),
         "summary" => Expected::Text(summary(n)),
-        "status" => text(STATUSES[(h(n, 17) % 4) as usize]),
+        "status" => text(current_status(n)),
         "priority" => text(PRIORITIES[(h(n, 18) % 5) as usize]),
         "assignee" => {
             if h(n, 19).is_multiple_of(5) {

@@ -5,6 +5,8 @@
 //! with `Retry-After`, 500s and slow pages, and read back every request it
 //! saw: per simulator second, and per page token.
 
+pub mod changelog;
+mod changelog_routes;
 pub mod dataset;
 pub mod ferry;
 mod jql;
@@ -21,6 +23,7 @@ pub use server::{Faults, Seen};
 pub const SIM_EMAIL: &str = "sim@example.com";
 pub const SIM_TOKEN: &str = "sim-token-5c3cr3t";
 pub const SEARCH_PATH: &str = "/rest/api/3/search/jql";
+pub const BULK_CHANGELOG_PATH: &str = "/rest/api/3/changelog/bulkfetch";
 
 pub struct JiraSim {
     pub url: String,

@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value as Json_};
 
+use super::changelog_routes;
 use super::dataset::{fields_json, issue_json, worklog_count, worklog_json, worklog_started, USER_TIME_ZONE};
 use super::jql::{parse, Query as Jql};
 
@@ -22,6 +23,18 @@ use super::jql::{parse, Query as Jql};
 const WORKLOG_PAGE_CAP: usize = 10;
 /// Issues per search page at most, like Jira with many fields.
 const SEARCH_PAGE_CAP: usize = 100;
+/// Issues per search page at most when a few small fields are asked (Jira:
+/// "the greatest number of items per page is achieved when requesting id or
+/// key only", up to 5000).
+const SMALL_PAGE_CAP: usize = 1000;
+
+fn page_cap(fields: Option<&[String]>) -> usize {
+    let small = ["summary", "status", "created", "updated", "key", "id"];
+    match fields {
+        Some(f) if f.len() <= 4 && f.iter().all(|x| small.contains(&x.as_str())) => SMALL_PAGE_CAP,
+        _ => SEARCH_PAGE_CAP,
+    }
+}
 
 /// One request as the simulator saw it.
 #[derive(Debug, Clone)]
@@ -47,6 +60,8 @@ pub struct Faults {
     pub page_delay: Duration,
     /// Every answer waits this long (network latency).
     pub latency: Duration,
+    /// The bulk changelog endpoint answers this status (404, 403, 405: refused).
+    pub bulk_refused: Option<u16>,
 }
 
 pub struct SimState {
@@ -83,7 +98,7 @@ impl SimState {
     }
 }
 
-type Shared = Arc<SimState>;
+pub(super) type Shared = Arc<SimState>;
 
 pub fn router(state: Shared) -> Router {
     Router::new()
@@ -92,15 +107,19 @@ pub fn router(state: Shared) -> Router {
         .route("/rest/api/3/search/jql", post(search))
         .route("/rest/api/3/search/approximate-count", post(count))
         .route("/rest/api/3/issue/{id}/worklog", get(worklogs))
+        .route("/rest/api/3/issue/{id}/changelog", get(changelog_routes::issue_changelog))
+        .route("/rest/api/3/changelog/bulkfetch", post(changelog_routes::bulk_changelogs))
+        .route("/rest/api/3/status", get(changelog_routes::statuses))
+        .route("/rest/api/3/user", get(changelog_routes::user))
         .with_state(state)
 }
 
-fn jira_error(status: StatusCode, message: &str) -> Response {
+pub(super) fn jira_error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"errorMessages": [message], "errors": {}}))).into_response()
 }
 
 /// Logs the request and applies auth and faults; Some(answer) ends it there.
-async fn gate(
+pub(super) async fn gate(
     state: &SimState,
     headers: &HeaderMap,
     uri: &Uri,
@@ -145,7 +164,7 @@ async fn gate(
     (number, answer)
 }
 
-fn set_status(state: &SimState, number: u64, status: u16) {
+pub(super) fn set_status(state: &SimState, number: u64, status: u16) {
     if let Some(s) = state.seen.lock().unwrap().get_mut(number as usize - 1) {
         s.status = status;
     }
@@ -181,13 +200,13 @@ struct SearchBody {
     next_page_token: Option<String>,
 }
 
-fn token_for(jql: &str, offset: usize) -> String {
+pub(super) fn token_for(jql: &str, offset: usize) -> String {
     let hash = jql.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
     format!("CAEa{offset:x}x{hash:016x}")
 }
 
 /// The offset a token was made for (checked against the query by the caller).
-fn offset_of(token: &str) -> Option<usize> {
+pub(super) fn offset_of(token: &str) -> Option<usize> {
     let hex = token.strip_prefix("CAEa")?.split('x').next()?;
     usize::from_str_radix(hex, 16).ok()
 }
@@ -218,7 +237,7 @@ async fn search(State(state): State<Shared>, headers: HeaderMap, uri: Uri, Json(
             }
         },
     };
-    let size = body.max_results.unwrap_or(50).clamp(1, SEARCH_PAGE_CAP);
+    let size = body.max_results.unwrap_or(50).clamp(1, page_cap(body.fields.as_deref()));
     let end = (offset + size).min(found.len());
     let issues: Vec<Json_> = found[offset..end].iter().map(|n| issue_json(*n, body.fields.as_deref())).collect();
     let is_last = end >= found.len();

@@ -46,6 +46,7 @@ fn schedule(ms: u64, owner: &str, report_id: &str) -> Schedule {
         recurrence: recurrence(),
         destinations: vec![Destination::Email(EmailDestination {
             to: vec!["a@x.org".into()],
+            to_users: vec!["5b10a2844c20165700ede21g".into()],
             cc: vec![],
             subject: None,
             body: None,

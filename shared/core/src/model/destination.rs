@@ -30,7 +30,12 @@ pub enum Destination {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmailDestination {
+    #[serde(default)]
     pub to: Vec<String>,
+    /// Jira account ids (Jira connections): each address is looked up
+    /// through the report's connection when the mail is sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to_users: Vec<String>,
     #[serde(default)]
     pub cc: Vec<String>,
     /// Template; Ferry's default subject when left out.
@@ -197,6 +202,7 @@ mod tests {
             d,
             Destination::Email(EmailDestination {
                 to: vec!["a@x.org".into()],
+                to_users: vec![],
                 cc: vec![],
                 subject: None,
                 body: None,

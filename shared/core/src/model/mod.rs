@@ -18,4 +18,5 @@ pub mod report;
 pub mod schedule;
 pub mod schedule_run;
 pub mod settings;
+pub mod time_in_status;
 pub mod value;

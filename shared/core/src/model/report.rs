@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::format_options::{Format, FormatOptionsInput};
+use super::time_in_status::TimeInStatusOptions;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -18,6 +19,9 @@ pub enum Visibility {
 pub enum ReportType {
     Issues,
     Worklogs,
+    /// Time per status from the changelog (Jira).
+    #[serde(rename = "timeInStatus", alias = "timeinstatus")]
+    TimeInStatus,
 }
 
 impl ReportType {
@@ -25,6 +29,7 @@ impl ReportType {
         match self {
             ReportType::Issues => "issues",
             ReportType::Worklogs => "worklogs",
+            ReportType::TimeInStatus => "timeInStatus",
         }
     }
 }
@@ -65,6 +70,9 @@ pub struct Report {
     pub format_options: FormatOptionsInput,
     pub file_name: String,
     pub compress: bool,
+    /// The `timeInStatus` report type's options (None: its defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_in_status: Option<TimeInStatusOptions>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 
 use crate::model::connection::Connection;
 use crate::model::report::{Column, ReportType};
+use crate::model::time_in_status::TimeInStatusOptions;
 use crate::model::value::{FieldInfo, Row};
 use crate::FieldError;
 
@@ -45,6 +46,12 @@ pub struct SourceRequest {
     pub to_date: Option<Timestamp>,
     /// Whether the source may reach private network addresses.
     pub allow_private_networks: bool,
+    /// The `timeInStatus` options of such a report (None: the defaults).
+    pub time_in_status: Option<TimeInStatusOptions>,
+    /// The instant the data is read as of: the export's `createdAt`, so a
+    /// resumed or re-run export computes the same durations (time in the
+    /// current status lasts until then).
+    pub as_of: Timestamp,
 }
 
 pub struct SourcePage {
@@ -58,6 +65,12 @@ pub struct SourcePage {
 pub trait RowSource: Send {
     /// Total rows expected, when the source can tell.
     async fn total(&mut self) -> Result<Option<u64>, SourceError>;
+    /// The file's headers when the source decides them (a `timeInStatus`
+    /// report's status columns come from the site); None: the columns' headers.
+    /// Called once, after opening and before the first page.
+    fn headers(&self) -> Option<Vec<String>> {
+        None
+    }
     /// The page at `cursor` (None = the first page).
     async fn page(&mut self, cursor: Option<&serde_json::Value>) -> Result<SourcePage, SourceError>;
     /// The page at `cursor` written over `rows`; returns where the next page
@@ -80,6 +93,16 @@ pub trait RowSource: Send {
     fn runs_anywhere(&self) -> bool {
         false
     }
+}
+
+/// A user's email address as the source tells it (`toUsers` recipients).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserAddress {
+    Found(String),
+    /// The user's privacy setting hides it.
+    Hidden,
+    /// No such account (or not visible to the connection).
+    Unknown,
 }
 
 #[async_trait]
@@ -113,4 +136,18 @@ pub trait SourceFactory: Send + Sync {
     ) -> Result<Vec<FieldInfo>, SourceError>;
     /// Opens a reader.
     async fn open(&self, request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError>;
+    /// The email address of the account `account_id` on the connection's
+    /// site (Jira's `GET /user`). Sources without users refuse (`Invalid`).
+    async fn user_address(
+        &self,
+        connection: &Connection,
+        account_id: &str,
+        allow_private_networks: bool,
+    ) -> Result<UserAddress, SourceError> {
+        let _ = (account_id, allow_private_networks);
+        Err(SourceError::Invalid(FieldError::new(
+            "toUsers",
+            format!("{} connections have no users; toUsers needs a Jira connection", connection.kind.as_str()),
+        )))
+    }
 }

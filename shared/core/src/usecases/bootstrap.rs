@@ -115,6 +115,7 @@ async fn create_demo(ports: &Ports, admin: &Principal) -> Result<ReportView, Cor
             format_options: FormatOptionsInput::default(),
             file_name: None,
             compress: false,
+            time_in_status: None,
             id: None,
             owner: None,
             created_at: None,

@@ -59,8 +59,11 @@ pub async fn preview_report(ports: &Ports, actor: &Principal, id: &str) -> Resul
         from_date: None,
         to_date: None,
         allow_private_networks: settings.allow_private_networks,
+        time_in_status: report.time_in_status.clone(),
+        as_of: ports.clock.now(),
     };
     let mut source = ports.sources.open(request).await.map_err(source_error)?;
+    let headers = source.headers().unwrap_or(headers);
     let mut rows = Vec::with_capacity(PREVIEW_ROWS);
     let mut cursor = None;
     for _ in 0..PREVIEW_MAX_PAGES {

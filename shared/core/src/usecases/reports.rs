@@ -9,6 +9,7 @@ use crate::model::format_options::{Format, FormatOptionsInput};
 use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
 use crate::model::report::{Column, Report, ReportType, Visibility, DEFAULT_FILE_NAME};
+use crate::model::time_in_status::{self, TimeInStatusOptions};
 use crate::usecases::access::{can_read_report, can_use_connection, ensure_report_owner};
 use crate::usecases::templates::{file_name_problem, FILE_NAME_PLACEHOLDERS};
 use crate::Ports;
@@ -33,6 +34,9 @@ pub struct ReportInput {
     pub file_name: Option<String>,
     #[serde(default)]
     pub compress: bool,
+    /// Options of the `timeInStatus` report type (only there).
+    #[serde(default)]
+    pub time_in_status: Option<TimeInStatusOptions>,
     #[serde(default, skip_serializing)]
     #[schema(ignore)]
     pub id: Option<IgnoredAny>,
@@ -70,6 +74,8 @@ pub struct ReportView {
     pub format_options: FormatOptionsInput,
     pub file_name: String,
     pub compress: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_in_status: Option<TimeInStatusOptions>,
     #[schema(value_type = String)]
     pub created_at: jiff::Timestamp,
     #[schema(value_type = String)]
@@ -91,6 +97,7 @@ impl From<&Report> for ReportView {
             format_options: r.format_options.clone(),
             file_name: r.file_name.clone(),
             compress: r.compress,
+            time_in_status: r.time_in_status.clone(),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -123,6 +130,7 @@ async fn build(
         .sources
         .check_report(&connection, input.report_type, &input.columns)
         .map_err(|f| CoreError::invalid(f.field, f.message))?;
+    check_time_in_status(input.report_type, input.time_in_status.as_ref())?;
     input.format_options.resolve().map_err(|f| CoreError::invalid(f.field, f.message))?;
     let file_name = input.file_name.unwrap_or_else(|| DEFAULT_FILE_NAME.to_string());
     if let Some(why) = file_name_problem(&file_name, FILE_NAME_PLACEHOLDERS) {
@@ -145,9 +153,22 @@ async fn build(
         format_options: input.format_options,
         file_name,
         compress: input.compress,
+        time_in_status: input.time_in_status,
         created_at: existing.map(|e| e.created_at).unwrap_or(now),
         updated_at: now,
     })
+}
+
+/// `timeInStatus` options belong to that report type only, and are checked on save.
+fn check_time_in_status(report_type: ReportType, options: Option<&TimeInStatusOptions>) -> Result<(), CoreError> {
+    match (report_type, options) {
+        (ReportType::TimeInStatus, Some(o)) => o.check().map_err(|f| CoreError::invalid(f.field, f.message)),
+        (_, Some(_)) => Err(CoreError::invalid(
+            time_in_status::FIELD,
+            format!("applies only to reports of type timeInStatus, not {}", report_type.as_str()),
+        )),
+        (_, None) => Ok(()),
+    }
 }
 
 pub async fn create_report(ports: &Ports, actor: &Principal, input: ReportInput) -> Result<ReportView, CoreError> {
@@ -235,6 +256,7 @@ pub async fn copy_report(
         format_options: original.format_options.clone(),
         file_name: Some(original.file_name.clone()),
         compress: original.compress,
+        time_in_status: original.time_in_status.clone(),
         id: None,
         owner: None,
         created_at: None,

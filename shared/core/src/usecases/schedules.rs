@@ -18,9 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
+use crate::model::connection::ConnectionKind;
 use crate::model::destination::{Destination, DestinationInput};
 use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
+use crate::model::report::Report;
 use crate::model::schedule::{DateRange, LastRun, PausedReason, RunAs, Schedule};
 use crate::recurrence::{Recurrence, RecurrenceInput};
 use crate::usecases::access::ensure_report_owner;
@@ -178,6 +180,7 @@ async fn build(
     }
     let stored = existing.map(|e| e.destinations.as_slice()).unwrap_or_default();
     let destinations = prepare_destinations(parse_destinations(&input.destinations)?, stored, &settings)?;
+    check_to_users(ports, &report, &destinations).await?;
     let next_run_at = recurrence.occurrences_after(now).next().map(|o| o.at);
     let paused = existing.is_some_and(|e| e.paused);
     Ok(Schedule {
@@ -201,6 +204,21 @@ async fn build(
         updated_at: now,
         version: existing.map(|e| e.version).unwrap_or(0),
     })
+}
+
+/// `toUsers` are Jira accounts: only a report on a Jira connection can mail them.
+async fn check_to_users(ports: &Ports, report: &Report, destinations: &[Destination]) -> Result<(), CoreError> {
+    let first = destinations.iter().position(|d| matches!(d, Destination::Email(e) if !e.to_users.is_empty()));
+    let Some(i) = first else { return Ok(()) };
+    let kind = ports.connections.get_connection(&report.connection_id).await?.map(|c| c.kind);
+    if kind == Some(ConnectionKind::Jira) {
+        return Ok(());
+    }
+    let why = match kind {
+        Some(k) => format!("the report's connection is a {} connection", k.as_str()),
+        None => "the report's connection was deleted".to_string(),
+    };
+    Err(CoreError::invalid(format!("destinations[{i}].toUsers"), format!("names Jira accounts, but {why}; use to")))
 }
 
 pub async fn create_schedule(

@@ -37,9 +37,9 @@ fn worklog_column(report_type: ReportType, index: usize, field: &str) -> Option<
             format!("columns[{index}].field"),
             format!("unknown worklog column \"{field}\"; worklogs reports have {}", WorklogField::ids()),
         )),
-        (ReportType::Issues, _) => Err(FieldError::new(
+        (other, _) => Err(FieldError::new(
             format!("columns[{index}].field"),
-            format!("\"{field}\" is a column of worklogs reports, not of issues reports"),
+            format!("\"{field}\" is a column of worklogs reports, not of {} reports", other.as_str()),
         )),
     })
 }

@@ -1,12 +1,14 @@
 //! The `jira` source: Jira Cloud REST v3. `issues` reports run the enhanced
 //! JQL search; `worklogs` reports make one row per worklog in the export's
-//! date range, with its issue's fields. Columns name system and custom
+//! date range, with its issue's fields; `timeInStatus` reports the time
+//! each issue spent in each status, from the status changelogs. Columns name system and custom
 //! fields by id or name. Requests are paced per site, throttling answers are
 //! waited out, and the cursor lets an export resume after a crash without
 //! fetching finished pages again. The connection's `baseUrl` passes the
 //! private-network guard before anything is sent.
 
 mod adf;
+mod changelogs;
 mod client;
 mod columns;
 mod cursor;
@@ -22,6 +24,9 @@ mod scope;
 mod search;
 mod settings;
 mod ssrf;
+mod statuses;
+mod time_in_status;
+mod users;
 mod values;
 mod worklogs;
 
@@ -31,7 +36,7 @@ mod fixture_tests;
 use ferry_core::model::connection::Connection;
 use ferry_core::model::report::{Column, ReportType};
 use ferry_core::model::value::{FieldInfo, FieldType};
-use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceRequest};
+use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceRequest, UserAddress};
 use ferry_core::FieldError;
 
 use client::JiraClient;
@@ -40,6 +45,7 @@ use fields::FieldCatalog;
 use myself::Myself;
 use readers::JiraReader;
 use scope::SearchScope;
+use time_in_status::{TimeInStatusReader, TimeInStatusSpec};
 use worklogs::WorklogField;
 
 pub use settings::{parse_settings, JiraSettings, DEFAULT_MAX_REQUESTS_PER_SECOND};
@@ -62,6 +68,7 @@ pub fn default_columns(report_type: ReportType) -> Vec<Column> {
         ReportType::Worklogs => {
             &["key", "summary", "worklog.author", "worklog.started", "worklog.timeSpentSeconds", "worklog.comment"]
         }
+        ReportType::TimeInStatus => &["key", "summary"],
     };
     fields.iter().map(|f| Column::new(f)).collect()
 }
@@ -109,6 +116,16 @@ pub async fn fields(
     Ok(infos)
 }
 
+/// A user's email address, for `toUsers` recipients.
+pub async fn user_address(
+    connection: &Connection,
+    account_id: &str,
+    allow_private_networks: bool,
+) -> Result<UserAddress, SourceError> {
+    let client = connect(connection, allow_private_networks).await?;
+    Ok(users::user_address(&client, account_id).await?)
+}
+
 /// Opens a reader: connects, resolves the columns against the site's fields.
 pub async fn open(request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError> {
     let client = connect(&request.connection, request.allow_private_networks).await?;
@@ -120,5 +137,15 @@ pub async fn open(request: SourceRequest) -> Result<Box<dyn RowSource>, SourceEr
         from: request.from_date,
         to: request.to_date,
     };
+    if request.report_type == ReportType::TimeInStatus {
+        let spec = TimeInStatusSpec {
+            plan,
+            scope,
+            columns: request.columns,
+            options: request.time_in_status.unwrap_or_default(),
+            as_of: request.as_of,
+        };
+        return Ok(Box::new(TimeInStatusReader::open(client, spec).await?));
+    }
     Ok(Box::new(JiraReader::new(client, plan, scope)))
 }

@@ -1,6 +1,6 @@
 //! What one export searches: the report's JQL with the export's date range
 //! turned into JQL clauses. `issues`: `fromDate` → `updated >= "…"`.
-//! `worklogs`: the range narrows the issues to those with worklogs on the
+//! `timeInStatus` like `issues`. `worklogs`: the range narrows the issues to those with worklogs on the
 //! range's days (`worklogDate`, a day wider on each side, since Jira's day
 //! boundaries are the user's), and the worklogs themselves are then kept
 //! exactly by `started`.
@@ -28,7 +28,7 @@ impl SearchScope {
     /// has to be written.
     pub async fn jql(&self, client: &JiraClient) -> Result<String, SourceError> {
         let needs_dates = match self.report_type {
-            ReportType::Issues => self.from.is_some(),
+            ReportType::Issues | ReportType::TimeInStatus => self.from.is_some(),
             ReportType::Worklogs => self.from.is_some() || self.to.is_some(),
         };
         let zone = if needs_dates {
@@ -54,7 +54,7 @@ impl SearchScope {
             None => (TimeZone::UTC, 1, self.from.map(widened)),
         };
         match self.report_type {
-            ReportType::Issues => {
+            ReportType::Issues | ReportType::TimeInStatus => {
                 since.map(|t| format!("updated >= {}", datetime_literal(t, &tz))).into_iter().collect()
             }
             ReportType::Worklogs => {

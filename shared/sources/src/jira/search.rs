@@ -85,7 +85,20 @@ pub async fn search_page(
     fields: &[String],
     token: Option<&str>,
 ) -> Result<SearchPage, JiraError> {
-    let request = SearchRequest { jql, fields, max_results: PAGE_SIZE, next_page_token: token };
+    search_page_of(client, jql, fields, token, PAGE_SIZE).await
+}
+
+/// One page of at most `max_results` issues. Jira answers with fewer when
+/// many fields are asked, and with up to 5000 for a few (its documentation),
+/// so a reader that asks few fields can ask for more per request.
+pub async fn search_page_of(
+    client: &JiraClient,
+    jql: &str,
+    fields: &[String],
+    token: Option<&str>,
+    max_results: u32,
+) -> Result<SearchPage, JiraError> {
+    let request = SearchRequest { jql, fields, max_results, next_page_token: token };
     client
         .post("/rest/api/3/search/jql", &request, "the JQL search (POST /rest/api/3/search/jql)")
         .await

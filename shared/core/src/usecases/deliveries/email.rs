@@ -6,6 +6,7 @@
 use super::attachment::{prepare_attachment, Attachment};
 use super::context::{mb, AttemptContext};
 use super::links::issue_link;
+use super::recipients::resolve;
 use crate::model::delivery::Delivery;
 use crate::model::destination::{EmailDestination, LinkDestination};
 use crate::ports::delivery::DeliveryError;
@@ -22,6 +23,10 @@ pub(super) async fn send_email(
     d: &mut Delivery,
     dest: &EmailDestination,
 ) -> Result<u64, DeliveryError> {
+    let recipients = resolve(cx, dest).await?;
+    if recipients.to.is_empty() {
+        return Err(recipients.failure().unwrap_or_else(|| DeliveryError::Rejected("no recipients".into())));
+    }
     let limit = u64::from(cx.settings.max_attachment_mb) * BYTES_PER_MB;
     let attachment = prepare_attachment(cx.ports, &cx.export, &cx.file_key, dest.compress, limit).await?;
     let render = |t: &str| cx.placeholders.render(t).map_err(|e| DeliveryError::Rejected(format!("template: {e}")));
@@ -43,9 +48,12 @@ pub(super) async fn send_email(
         }
     };
     let sent = attachment.as_ref().map_or(0, |a| a.data.len() as u64);
-    let message = message(cx, d, dest.to.clone(), dest.cc.clone(), subject, body, attachment);
+    let message = message(cx, d, recipients.to.clone(), dest.cc.clone(), subject, body, attachment);
     cx.ports.mailer.send(&message).await?;
-    Ok(sent)
+    match recipients.failure() {
+        Some(failure) => Err(failure),
+        None => Ok(sent),
+    }
 }
 
 /// A link destination's notification: the link, and until when it works.

@@ -11,6 +11,7 @@ mod email;
 mod link;
 pub mod links;
 pub mod notices;
+mod recipients;
 pub mod redeliver;
 mod sftp;
 pub mod start;

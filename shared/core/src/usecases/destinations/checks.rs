@@ -42,10 +42,19 @@ pub(super) fn check_destination(field: &str, d: &Destination, allow_private: boo
 type Report<'a> = dyn FnMut(String, &str) + 'a;
 
 fn check_email(field: &str, e: &EmailDestination, err: &mut Report) {
-    if e.to.is_empty() {
-        err(format!("{field}.to"), "needs at least one address");
+    if e.to.is_empty() && e.to_users.is_empty() {
+        err(format!("{field}.to"), "needs at least one address (or Jira users in toUsers)");
     }
     addresses(&format!("{field}.to"), &e.to, err);
+    for (i, account) in e.to_users.iter().enumerate() {
+        let bad =
+            account.is_empty() || account.len() > 128 || account.chars().any(|c| c.is_whitespace() || c.is_control());
+        if bad {
+            err(format!("{field}.toUsers[{i}]"), "must be a Jira account id (up to 128 characters, no spaces)");
+        } else if e.to_users[..i].contains(account) {
+            err(format!("{field}.toUsers[{i}]"), "lists this account more than once");
+        }
+    }
     addresses(&format!("{field}.cc"), &e.cc, err);
     if let Some(subject) = &e.subject {
         if subject.chars().any(char::is_control) {

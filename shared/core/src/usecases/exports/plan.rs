@@ -73,6 +73,8 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         from_date: e.from_date,
         to_date: e.to_date,
         allow_private_networks: settings.allow_private_networks,
+        time_in_status: report.time_in_status.clone(),
+        as_of: e.created_at,
     };
     Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days })
 }

@@ -134,11 +134,15 @@ async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
         }
     }
     let mut source = ports.sources.open(plan.request).await.map_err(Stop::refused)?;
+    let mut spec = plan.spec;
+    if let Some(headers) = source.headers() {
+        spec.headers = headers;
+    }
     if e.progress.total.is_none() {
         e.progress.total = source.total().await.map_err(Stop::refused)?;
     }
     let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
-    let writer = ports.formats.create(&plan.spec, resume_state.as_ref()).map_err(Stop::refused)?;
+    let writer = ports.formats.create(&spec, resume_state.as_ref()).map_err(Stop::refused)?;
     Ok(Prepared { source, writer, resumable, retention_days: plan.retention_days })
 }
 

@@ -1,0 +1,51 @@
+//! `GET /rest/api/3/user?accountId=`: a Jira user's email address, for an
+//! email destination's `toUsers`. Jira leaves `emailAddress` out (or empty)
+//! when the user's privacy setting hides it; a 404 is an unknown account.
+
+use ferry_core::ports::source::UserAddress;
+use serde::Deserialize;
+
+use super::client::JiraClient;
+use super::error::JiraError;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct User {
+    #[serde(default)]
+    email_address: Option<String>,
+}
+
+pub async fn user_address(client: &JiraClient, account_id: &str) -> Result<UserAddress, JiraError> {
+    let query = [("accountId", account_id.to_string())];
+    let what = format!("the user {account_id} (GET /rest/api/3/user)");
+    match client.get::<User>("/rest/api/3/user", &query, &what).await {
+        Ok(user) => Ok(address_of(user)),
+        Err(e) if e.is_not_found() => Ok(UserAddress::Unknown),
+        Err(e) => Err(e),
+    }
+}
+
+fn address_of(user: User) -> UserAddress {
+    match user.email_address.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()) {
+        Some(address) => UserAddress::Found(address),
+        None => UserAddress::Hidden,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jira::fixture_tests::fixture;
+
+    #[test]
+    fn a_hidden_address_is_told_apart_from_a_found_one() {
+        let user: User =
+            serde_json::from_value(fixture("jira-cloud-openapi/examples/getCurrentUser.200.json")).unwrap();
+        assert!(matches!(address_of(user), UserAddress::Found(a) if a.contains('@')));
+        let hidden: User =
+            serde_json::from_value(serde_json::json!({"accountId": "5b10", "displayName": "Sam"})).unwrap();
+        assert_eq!(address_of(hidden), UserAddress::Hidden);
+        let empty: User = serde_json::from_value(serde_json::json!({"emailAddress": ""})).unwrap();
+        assert_eq!(address_of(empty), UserAddress::Hidden);
+    }
+}

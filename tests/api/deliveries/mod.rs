@@ -3,6 +3,7 @@
 //! asyncssh SFTP server), retries and retention under a manual clock, and the
 //! save-time rules (validation, write-only secrets, private networks).
 
+mod deliver_when;
 mod email;
 mod link;
 mod receiver;

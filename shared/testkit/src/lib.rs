@@ -11,7 +11,7 @@ mod recording_mailer;
 
 use std::sync::Arc;
 
-use ferry_channels::{ReqwestWebhookClient, RusshSftpClient};
+use ferry_channels::{ObjectStoreS3Client, ReqwestWebhookClient, RusshSftpClient};
 use ferry_core::ports::clock::ManualClock;
 use ferry_core::ports::{Backends, ExportConfig, LinkKey, PolledTimers, Ports, RuntimeConfig};
 use ferry_formats::StandardFormats;
@@ -60,6 +60,7 @@ pub fn test_ports_at(now: Timestamp) -> TestPorts {
         mailer: mail.clone(),
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
+        s3: Arc::new(ObjectStoreS3Client::new()),
         sources: Arc::new(Sources::new()),
         formats: Arc::new(StandardFormats),
         clock: clock.clone(),

@@ -8,6 +8,7 @@ mod email;
 mod link;
 mod receiver;
 mod rules;
+mod s3;
 mod sftp;
 mod webhook;
 

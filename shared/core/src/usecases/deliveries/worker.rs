@@ -12,6 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::context::load_context;
 use super::email::send_email;
 use super::link::deliver_link;
+use super::s3::put_s3;
 use super::sftp::upload_sftp;
 use super::webhook::post_webhook;
 use crate::error::CoreError;
@@ -151,6 +152,7 @@ async fn attempt(ports: &Ports, d: &mut Delivery) -> Result<u64, Stop<DeliveryEr
         Destination::Link(l) => deliver_link(&mut cx, d, l).await,
         Destination::Sftp(s) => upload_sftp(&cx, s).await,
         Destination::Webhook(w) => post_webhook(&cx, w).await,
+        Destination::S3(s) => put_s3(&cx, s).await,
     };
     if let Err(err) = &result {
         tracing::info!(delivery_id = %d.id, destination = d.destination, kind = d.kind.as_str(), error = %err, "delivery attempt failed");

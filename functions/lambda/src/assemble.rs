@@ -67,6 +67,7 @@ pub async fn aws_ports(clients: &AwsClients, settings: &AwsSettings) -> Result<P
         default_email_from: email_from.to_string(),
         link_key: LinkKey(link_key),
         export: ExportConfig { part_size: AWS_PART_SIZE, ..ExportConfig::default() },
+        own_buckets: vec![bucket.to_string()],
     };
     Ok(Ports::assemble(store, backends, config))
 }

@@ -181,6 +181,7 @@ pub fn assemble(
         default_email_from: config.email_from.clone(),
         link_key: LinkKey(data_dir.link_key()?),
         export: config.export.clone(),
+        own_buckets: Vec::new(),
     };
     let ports = Ports::assemble(store, backends, config);
     Ok((ports, files))

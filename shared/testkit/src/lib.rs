@@ -71,6 +71,7 @@ pub fn test_ports_at(now: Timestamp) -> TestPorts {
         default_email_from: "ferry@localhost".into(),
         link_key: LinkKey(b"test-link-key".to_vec()),
         export: ExportConfig::default(),
+        own_buckets: vec!["ferry-own-files".into()],
     };
     TestPorts { ports: Ports::assemble(store, backends, config), clock, mail, dir }
 }

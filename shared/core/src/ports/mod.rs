@@ -71,6 +71,10 @@ pub struct RuntimeConfig {
     /// their hashes need to be stored.
     pub link_key: LinkKey,
     pub export: ExportConfig,
+    /// Buckets Ferry itself uses (its file store on AWS): an S3 destination
+    /// never writes there with the runtime's own credentials, and an admin
+    /// cannot list them in `s3AllowedBuckets`.
+    pub own_buckets: Vec<String>,
 }
 
 /// The secret link tokens are derived from. Its `Debug` does not show it.

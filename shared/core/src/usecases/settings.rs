@@ -59,6 +59,12 @@ pub async fn update_settings(ports: &Ports, actor: &Principal, patch: SettingsPa
             if let Some(why) = bucket_problem(b) {
                 return Err(CoreError::invalid(format!("s3AllowedBuckets[{i}]"), why));
             }
+            if ports.config.own_buckets.contains(b) {
+                return Err(CoreError::invalid(
+                    format!("s3AllowedBuckets[{i}]"),
+                    "is Ferry's own bucket of export files, which destinations never write to",
+                ));
+            }
         }
         s.s3_allowed_buckets = buckets;
     }

@@ -15,6 +15,12 @@ pub const DEFAULT_S3_KEY: &str = "{{reportSlug}}/{{fileName}}";
 pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Result<u64, DeliveryError> {
     let credentials = match (&dest.access_key_id, &dest.secret_access_key) {
         (Some(id), Some(secret)) => S3Credentials::AccessKey { id: id.clone(), secret: secret.clone() },
+        _ if cx.ports.config.own_buckets.contains(&dest.bucket) => {
+            return Err(DeliveryError::Rejected(format!(
+                "bucket {} is Ferry's own bucket: give the destination an access key of the bucket's owner",
+                dest.bucket
+            )))
+        }
         // Checked when saved too; settings may have changed since.
         _ if cx.settings.s3_allowed_buckets.contains(&dest.bucket) => S3Credentials::Runtime,
         _ => {

@@ -213,4 +213,5 @@ async fn deliver_when_defaults_to_always_and_an_unknown_value_is_a_400() {
     let text = doc.to_string();
     assert!(text.contains("deliverWhen") && text.contains("nonEmpty") && text.contains("SKIPPED"));
     assert!(text.contains("contentSha256") && text.contains("unchanged"));
+    assert!(text.contains("secretAccessKey") && text.contains("s3AllowedBuckets") && text.contains("s3ExternalId"));
 }

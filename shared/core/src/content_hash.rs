@@ -4,7 +4,7 @@
 //! columns and rows have the same content hash whether they are CSV or a
 //! zipped XLSX written at another instant.
 //!
-//! Each field is tagged and length-prefixed, so no two different tables
+//! Each field is tagged and length-prefixed (LEB128), so no two different tables
 //! encode alike ("a,b" as one cell differs from "a" and "b"). The format
 //! thread encodes each page into a buffer that the hash thread hashes, so
 //! the per-row cost on the format thread is a copy of the row's bytes.
@@ -70,8 +70,15 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
     }
 }
 
+/// A count or a length as LEB128: one byte for the short texts most cells
+/// hold, so the encoding (and the hashing) stays close to the rows' own size.
 fn len(n: usize, out: &mut Vec<u8>) {
-    out.extend_from_slice(&(n as u64).to_le_bytes());
+    let mut n = n as u64;
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
 }
 
 fn text(s: &str, out: &mut Vec<u8>) {
@@ -108,6 +115,15 @@ mod tests {
             for b in &cases[i + 1..] {
                 assert_ne!(encoded(a), encoded(b), "{a:?} vs {b:?}");
             }
+        }
+    }
+
+    #[test]
+    fn lengths_are_leb128() {
+        for (n, bytes) in [(0usize, vec![0u8]), (127, vec![0x7f]), (128, vec![0x80, 1]), (300, vec![0xac, 2])] {
+            let mut out = Vec::new();
+            len(n, &mut out);
+            assert_eq!(out, bytes, "{n}");
         }
     }
 

@@ -41,6 +41,9 @@ async fn a_worker_killed_mid_export_is_resumed_to_an_identical_file() {
     let uninterrupted = app.wait_finished(ADMIN_KEY, again_id).await;
     let uninterrupted_bytes = app.download(ADMIN_KEY, again_id).await;
     assert_eq!(uninterrupted["sha256"], resumed["sha256"]);
+    // The content hash survives the checkpoint like the file's hash does.
+    assert!(resumed["contentSha256"].as_str().is_some_and(|h| h.len() == 64), "{resumed}");
+    assert_eq!(uninterrupted["contentSha256"], resumed["contentSha256"]);
     assert!(resumed_bytes == uninterrupted_bytes, "byte-identical");
     let records = csv::Reader::from_reader(resumed_bytes.as_slice()).records().count() as u64;
     assert_eq!(records, ROWS, "no row twice, none missing");

@@ -12,7 +12,7 @@ use ferry_aws::settings::{require, MissingSetting};
 use ferry_aws::{
     AwsClients, AwsSettings, DynamoStore, EventBridgeTimers, S3FileStore, SesMailer, SqsQueue, TimerTargets,
 };
-use ferry_channels::{build_mime, ReqwestWebhookClient, RusshSftpClient};
+use ferry_channels::{build_mime, ObjectStoreS3Client, ReqwestWebhookClient, RusshSftpClient};
 use ferry_core::ports::clock::SystemClock;
 use ferry_core::ports::delivery::DeliveryError;
 use ferry_core::ports::mailer::MailMessage;
@@ -56,6 +56,7 @@ pub async fn aws_ports(clients: &AwsClients, settings: &AwsSettings) -> Result<P
         mailer: Arc::new(SesMailer::new(clients.sesv2.clone(), mime)),
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
+        s3: Arc::new(ObjectStoreS3Client::new()),
         sources: Arc::new(Sources::new()),
         formats: Arc::new(StandardFormats),
         clock: Arc::new(SystemClock),
@@ -66,6 +67,7 @@ pub async fn aws_ports(clients: &AwsClients, settings: &AwsSettings) -> Result<P
         default_email_from: email_from.to_string(),
         link_key: LinkKey(link_key),
         export: ExportConfig { part_size: AWS_PART_SIZE, ..ExportConfig::default() },
+        own_buckets: vec![bucket.to_string()],
     };
     Ok(Ports::assemble(store, backends, config))
 }

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use ferry_channels::{OutboxMailer, ReqwestWebhookClient, RusshSftpClient, SmtpMailer};
+use ferry_channels::{ObjectStoreS3Client, OutboxMailer, ReqwestWebhookClient, RusshSftpClient, SmtpMailer};
 use ferry_core::ports::{Backends, LinkKey, Mailer, PolledTimers, Ports, RuntimeConfig, WorkQueue};
 use ferry_core::usecases::bootstrap::{bootstrap, Bootstrapped};
 use ferry_core::usecases::exports::recovery::release_stale_leases;
@@ -170,6 +170,7 @@ pub fn assemble(
         mailer,
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
+        s3: Arc::new(ObjectStoreS3Client::new()),
         sources: Arc::new(sources),
         formats: Arc::new(StandardFormats),
         clock,
@@ -180,6 +181,7 @@ pub fn assemble(
         default_email_from: config.email_from.clone(),
         link_key: LinkKey(data_dir.link_key()?),
         export: config.export.clone(),
+        own_buckets: Vec::new(),
     };
     let ports = Ports::assemble(store, backends, config);
     Ok((ports, files))

@@ -100,6 +100,7 @@ fn export(ms: u64, created_by: &str, status: ExportStatus) -> Export {
         rows: None,
         bytes: None,
         sha256: None,
+        content_sha256: None,
         format: Format::Csv,
         compress: false,
         file_name: None,

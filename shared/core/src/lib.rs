@@ -2,6 +2,7 @@
 //! and the use cases that speak only those two. Nothing here knows about AWS,
 //! SQLite or an HTTP client; Cargo keeps it that way.
 
+pub mod content_hash;
 pub mod error;
 pub mod hashing;
 pub mod json_input;

@@ -34,6 +34,7 @@ fn sample_view() -> ExportView {
         rows: None,
         bytes: None,
         sha256: None,
+        content_sha256: None,
         file_name: None,
         content_type: "text/csv; charset=utf-8".into(),
         format: Format::Csv,

@@ -11,7 +11,7 @@ mod recording_mailer;
 
 use std::sync::Arc;
 
-use ferry_channels::{ReqwestWebhookClient, RusshSftpClient};
+use ferry_channels::{ObjectStoreS3Client, ReqwestWebhookClient, RusshSftpClient};
 use ferry_core::ports::clock::ManualClock;
 use ferry_core::ports::{Backends, ExportConfig, LinkKey, PolledTimers, Ports, RuntimeConfig};
 use ferry_formats::StandardFormats;
@@ -60,6 +60,7 @@ pub fn test_ports_at(now: Timestamp) -> TestPorts {
         mailer: mail.clone(),
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
+        s3: Arc::new(ObjectStoreS3Client::new()),
         sources: Arc::new(Sources::new()),
         formats: Arc::new(StandardFormats),
         clock: clock.clone(),
@@ -70,6 +71,7 @@ pub fn test_ports_at(now: Timestamp) -> TestPorts {
         default_email_from: "ferry@localhost".into(),
         link_key: LinkKey(b"test-link-key".to_vec()),
         export: ExportConfig::default(),
+        own_buckets: vec!["ferry-own-files".into()],
     };
     TestPorts { ports: Ports::assemble(store, backends, config), clock, mail, dir }
 }

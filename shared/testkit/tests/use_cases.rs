@@ -141,3 +141,18 @@ async fn settings_need_an_admin_and_the_last_admin_key_stays() {
     assert!(matches!(last, CoreError::Conflict { code: "last_admin_key", .. }), "{last:?}");
     assert!(authenticate(&kit.ports, ADMIN_KEY).await.is_ok(), "the admin key still works");
 }
+
+#[tokio::test]
+async fn ferrys_own_bucket_cannot_be_allowed_for_s3_destinations() {
+    let Installed { kit, admin, .. } = installed().await;
+    let own: ferry_core::model::settings::SettingsPatch =
+        serde_json::from_value(json!({"s3AllowedBuckets": ["data-lake", "ferry-own-files"]})).unwrap();
+    match update_settings(&kit.ports, &admin, own).await {
+        Err(CoreError::Invalid { details, .. }) => assert_eq!(details[0].field, "s3AllowedBuckets[1]"),
+        other => panic!("refused, naming the entry: {other:?}"),
+    }
+    let other: ferry_core::model::settings::SettingsPatch =
+        serde_json::from_value(json!({"s3AllowedBuckets": ["data-lake"]})).unwrap();
+    let saved = update_settings(&kit.ports, &admin, other).await.expect("another bucket is fine");
+    assert_eq!(saved.s3_allowed_buckets, vec!["data-lake".to_string()]);
+}

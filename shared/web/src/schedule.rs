@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use ferry_core::model::deliver_when::SkipReason;
 use ferry_core::model::delivery::{AttemptOutcome, DeliveryStatus};
 use ferry_core::model::page::PageRequest;
 use ferry_core::usecases::deliveries::redeliver::{self, RedeliverInput};
@@ -137,6 +138,11 @@ fn run(r: &RunView, zone: &str, has_destinations: bool) -> Run {
                     DeliveryStatus::Pending => "Pending",
                     DeliveryStatus::Delivered => "Delivered",
                     DeliveryStatus::Failed => "Failed",
+                    DeliveryStatus::Skipped => match d.reason {
+                        Some(SkipReason::Empty) => "Skipped (no rows)",
+                        Some(SkipReason::Unchanged) => "Skipped (unchanged)",
+                        None => "Skipped",
+                    },
                 },
                 next_attempt: d.next_attempt_at.map(|t| in_zone(t, zone)),
                 attempts: d

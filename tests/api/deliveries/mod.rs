@@ -3,11 +3,13 @@
 //! asyncssh SFTP server), retries and retention under a manual clock, and the
 //! save-time rules (validation, write-only secrets, private networks).
 
+mod deliver_when;
 mod email;
 mod jira_users;
 mod link;
 mod receiver;
 mod rules;
+mod s3;
 mod sftp;
 mod webhook;
 

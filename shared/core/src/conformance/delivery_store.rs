@@ -7,6 +7,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::race::{race, RACERS};
+use crate::model::deliver_when::SkipReason;
 use crate::model::delivery::{AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus};
 use crate::model::destination::DestinationType;
 use crate::model::ids::{random_80, ulid_id, IdKind};
@@ -26,6 +27,7 @@ fn delivery(ms: u64, export_id: &str, destination: u32) -> Delivery {
         destination,
         kind: DestinationType::Webhook,
         status: DeliveryStatus::Pending,
+        skip_reason: None,
         attempts: Vec::new(),
         round_start: 0,
         link_token_hash: None,
@@ -77,6 +79,13 @@ async fn round_trips(store: &dyn DeliveryStore) {
     assert!(store.insert_delivery(&full).await.expect("insert"));
     assert_eq!(store.get_delivery(&full.id).await.expect("get"), Some(full.clone()), "every field survives");
     assert_eq!(store.get_delivery("dlv_unknown").await.expect("get"), None);
+    let skipped = Delivery {
+        status: DeliveryStatus::Skipped,
+        skip_reason: Some(SkipReason::Unchanged),
+        ..delivery(BASE + 1, "exp_round_trip", 8)
+    };
+    assert!(store.insert_delivery(&skipped).await.expect("insert"));
+    assert_eq!(store.get_delivery(&skipped.id).await.expect("get"), Some(skipped), "a skip and its reason survive");
 }
 
 async fn one_per_destination(store: &dyn DeliveryStore) {

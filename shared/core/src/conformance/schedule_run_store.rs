@@ -63,6 +63,7 @@ fn export(ms: u64, schedule_id: &str) -> Export {
         rows: None,
         bytes: None,
         sha256: None,
+        content_sha256: None,
         format: Format::Csv,
         compress: false,
         file_name: Some("weekly \"bugs\" ünïcode.csv".into()),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use jiff::{SignedDuration, Timestamp};
 
 use super::race::{race, RACERS};
+use crate::model::deliver_when::{DeliverWhen, DeliveredContent};
 use crate::model::destination::{Destination, EmailDestination, LinkDestination, SftpDestination, WebhookDestination};
 use crate::model::ids::{random_80, ulid_id, IdKind};
 use crate::model::page::PageRequest;
@@ -55,6 +56,8 @@ fn schedule(ms: u64, owner: &str, report_id: &str) -> Schedule {
         run_as: RunAs::Owner,
         incremental: false,
         range: None,
+        deliver_when: DeliverWhen::Always,
+        delivered: Vec::new(),
         paused: false,
         paused_reason: None,
         consecutive_failures: 0,
@@ -93,6 +96,12 @@ fn full_schedule(ms: u64) -> Schedule {
         ],
         run_as: RunAs::App,
         range: Some(DateRange::PreviousWeek),
+        deliver_when: DeliverWhen::Changed,
+        delivered: vec![DeliveredContent {
+            destination: 1,
+            fingerprint: "f".repeat(64),
+            content_sha256: "c".repeat(64),
+        }],
         paused: true,
         paused_reason: Some(PausedReason::Failures),
         consecutive_failures: 5,

@@ -21,6 +21,8 @@ pub async fn settings_store_conformance(store: Arc<dyn SettingsStore>) {
         max_attachment_mb: 10,
         default_retention_days: 30,
         email_from: "reports@example.org".into(),
+        s3_allowed_buckets: vec!["data-lake".into(), "team.reports".into()],
+        s3_external_id: "ferry-0123456789abcdef".into(),
     };
     store.put_settings(&second).await.expect("put_settings");
     assert_eq!(store.get_settings().await.expect("get_settings"), Some(second.clone()), "a put replaces");

@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::deliver_when::SkipReason;
 use super::destination::DestinationType;
 
 /// Attempts of one round (the first delivery, or one redelivery) before it fails for good.
@@ -17,11 +18,18 @@ pub enum DeliveryStatus {
     Pending,
     Delivered,
     Failed,
+    /// Left out by the schedule's `deliverWhen`; `Delivery::skip_reason` says why.
+    Skipped,
 }
 
 impl DeliveryStatus {
     pub fn is_final(self) -> bool {
         !matches!(self, DeliveryStatus::Pending)
+    }
+
+    /// Delivered or skipped: nothing more is owed to the destination.
+    pub fn is_done(self) -> bool {
+        matches!(self, DeliveryStatus::Delivered | DeliveryStatus::Skipped)
     }
 }
 
@@ -58,6 +66,9 @@ pub struct Delivery {
     #[serde(rename = "type")]
     pub kind: DestinationType,
     pub status: DeliveryStatus,
+    /// Why a SKIPPED delivery was left out; None otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<SkipReason>,
     pub attempts: Vec<DeliveryAttempt>,
     /// Index in `attempts` where the current round began: a redelivery gets
     /// its own `MAX_ATTEMPTS`.

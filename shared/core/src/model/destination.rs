@@ -2,8 +2,8 @@
 //! enum, internally tagged by `type`, with one closed struct per channel so a
 //! typo in a field is a 400 rather than a silently ignored setting.
 //!
-//! Secrets (SFTP `password` and `privateKey`, the webhook `secret` and every
-//! custom header value) are write-only: `masked` replaces them with `***`
+//! Secrets (SFTP `password` and `privateKey`, the webhook `secret`, every
+//! custom header value and the S3 `secretAccessKey`) are write-only: `masked` replaces them with `***`
 //! for every answer, and `usecases::destinations` keeps stored values on a
 //! PUT that leaves them out or sends the mask back.
 
@@ -24,6 +24,7 @@ pub enum Destination {
     Link(LinkDestination),
     Sftp(SftpDestination),
     Webhook(WebhookDestination),
+    S3(S3Destination),
 }
 
 /// The file as a mail attachment (a download link instead when too large).
@@ -102,6 +103,49 @@ pub struct WebhookDestination {
     pub secret: Option<String>,
 }
 
+/// An object in the user's own S3 bucket (or an S3-compatible store), put
+/// as a multipart upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct S3Destination {
+    pub bucket: String,
+    /// Put in front of the key (`reports/` puts `reports/<key>`).
+    #[serde(default)]
+    pub prefix: String,
+    /// Template of the object key under `prefix`; `{{reportSlug}}/{{fileName}}` when left out.
+    #[serde(default)]
+    pub key: Option<String>,
+    pub region: String,
+    /// An S3-compatible store (MinIO, R2); guarded like a webhook URL.
+    #[serde(default)]
+    pub endpoint_url: Option<String>,
+    #[serde(default)]
+    pub access_key_id: Option<String>,
+    /// Write-only.
+    #[serde(default)]
+    pub secret_access_key: Option<String>,
+    /// A role Ferry assumes with the install's `s3ExternalId` (AWS runtime).
+    #[serde(default)]
+    pub role_arn: Option<String>,
+    /// `STANDARD`, `STANDARD_IA`, `GLACIER_IR`, … as S3 names them.
+    #[serde(default)]
+    pub storage_class: Option<String>,
+    #[serde(default)]
+    pub server_side_encryption: Option<ServerSideEncryption>,
+    /// The KMS key of `aws:kms` encryption; the bucket's default key when left out.
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+}
+
+/// Server-side encryption of an S3 object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum ServerSideEncryption {
+    #[serde(rename = "AES256")]
+    Aes256,
+    #[serde(rename = "aws:kms")]
+    AwsKms,
+}
+
 /// A destination as a request sends it, read into a [`Destination`] when the
 /// schedule is saved: its `type` picks the struct, and an error then names the
 /// field inside it (`destinations[0].port`), where serde's internally tagged
@@ -119,7 +163,7 @@ impl DestinationInput {
         let type_field = format!("{field}.type");
         let kind: DestinationType = match object.get("type") {
             Some(t) => from_json_value(t, &type_field)?,
-            None => return Err(FieldError::new(type_field, "is required: one of email, link, sftp, webhook")),
+            None => return Err(FieldError::new(type_field, "is required: one of email, link, sftp, webhook, s3")),
         };
         let mut rest = object.clone();
         rest.remove("type");
@@ -129,6 +173,7 @@ impl DestinationInput {
             DestinationType::Link => Destination::Link(from_json_value(&rest, field)?),
             DestinationType::Sftp => Destination::Sftp(from_json_value(&rest, field)?),
             DestinationType::Webhook => Destination::Webhook(from_json_value(&rest, field)?),
+            DestinationType::S3 => Destination::S3(from_json_value(&rest, field)?),
         })
     }
 }
@@ -147,6 +192,7 @@ pub enum DestinationType {
     Link,
     Sftp,
     Webhook,
+    S3,
 }
 
 impl DestinationType {
@@ -156,6 +202,7 @@ impl DestinationType {
             DestinationType::Link => "link",
             DestinationType::Sftp => "sftp",
             DestinationType::Webhook => "webhook",
+            DestinationType::S3 => "s3",
         }
     }
 }
@@ -167,6 +214,7 @@ impl Destination {
             Destination::Link(_) => DestinationType::Link,
             Destination::Sftp(_) => DestinationType::Sftp,
             Destination::Webhook(_) => DestinationType::Webhook,
+            Destination::S3(_) => DestinationType::S3,
         }
     }
 
@@ -184,6 +232,9 @@ impl Destination {
                 secret: mask(&d.secret),
                 ..d.clone()
             }),
+            Destination::S3(d) => {
+                Destination::S3(S3Destination { secret_access_key: mask(&d.secret_access_key), ..d.clone() })
+            }
             other => other.clone(),
         }
     }

@@ -93,6 +93,10 @@ pub struct Checkpoint {
     pub rows: u64,
     pub bytes: u64,
     pub sha256: Sha256State,
+    /// The content hash's state after the checkpointed rows (`content_hash`);
+    /// None in checkpoints written before content hashes existed.
+    #[serde(default)]
+    pub content_sha256: Option<Sha256State>,
 }
 
 /// A worker's claim on an export; expired leases are taken over.
@@ -120,6 +124,10 @@ pub struct Export {
     pub rows: Option<u64>,
     pub bytes: Option<u64>,
     pub sha256: Option<String>,
+    /// SHA-256 of the header and rows as the source yielded them, whatever
+    /// the format (`content_hash`): what `deliverWhen: changed` compares.
+    #[serde(default)]
+    pub content_sha256: Option<String>,
     pub format: Format,
     /// The file is a zip archive of the formatted file.
     #[serde(default)]

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::deliver_when::{DeliverWhen, DeliveredContent};
 use super::destination::Destination;
 use crate::recurrence::RecurrenceInput;
 
@@ -70,6 +71,11 @@ pub struct Schedule {
     pub run_as: RunAs,
     pub incremental: bool,
     pub range: Option<DateRange>,
+    #[serde(default)]
+    pub deliver_when: DeliverWhen,
+    /// The content last delivered to each destination (`deliverWhen: changed`).
+    #[serde(default)]
+    pub delivered: Vec<DeliveredContent>,
     pub paused: bool,
     pub paused_reason: Option<PausedReason>,
     pub consecutive_failures: u32,

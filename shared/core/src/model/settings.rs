@@ -11,6 +11,14 @@ pub struct Settings {
     pub max_attachment_mb: u32,
     pub default_retention_days: u32,
     pub email_from: String,
+    /// Buckets an S3 destination may write to with the runtime's own
+    /// credentials (no access key, no role).
+    #[serde(default)]
+    pub s3_allowed_buckets: Vec<String>,
+    /// The external id Ferry passes when it assumes a user's role:
+    /// generated once per install, never chosen by a user (read-only).
+    #[serde(default)]
+    pub s3_external_id: String,
 }
 
 impl Settings {
@@ -23,6 +31,8 @@ impl Settings {
             max_attachment_mb: 25,
             default_retention_days: 7,
             email_from: email_from.to_string(),
+            s3_allowed_buckets: Vec::new(),
+            s3_external_id: String::new(),
         }
     }
 }
@@ -37,4 +47,9 @@ pub struct SettingsPatch {
     pub max_attachment_mb: Option<u32>,
     pub default_retention_days: Option<u32>,
     pub email_from: Option<String>,
+    pub s3_allowed_buckets: Option<Vec<String>>,
+    /// Read-only: accepted (a GET sent back as a PUT) and ignored.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub s3_external_id: Option<serde::de::IgnoredAny>,
 }

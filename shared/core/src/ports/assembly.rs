@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::id_generator::UlidGenerator;
 use super::{
     Clock, ConnectionStore, DeliveryStore, ExportStore, FileStore, FormatFactory, KeyStore, Mailer, Ports, ReportStore,
-    RuntimeConfig, ScheduleRunStore, ScheduleStore, ScheduleTimers, SettingsStore, SftpClient, SourceFactory,
+    RuntimeConfig, S3Client, ScheduleRunStore, ScheduleStore, ScheduleTimers, SettingsStore, SftpClient, SourceFactory,
     WebhookClient, WorkQueue,
 };
 
@@ -48,6 +48,7 @@ pub struct Backends {
     pub mailer: Arc<dyn Mailer>,
     pub sftp: Arc<dyn SftpClient>,
     pub webhooks: Arc<dyn WebhookClient>,
+    pub s3: Arc<dyn S3Client>,
     pub sources: Arc<dyn SourceFactory>,
     pub formats: Arc<dyn FormatFactory>,
     pub clock: Arc<dyn Clock>,
@@ -57,8 +58,19 @@ impl Ports {
     /// The ports of a runtime whose state lives in `store`. Ids are ULIDs
     /// on the runtime's clock, so a manual clock also fixes their time part.
     pub fn assemble<S: StateStore>(store: Arc<S>, backends: Backends, config: RuntimeConfig) -> Ports {
-        let Backends { timers, files, export_queue, delivery_queue, mailer, sftp, webhooks, sources, formats, clock } =
-            backends;
+        let Backends {
+            timers,
+            files,
+            export_queue,
+            delivery_queue,
+            mailer,
+            sftp,
+            webhooks,
+            s3,
+            sources,
+            formats,
+            clock,
+        } = backends;
         Ports {
             keys: store.clone(),
             connections: store.clone(),
@@ -75,6 +87,7 @@ impl Ports {
             mailer,
             sftp,
             webhooks,
+            s3,
             ids: Arc::new(UlidGenerator::new(clock.clone())),
             clock,
             sources,

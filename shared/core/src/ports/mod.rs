@@ -23,6 +23,7 @@ pub mod job_policy;
 pub mod key_store;
 pub mod mailer;
 pub mod report_store;
+pub mod s3_client;
 pub mod schedule_run_store;
 pub mod schedule_store;
 pub mod schedule_timers;
@@ -47,6 +48,7 @@ pub use id_generator::IdGenerator;
 pub use key_store::KeyStore;
 pub use mailer::Mailer;
 pub use report_store::ReportStore;
+pub use s3_client::S3Client;
 pub use schedule_run_store::ScheduleRunStore;
 pub use schedule_store::ScheduleStore;
 pub use schedule_timers::{PolledTimers, ScheduleTimers};
@@ -69,6 +71,10 @@ pub struct RuntimeConfig {
     /// their hashes need to be stored.
     pub link_key: LinkKey,
     pub export: ExportConfig,
+    /// Buckets Ferry itself uses (its file store on AWS): an S3 destination
+    /// never writes there with the runtime's own credentials, and an admin
+    /// cannot list them in `s3AllowedBuckets`.
+    pub own_buckets: Vec<String>,
 }
 
 /// The secret link tokens are derived from. Its `Debug` does not show it.
@@ -125,6 +131,7 @@ pub struct Ports {
     pub mailer: Arc<dyn Mailer>,
     pub sftp: Arc<dyn SftpClient>,
     pub webhooks: Arc<dyn WebhookClient>,
+    pub s3: Arc<dyn S3Client>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
     pub sources: Arc<dyn SourceFactory>,

@@ -1,5 +1,5 @@
 //! A scheduled run's outcome. A run succeeds when its export completed and
-//! every destination delivered; it fails as soon as the export fails or a
+//! every destination delivered or was skipped (`deliverWhen`); it fails as soon as the export fails or a
 //! delivery fails for good. This is judged from the export and all its
 //! deliveries each time either ends (`on_export_finished`,
 //! `on_delivery_finished`), and written once: then the schedule's failure
@@ -40,7 +40,7 @@ pub fn verdict(e: &Export, deliveries: &[Delivery]) -> Option<Verdict> {
                 let error = format!("destination {} ({}): {why}", d.destination, d.kind.as_str());
                 return Some(failed(Some(error), last_attempt(d).or(e.completed_at)));
             }
-            if !deliveries.iter().all(|d| d.status == DeliveryStatus::Delivered) {
+            if !deliveries.iter().all(|d| d.status.is_done()) {
                 return None;
             }
             let finished_at = deliveries.iter().filter_map(last_attempt).chain(e.completed_at).max();

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
+use crate::model::deliver_when::SkipReason;
 use crate::model::delivery::{DeliveryAttempt, DeliveryStatus};
 use crate::model::destination::DestinationType;
 use crate::model::export::{ExportStatus, Trigger};
@@ -49,6 +50,9 @@ pub struct DeliveryView {
     #[serde(rename = "type")]
     pub kind: DestinationType,
     pub status: DeliveryStatus,
+    /// Why a SKIPPED delivery was left out (`empty`, `unchanged`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<SkipReason>,
     /// The download link, once one was handed out (a link destination, or a
     /// mail whose file was too large to attach).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,6 +124,7 @@ pub(crate) async fn run_view(ports: &Ports, run: &ScheduleRun, has_destinations:
                 destination: d.destination,
                 kind: d.kind,
                 status: d.status,
+                reason: d.skip_reason,
                 url: shown_link(ports, d),
                 attempts: d.attempts.clone(),
                 next_attempt_at: d.not_before.filter(|_| d.status == DeliveryStatus::Pending),

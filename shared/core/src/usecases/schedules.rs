@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
 use crate::model::connection::ConnectionKind;
+use crate::model::deliver_when::DeliverWhen;
 use crate::model::destination::{Destination, DestinationInput};
 use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
@@ -49,6 +50,9 @@ pub struct ScheduleInput {
     pub incremental: bool,
     #[serde(default)]
     pub range: Option<DateRange>,
+    /// `always` (default), `nonEmpty` or `changed`.
+    #[serde(default)]
+    pub deliver_when: DeliverWhen,
     #[serde(default, skip_serializing)]
     #[schema(ignore)]
     pub id: Option<IgnoredAny>,
@@ -93,6 +97,7 @@ pub struct ScheduleView {
     pub run_as: RunAs,
     pub incremental: bool,
     pub range: Option<DateRange>,
+    pub deliver_when: DeliverWhen,
     pub paused: bool,
     pub paused_reason: Option<PausedReason>,
     pub consecutive_failures: u32,
@@ -146,6 +151,7 @@ pub fn schedule_view(ports: &Ports, s: &Schedule) -> ScheduleView {
         run_as: s.run_as,
         incremental: s.incremental,
         range: s.range,
+        deliver_when: s.deliver_when,
         paused: s.paused,
         paused_reason: s.paused_reason,
         consecutive_failures: s.consecutive_failures,
@@ -192,6 +198,8 @@ async fn build(
         run_as: input.run_as,
         incremental: input.incremental,
         range: input.range,
+        deliver_when: input.deliver_when,
+        delivered: existing.map(|e| e.delivered.clone()).unwrap_or_default(),
         paused,
         paused_reason: existing.and_then(|e| e.paused_reason),
         consecutive_failures: existing.map(|e| e.consecutive_failures).unwrap_or(0),

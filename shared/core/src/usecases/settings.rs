@@ -5,11 +5,20 @@ use crate::model::api_key::Principal;
 use crate::model::email_address::EmailAddress;
 use crate::model::settings::{Settings, SettingsPatch};
 use crate::usecases::access::ensure_admin;
+use crate::usecases::destinations::bucket_problem;
 use crate::Ports;
 
-/// Stored settings, or the defaults before the first write.
+/// Stored settings, or the defaults before the first write. The first read
+/// of an install also generates and stores its `s3ExternalId`, so it never
+/// changes afterwards.
 pub async fn current(ports: &Ports) -> Result<Settings, CoreError> {
-    Ok(ports.settings.get_settings().await?.unwrap_or_else(|| Settings::defaults(&ports.config.default_email_from)))
+    let stored = ports.settings.get_settings().await?;
+    let mut s = stored.unwrap_or_else(|| Settings::defaults(&ports.config.default_email_from));
+    if s.s3_external_id.is_empty() {
+        s.s3_external_id = format!("ferry-{}", hex::encode(rand::random::<[u8; 16]>()));
+        ports.settings.put_settings(&s).await?;
+    }
+    Ok(s)
 }
 
 pub async fn get_settings(ports: &Ports, actor: &Principal) -> Result<Settings, CoreError> {
@@ -44,6 +53,20 @@ pub async fn update_settings(ports: &Ports, actor: &Principal, patch: SettingsPa
             return Err(CoreError::invalid("defaultRetentionDays", "must be between 1 and 3650"));
         }
         s.default_retention_days = v;
+    }
+    if let Some(buckets) = patch.s3_allowed_buckets {
+        for (i, b) in buckets.iter().enumerate() {
+            if let Some(why) = bucket_problem(b) {
+                return Err(CoreError::invalid(format!("s3AllowedBuckets[{i}]"), why));
+            }
+            if ports.config.own_buckets.contains(b) {
+                return Err(CoreError::invalid(
+                    format!("s3AllowedBuckets[{i}]"),
+                    "is Ferry's own bucket of export files, which destinations never write to",
+                ));
+            }
+        }
+        s.s3_allowed_buckets = buckets;
     }
     if let Some(v) = patch.email_from {
         EmailAddress::parse_field("emailFrom", &v)?;

@@ -15,6 +15,7 @@ pub const ALL_PLACEHOLDERS: &[&str] = &[
     "rows",
     "sizeMb",
     "timestamp",
+    "fileName",
     "exportConfigName",
     "exportConfigId",
     "jql",
@@ -133,6 +134,7 @@ impl Placeholders {
             ("rows", e.rows.unwrap_or(e.progress.completed).to_string()),
             ("sizeMb", format!("{:.2}", bytes as f64 / BYTES_PER_MB as f64)),
             ("timestamp", e.created_at.strftime("%Y%m%dT%H%M%SZ").to_string()),
+            ("fileName", e.file_name.clone().unwrap_or_default()),
         ];
         Placeholders { values }
     }

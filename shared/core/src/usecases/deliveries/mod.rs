@@ -1,6 +1,6 @@
 //! Deliveries: getting a scheduled run's file to each destination of its
 //! schedule. `start` creates them when the export completes; the `worker`
-//! makes each attempt over a channel (`email`, `link`, `sftp`, `webhook`)
+//! makes each attempt over a channel (`email`, `link`, `sftp`, `webhook`, `s3`)
 //! with retries; `links` serves download links; `redeliver` sends a kept
 //! file again; the `sweeper` deletes files past their retention; `notices`
 //! mails owners. The run's outcome waits for all of them (`run_outcome`).
@@ -13,6 +13,7 @@ pub mod links;
 pub mod notices;
 mod recipients;
 pub mod redeliver;
+pub mod s3;
 mod sftp;
 pub mod start;
 pub mod sweeper;

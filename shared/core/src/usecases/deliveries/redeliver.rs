@@ -71,6 +71,7 @@ pub async fn redeliver(
                     destination: index,
                     kind,
                     status: DeliveryStatus::Pending,
+                    skip_reason: None,
                     attempts: Vec::new(),
                     round_start: 0,
                     link_token_hash: None,
@@ -131,7 +132,9 @@ async fn reopen(
                 message: format!("destination {} is still being delivered; wait for it to end", d.destination),
             });
         }
+        // A skipped delivery asked for by name is sent: the user wants it.
         d.status = DeliveryStatus::Pending;
+        d.skip_reason = None;
         d.round_start = d.attempts.len();
         d.kind = kind;
         d.not_before = None;

@@ -1,11 +1,13 @@
 //! When a schedule's export completes: one delivery per destination of the
-//! schedule, each with a job on the delivery queue. Safe to repeat: a
-//! destination that already has its delivery keeps it, and a job queued
-//! twice only waits (see `Delivery::not_before`).
+//! schedule, each with a job on the delivery queue, unless the schedule's
+//! `deliverWhen` leaves it out: then it is stored SKIPPED with its reason and
+//! never queued. Safe to repeat: a destination that already has its delivery
+//! keeps it, and a job queued twice only waits (see `Delivery::not_before`).
 
 use jiff::SignedDuration;
 
 use crate::error::CoreError;
+use crate::model::deliver_when::skip_reason;
 use crate::model::delivery::{Delivery, DeliveryStatus};
 use crate::model::export::{Export, ExportStatus};
 use crate::model::ids::IdKind;
@@ -25,14 +27,25 @@ pub async fn start_deliveries(ports: &Ports, e: &Export) -> Result<(), CoreError
         return Ok(());
     }
     let now = ports.clock.now();
+    let rows = e.rows.unwrap_or(0);
     for (index, destination) in schedule.destinations.iter().enumerate() {
+        let index = index as u32;
+        let skipped = skip_reason(
+            schedule.deliver_when,
+            rows,
+            e.content_sha256.as_deref(),
+            index,
+            destination,
+            &schedule.delivered,
+        );
         let d = Delivery {
             id: ports.ids.new_id(IdKind::Delivery),
             export_id: e.id.clone(),
             schedule_id: schedule.id.clone(),
-            destination: index as u32,
+            destination: index,
             kind: destination.kind(),
-            status: DeliveryStatus::Pending,
+            status: if skipped.is_some() { DeliveryStatus::Skipped } else { DeliveryStatus::Pending },
+            skip_reason: skipped,
             attempts: Vec::new(),
             round_start: 0,
             link_token_hash: None,

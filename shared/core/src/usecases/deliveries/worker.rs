@@ -12,9 +12,11 @@ use jiff::{SignedDuration, Timestamp};
 use super::context::load_context;
 use super::email::send_email;
 use super::link::deliver_link;
+use super::s3::put_s3;
 use super::sftp::upload_sftp;
 use super::webhook::post_webhook;
 use crate::error::CoreError;
+use crate::model::deliver_when::remember_delivered;
 use crate::model::delivery::{AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus, MAX_ATTEMPTS};
 use crate::model::destination::Destination;
 use crate::ports::delivery::DeliveryError;
@@ -22,6 +24,7 @@ use crate::ports::job_policy::{past_giving_up, settle, Handled, JobOutcome, Step
 use crate::ports::work_queue::{Job, ReceivedJob};
 use crate::usecases::job_stop::Stop;
 use crate::usecases::run_outcome::on_delivery_finished;
+use crate::usecases::schedules::modify_schedule;
 use crate::Ports;
 
 /// How long a worker's claim on a delivery (and the job's visibility) lasts:
@@ -113,11 +116,29 @@ impl DeliveryWorker {
         match next {
             Some(wait) => Ok(Handled::Later(wait)),
             None => {
+                if d.status == DeliveryStatus::Delivered {
+                    remember_content(ports, &d).await?;
+                }
                 on_delivery_finished(ports, &d.export_id).await?;
                 Ok(Handled::Done)
             }
         }
     }
+}
+
+/// Keeps on the schedule what content its destination now has, for
+/// `deliverWhen: changed`. Written after the delivery is recorded DELIVERED,
+/// so a failed delivery never counts as delivered.
+async fn remember_content(ports: &Ports, d: &Delivery) -> Result<(), CoreError> {
+    let Some(e) = ports.exports.get_export(&d.export_id).await? else { return Ok(()) };
+    let Some(content) = e.content_sha256 else { return Ok(()) };
+    modify_schedule(ports, &d.schedule_id, |s| {
+        if let Some(destination) = s.destinations.get(d.destination as usize).cloned() {
+            remember_delivered(&mut s.delivered, d.destination, &destination, &content);
+        }
+    })
+    .await?;
+    Ok(())
 }
 
 /// One attempt over the destination's channel: Ok(bytes sent), or why it
@@ -131,6 +152,7 @@ async fn attempt(ports: &Ports, d: &mut Delivery) -> Result<u64, Stop<DeliveryEr
         Destination::Link(l) => deliver_link(&mut cx, d, l).await,
         Destination::Sftp(s) => upload_sftp(&cx, s).await,
         Destination::Webhook(w) => post_webhook(&cx, w).await,
+        Destination::S3(s) => put_s3(&cx, s).await,
     };
     if let Err(err) = &result {
         tracing::info!(delivery_id = %d.id, destination = d.destination, kind = d.kind.as_str(), error = %err, "delivery attempt failed");
@@ -185,6 +207,7 @@ mod tests {
             destination: 0,
             kind: DestinationType::Webhook,
             status: DeliveryStatus::Pending,
+            skip_reason: None,
             attempts: Vec::new(),
             round_start: 0,
             link_token_hash: None,

@@ -7,7 +7,10 @@ use crate::error::FieldError;
 use crate::model::destination::{Destination, EmailDestination, LinkDestination, SftpDestination, WebhookDestination};
 use crate::model::email_address::EmailAddress;
 use crate::model::outbound_url::{forbidden_host, OutboundUrl};
+use crate::model::settings::Settings;
 use crate::usecases::templates::{check, file_name_problem, ALL_PLACEHOLDERS};
+
+use super::s3_checks::check_s3;
 
 /// Longest template or header value accepted.
 const MAX_TEXT: usize = 10_000;
@@ -27,7 +30,8 @@ const RESERVED_HEADERS: &[&str] = &[
     "x-ferry-signature",
 ];
 
-pub(super) fn check_destination(field: &str, d: &Destination, allow_private: bool) -> Vec<FieldError> {
+pub(super) fn check_destination(field: &str, d: &Destination, settings: &Settings) -> Vec<FieldError> {
+    let allow_private = settings.allow_private_networks;
     let mut errors = Vec::new();
     let mut err = |f: String, m: &str| errors.push(FieldError::new(f, m));
     match d {
@@ -35,11 +39,12 @@ pub(super) fn check_destination(field: &str, d: &Destination, allow_private: boo
         Destination::Link(l) => check_link(field, l, &mut err),
         Destination::Sftp(s) => check_sftp(field, s, allow_private, &mut err),
         Destination::Webhook(w) => check_webhook(field, w, allow_private, &mut err),
+        Destination::S3(s) => check_s3(field, s, settings, &mut err),
     }
     errors
 }
 
-type Report<'a> = dyn FnMut(String, &str) + 'a;
+pub(super) type Report<'a> = dyn FnMut(String, &str) + 'a;
 
 fn check_email(field: &str, e: &EmailDestination, err: &mut Report) {
     if e.to.is_empty() && e.to_users.is_empty() {
@@ -146,7 +151,7 @@ fn addresses(field: &str, list: &[String], err: &mut Report) {
 }
 
 /// Checks a template's placeholders; true when it is fine.
-fn template(field: &str, text: &str, err: &mut Report) -> bool {
+pub(super) fn template(field: &str, text: &str, err: &mut Report) -> bool {
     if text.len() > MAX_TEXT {
         err(field.to_string(), "is too long");
         return false;

@@ -4,7 +4,10 @@
 //! address or an unknown placeholder is a 400 now, not a failed delivery at 3 a.m.
 
 mod checks;
+mod s3_checks;
 mod secrets;
+
+pub use s3_checks::bucket_problem;
 
 use crate::error::{CoreError, FieldError};
 use crate::model::destination::{Destination, DestinationInput};
@@ -55,7 +58,7 @@ pub fn prepare_destinations(
             }
         };
         let d = normalized(d, settings);
-        errors.extend(checks::check_destination(&field, &d, settings.allow_private_networks));
+        errors.extend(checks::check_destination(&field, &d, settings));
         out.push(d);
     }
     if errors.is_empty() {

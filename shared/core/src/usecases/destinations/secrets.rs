@@ -46,6 +46,14 @@ pub(super) fn keep_stored_secrets(
             }
             Destination::Webhook(w)
         }
+        (Destination::S3(mut s), stored) => {
+            let old = match stored {
+                Some(Destination::S3(o)) => o.secret_access_key.as_ref(),
+                _ => None,
+            };
+            s.secret_access_key = keep(format!("{field}.secretAccessKey"), s.secret_access_key, old, &mut errors);
+            Destination::S3(s)
+        }
         (other, _) => other,
     };
     if errors.is_empty() {

@@ -45,6 +45,7 @@ use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use serde_json::Value as Json;
 
+use crate::content_hash::encode_rows;
 use crate::hashing::{ResumableSha256, Sha256State};
 use crate::model::value::Row;
 use crate::ports::format::FormatWriter;
@@ -67,21 +68,26 @@ pub(crate) enum Formatted {
     /// One more page is formatted; `rows` counts all rows formatted so far.
     Page { rows: u64 },
     /// Upload `data` as the next part; `sha256` is the file's hash state
-    /// after it. `resume` is set for a part cut at a page boundary of a
-    /// resumable file, and then its checkpoint can be saved; it is None for
-    /// the last parts of a finished file.
-    Part { data: Vec<u8>, rows: u64, resume: Option<Resume>, sha256: Sha256State },
-    /// The file is finished and every part of it was sent; `sha256` is its hash.
-    Done { rows: u64, sha256: String },
+    /// after it, `content_sha256` the content hash's state after its rows.
+    /// `resume` is set for a part cut at a page boundary of a resumable
+    /// file, and then its checkpoint can be saved; it is None for the last
+    /// parts of a finished file.
+    Part { data: Vec<u8>, rows: u64, resume: Option<Resume>, sha256: Sha256State, content_sha256: Option<Sha256State> },
+    /// The file is finished and every part of it was sent; `sha256` is its
+    /// hash, `content_sha256` the hash of its header and rows (None when the
+    /// run resumed from a checkpoint that did not keep it).
+    Done { rows: u64, sha256: String, content_sha256: Option<String> },
     /// Reading or formatting failed; the message is for the user.
     Failed(String),
 }
 
 /// What the format thread sends the hash thread: `Formatted` before hashing.
+/// `content` is the content-hash encoding of the rows formatted since the
+/// previous message (see `content_hash`).
 enum Cut {
-    Page { rows: u64 },
-    Part { data: Vec<u8>, rows: u64, resume: Option<Resume> },
-    Done { rows: u64 },
+    Page { rows: u64, content: Vec<u8> },
+    Part { data: Vec<u8>, rows: u64, resume: Option<Resume>, content: Vec<u8> },
+    Done { rows: u64, content: Vec<u8> },
     Failed(String),
 }
 
@@ -110,6 +116,9 @@ pub(crate) struct Position {
     pub cursor: Option<Json>,
     pub rows: u64,
     pub hasher: ResumableSha256,
+    /// The content hash so far (the header included); None when a resumed
+    /// checkpoint did not keep one, and then the export has no content hash.
+    pub content: Option<ResumableSha256>,
 }
 
 /// Starts reading at `at` and formatting with `writer`.
@@ -136,10 +145,19 @@ pub(crate) fn start(
         let pump = Box::pin(pump(source, at.cursor, pages_tx, free_pages_rx));
         (Pages::Pumped { pages: pages_rx, free_pages: free_pages_tx }, pump)
     };
-    let stage = FormatStage { rules, rows: at.rows, pages, out: cut_tx, free_parts: free_parts_rx };
+    let (free_content_tx, free_content) = mpsc::unbounded::<Vec<u8>>();
+    let stage = FormatStage {
+        rules,
+        rows: at.rows,
+        pages,
+        out: cut_tx,
+        free_parts: free_parts_rx,
+        content: Vec::new(),
+        free_content,
+    };
     std::thread::Builder::new().name("ferry-format".into()).spawn(move || stage.run(writer))?;
-    let hasher = at.hasher;
-    std::thread::Builder::new().name("ferry-hash".into()).spawn(move || hash_parts(hasher, cut_rx, formatted_tx))?;
+    let hashers = Hashers { file: at.hasher, content: at.content, free_content: free_content_tx };
+    std::thread::Builder::new().name("ferry-hash".into()).spawn(move || hash_parts(hashers, cut_rx, formatted_tx))?;
     Ok(Pipeline { formatted, free_parts, pump })
 }
 
@@ -207,6 +225,10 @@ struct FormatStage {
     pages: Pages,
     out: mpsc::UnboundedSender<Cut>,
     free_parts: mpsc::UnboundedReceiver<Vec<u8>>,
+    /// The content encoding of the rows since the last message sent.
+    content: Vec<u8>,
+    /// Content buffers the hash thread is done with, to be reused.
+    free_content: mpsc::UnboundedReceiver<Vec<u8>>,
 }
 
 impl FormatStage {
@@ -224,6 +246,7 @@ impl FormatStage {
             let Some(page) = self.pages.next() else { return Ok(()) };
             let (rows, next) = page?;
             writer.write_rows(&rows, &mut buf).map_err(|e| e.to_string())?;
+            encode_rows(&rows, &mut self.content);
             self.rows += rows.len() as u64;
             self.pages.recycle(rows);
             let Some(cursor) = next else {
@@ -236,9 +259,9 @@ impl FormatStage {
                     Some(b) => buf = b,
                     None => return Ok(()),
                 }
-                Cut::Part { data, rows: self.rows, resume: Some(resume) }
+                Cut::Part { data, rows: self.rows, resume: Some(resume), content: self.take_content() }
             } else {
-                Cut::Page { rows: self.rows }
+                Cut::Page { rows: self.rows, content: self.take_content() }
             };
             if self.out.unbounded_send(message).is_err() {
                 return Ok(());
@@ -259,7 +282,7 @@ impl FormatStage {
                     .map_err(|e| format!("reading the assembled file: {e}"))?;
                 if buf.len() >= self.rules.part_size {
                     let data = std::mem::take(&mut buf);
-                    self.send(Cut::Part { data, rows: self.rows, resume: None })?;
+                    self.send(Cut::Part { data, rows: self.rows, resume: None, content: Vec::new() })?;
                     buf = self.free_buffer().ok_or("the export stopped")?;
                 } else if got == 0 {
                     break;
@@ -267,9 +290,16 @@ impl FormatStage {
             }
         }
         if !buf.is_empty() {
-            self.send(Cut::Part { data: buf, rows: self.rows, resume: None })?;
+            self.send(Cut::Part { data: buf, rows: self.rows, resume: None, content: Vec::new() })?;
         }
-        self.send(Cut::Done { rows: self.rows })
+        let content = self.take_content();
+        self.send(Cut::Done { rows: self.rows, content })
+    }
+
+    /// The content encoded since the last message, leaving an emptied buffer in its place.
+    fn take_content(&mut self) -> Vec<u8> {
+        let fresh = self.free_content.try_recv().unwrap_or_default();
+        std::mem::replace(&mut self.content, fresh)
     }
 
     fn send(&self, message: Cut) -> Result<(), String> {
@@ -287,21 +317,48 @@ impl FormatStage {
     }
 }
 
-/// Feeds every part to the file's SHA-256, in order, and passes it on with
-/// the hash state the checkpoint saves.
-fn hash_parts(
-    mut hasher: ResumableSha256,
-    mut cuts: mpsc::UnboundedReceiver<Cut>,
-    out: mpsc::UnboundedSender<Formatted>,
-) {
+/// The hash thread's hashers: the file's bytes and the content's encoding.
+struct Hashers {
+    file: ResumableSha256,
+    content: Option<ResumableSha256>,
+    free_content: mpsc::UnboundedSender<Vec<u8>>,
+}
+
+impl Hashers {
+    /// Hashes a content buffer and hands it back to the format thread.
+    fn content(&mut self, mut buf: Vec<u8>) {
+        if buf.is_empty() {
+            return;
+        }
+        if let Some(c) = &mut self.content {
+            c.update(&buf);
+        }
+        buf.clear();
+        let _ = self.free_content.unbounded_send(buf);
+    }
+}
+
+/// Feeds every part to the file's SHA-256 and every row's encoding to the
+/// content's, in order, and passes them on with the hash states the
+/// checkpoint saves.
+fn hash_parts(mut h: Hashers, mut cuts: mpsc::UnboundedReceiver<Cut>, out: mpsc::UnboundedSender<Formatted>) {
     while let Some(cut) = block_on(cuts.next()) {
         let message = match cut {
-            Cut::Page { rows } => Formatted::Page { rows },
-            Cut::Part { data, rows, resume } => {
-                hasher.update(&data);
-                Formatted::Part { data, rows, resume, sha256: hasher.snapshot() }
+            Cut::Page { rows, content } => {
+                h.content(content);
+                Formatted::Page { rows }
             }
-            Cut::Done { rows } => Formatted::Done { rows, sha256: hasher.finish_hex() },
+            Cut::Part { data, rows, resume, content } => {
+                h.file.update(&data);
+                h.content(content);
+                let content_sha256 = h.content.as_ref().map(ResumableSha256::snapshot);
+                Formatted::Part { data, rows, resume, sha256: h.file.snapshot(), content_sha256 }
+            }
+            Cut::Done { rows, content } => {
+                h.content(content);
+                let content_sha256 = h.content.as_ref().map(ResumableSha256::finish_hex);
+                Formatted::Done { rows, sha256: h.file.finish_hex(), content_sha256 }
+            }
             Cut::Failed(message) => Formatted::Failed(message),
         };
         if out.unbounded_send(message).is_err() {

@@ -16,6 +16,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::finish::{finish, Ending};
 use super::pipeline::{self, Formatted, PartRules, Pipeline, Position};
 use super::plan::plan_export;
+use crate::content_hash::encode_header;
 use crate::error::{CoreError, PortError};
 use crate::hashing::ResumableSha256;
 use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, PartTag};
@@ -54,16 +55,24 @@ struct Run<'a> {
 
 pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Result<RunEnd, CoreError> {
     let started = ports.clock.now();
-    let Prepared { source, writer, resumable, retention_days } = match prepare(ports, &mut e).await {
+    let Prepared { source, writer, resumable, retention_days, headers } = match prepare(ports, &mut e).await {
         Ok(p) => p,
         Err(Stop::Refused(message)) => return fail(ports, &mut e, message).await,
         Err(Stop::Store(err)) => return Err(err),
     };
     let key = e.upload_key().expect("plan sets the file name");
-    let (upload_id, hasher) = match &e.checkpoint {
-        Some(cp) => (cp.upload_id.clone(), ResumableSha256::restore(&cp.sha256)),
+    let (upload_id, hasher, content) = match &e.checkpoint {
+        Some(cp) => (
+            cp.upload_id.clone(),
+            ResumableSha256::restore(&cp.sha256),
+            cp.content_sha256.as_ref().map(ResumableSha256::restore),
+        ),
         None => {
             let upload_id = ports.files.start_upload(&key).await?;
+            let mut content = ResumableSha256::new();
+            let mut header = Vec::new();
+            encode_header(&headers, &mut header);
+            content.update(&header);
             e.checkpoint = Some(Checkpoint {
                 upload_id: upload_id.clone(),
                 parts: 0,
@@ -72,8 +81,9 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
                 rows: 0,
                 bytes: 0,
                 sha256: ResumableSha256::new().snapshot(),
+                content_sha256: Some(content.snapshot()),
             });
-            (upload_id, ResumableSha256::new())
+            (upload_id, ResumableSha256::new(), Some(content))
         }
     };
     let formatted_rows = e.checkpoint.as_ref().map_or(0, |cp| cp.rows);
@@ -82,7 +92,7 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
         return Ok(end);
     }
     let part_size = ports.config.export.part_size.max(ports.files.min_part_size());
-    let at = Position { cursor: run.cp().source_cursor.clone(), rows: run.cp().rows, hasher };
+    let at = Position { cursor: run.cp().source_cursor.clone(), rows: run.cp().rows, hasher, content };
     let rules = PartRules { part_size, resumable };
     let Pipeline { mut formatted, free_parts, pump } = pipeline::start(source, writer, rules, at)
         .map_err(|e| CoreError::Port(PortError::backend(format!("starting the format thread: {e}"))))?;
@@ -118,6 +128,8 @@ struct Prepared {
     writer: Box<dyn FormatWriter>,
     resumable: bool,
     retention_days: u32,
+    /// The column headers, the start of the content hash.
+    headers: Vec<String>,
 }
 
 /// Plans the export and opens its source and writer; a refusal fails the export.
@@ -143,7 +155,7 @@ async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
     }
     let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
     let writer = ports.formats.create(&spec, resume_state.as_ref()).map_err(Stop::refused)?;
-    Ok(Prepared { source, writer, resumable, retention_days: plan.retention_days })
+    Ok(Prepared { source, writer, resumable, retention_days: plan.retention_days, headers: spec.headers })
 }
 
 impl Run<'_> {
@@ -177,10 +189,11 @@ impl Run<'_> {
                         }
                     }
                 }
-                Formatted::Part { data, rows, resume, sha256 } => {
+                Formatted::Part { data, rows, resume, sha256, content_sha256 } => {
                     self.formatted_rows = rows;
                     self.upload(data, free_parts).await?;
                     self.cp_mut().sha256 = sha256;
+                    self.cp_mut().content_sha256 = content_sha256;
                     let Some(resume) = resume else { continue };
                     let cp = self.cp_mut();
                     cp.source_cursor = Some(resume.cursor);
@@ -197,9 +210,9 @@ impl Run<'_> {
                         }
                     }
                 }
-                Formatted::Done { rows, sha256 } => {
+                Formatted::Done { rows, sha256, content_sha256 } => {
                     self.cp_mut().rows = rows;
-                    return self.complete(free_parts, retention_days, sha256).await;
+                    return self.complete(free_parts, retention_days, sha256, content_sha256).await;
                 }
                 Formatted::Failed(message) => return self.fail(message).await,
             }
@@ -302,6 +315,7 @@ impl Run<'_> {
         free_parts: &mpsc::UnboundedSender<Vec<u8>>,
         retention_days: u32,
         sha256: String,
+        content_sha256: Option<String>,
     ) -> Result<RunEnd, CoreError> {
         if self.cp().parts == 0 {
             // An empty file is still one (empty) part.
@@ -317,6 +331,7 @@ impl Run<'_> {
         e.rows = Some(cp.rows);
         e.bytes = Some(cp.bytes);
         e.sha256 = Some(sha256);
+        e.content_sha256 = content_sha256;
         e.progress.completed = cp.rows;
         e.progress.total = Some(cp.rows);
         e.file_key = Some(self.key.clone());

@@ -26,6 +26,7 @@ fn export(status: ExportStatus) -> Export {
         rows: Some(3),
         bytes: Some(10),
         sha256: None,
+        content_sha256: None,
         format: Format::Csv,
         compress: false,
         file_name: None,
@@ -51,6 +52,7 @@ fn delivery(destination: u32, status: DeliveryStatus, at: &str, error: Option<&s
         destination,
         kind: DestinationType::Webhook,
         status,
+        skip_reason: None,
         attempts: vec![DeliveryAttempt { at: t(at), outcome, error: error.map(String::from), bytes_sent: 0 }],
         round_start: 0,
         link_token_hash: None,
@@ -87,4 +89,21 @@ fn a_run_waits_for_every_delivery_and_fails_at_the_first_final_failure() {
     assert_eq!(v.status, RunStatus::Failed);
     assert_eq!(v.error.as_deref(), Some("destination 1 (webhook): connection refused"));
     assert_eq!(v.finished_at, Some(t("2026-01-01T09:04:00Z")));
+}
+
+#[test]
+fn a_run_whose_deliveries_are_delivered_or_skipped_succeeds() {
+    let e = export(ExportStatus::Completed);
+    let delivered = delivery(0, DeliveryStatus::Delivered, "2026-01-01T09:02:00Z", None);
+    let skipped = Delivery {
+        status: DeliveryStatus::Skipped,
+        skip_reason: Some(crate::model::deliver_when::SkipReason::Unchanged),
+        attempts: Vec::new(),
+        ..delivery(1, DeliveryStatus::Skipped, "2026-01-01T09:00:00Z", None)
+    };
+    let ok = verdict(&e, &[delivered, skipped.clone()]).unwrap();
+    assert_eq!((ok.status, ok.finished_at), (RunStatus::Succeeded, Some(t("2026-01-01T09:02:00Z"))));
+    let all_skipped = verdict(&e, &[skipped]).unwrap();
+    assert_eq!(all_skipped.status, RunStatus::Succeeded);
+    assert_eq!(all_skipped.finished_at, e.completed_at, "a run with nothing sent ends with its export");
 }

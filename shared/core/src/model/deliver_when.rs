@@ -1,0 +1,119 @@
+//! When a schedule's run delivers its file (SPEC "When to deliver"): always,
+//! only when the export has rows, or only to a destination whose last
+//! delivered content differs. A delivery left out is `SKIPPED` with its reason.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::destination::Destination;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum DeliverWhen {
+    #[default]
+    Always,
+    /// A run whose export has 0 rows delivers nothing.
+    NonEmpty,
+    /// A destination gets the file only when its content differs from the
+    /// last content delivered to that same destination.
+    Changed,
+}
+
+/// Why a delivery was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SkipReason {
+    Empty,
+    Unchanged,
+}
+
+/// The content last delivered to one destination of a schedule, kept on the
+/// schedule. Only a DELIVERED attempt writes it, so a failed delivery is never
+/// taken for a delivered one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveredContent {
+    /// Index in the schedule's `destinations`.
+    pub destination: u32,
+    /// `destination_fingerprint` of the destination it was delivered to: a
+    /// destination edited to point elsewhere is a new one and gets the file.
+    pub fingerprint: String,
+    /// The export's `contentSha256`.
+    pub content_sha256: String,
+}
+
+/// Identifies where a destination sends (its masked form, so the stored
+/// fingerprint says nothing about a secret, and a changed secret alone
+/// still counts as the same place).
+pub fn destination_fingerprint(d: &Destination) -> String {
+    let json = serde_json::to_vec(&d.masked()).unwrap_or_default();
+    hex::encode(Sha256::digest(json))
+}
+
+/// Why `when` leaves out a delivery of content `content_sha256` with `rows`
+/// rows to `destination` (index `index`), given what was delivered before; None: deliver.
+pub fn skip_reason(
+    when: DeliverWhen,
+    rows: u64,
+    content_sha256: Option<&str>,
+    index: u32,
+    destination: &Destination,
+    delivered: &[DeliveredContent],
+) -> Option<SkipReason> {
+    match when {
+        DeliverWhen::Always => None,
+        DeliverWhen::NonEmpty => (rows == 0).then_some(SkipReason::Empty),
+        DeliverWhen::Changed => {
+            // An export from before content hashes cannot be compared: it is delivered.
+            let content = content_sha256?;
+            let fingerprint = destination_fingerprint(destination);
+            let last = delivered.iter().find(|c| c.destination == index && c.fingerprint == fingerprint)?;
+            (last.content_sha256 == content).then_some(SkipReason::Unchanged)
+        }
+    }
+}
+
+/// Records that `content_sha256` was delivered to destination `index`.
+pub fn remember_delivered(
+    delivered: &mut Vec<DeliveredContent>,
+    index: u32,
+    destination: &Destination,
+    content_sha256: &str,
+) {
+    delivered.retain(|c| c.destination != index);
+    delivered.push(DeliveredContent {
+        destination: index,
+        fingerprint: destination_fingerprint(destination),
+        content_sha256: content_sha256.to_string(),
+    });
+    delivered.sort_by_key(|c| c.destination);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn webhook(url: &str) -> Destination {
+        serde_json::from_value(serde_json::json!({"type": "webhook", "url": url, "headers": {}})).unwrap()
+    }
+
+    #[test]
+    fn always_delivers_non_empty_skips_zero_rows_and_changed_compares_per_destination() {
+        let a = webhook("https://a.example.org/h");
+        assert_eq!(skip_reason(DeliverWhen::Always, 0, Some("x"), 0, &a, &[]), None);
+        assert_eq!(skip_reason(DeliverWhen::NonEmpty, 0, Some("x"), 0, &a, &[]), Some(SkipReason::Empty));
+        assert_eq!(skip_reason(DeliverWhen::NonEmpty, 1, Some("x"), 0, &a, &[]), None);
+
+        let mut delivered = Vec::new();
+        assert_eq!(skip_reason(DeliverWhen::Changed, 3, Some("x"), 0, &a, &delivered), None, "never delivered");
+        remember_delivered(&mut delivered, 0, &a, "x");
+        assert_eq!(skip_reason(DeliverWhen::Changed, 3, Some("x"), 0, &a, &delivered), Some(SkipReason::Unchanged));
+        assert_eq!(skip_reason(DeliverWhen::Changed, 3, Some("y"), 0, &a, &delivered), None, "changed content");
+        assert_eq!(skip_reason(DeliverWhen::Changed, 3, Some("x"), 1, &a, &delivered), None, "another index");
+        let b = webhook("https://b.example.org/h");
+        assert_eq!(skip_reason(DeliverWhen::Changed, 3, Some("x"), 0, &b, &delivered), None, "an edited destination");
+        assert_eq!(skip_reason(DeliverWhen::Changed, 3, None, 0, &a, &delivered), None, "no content hash");
+        remember_delivered(&mut delivered, 0, &a, "y");
+        assert_eq!(delivered.len(), 1, "one entry per destination");
+    }
+}

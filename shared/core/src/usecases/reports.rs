@@ -150,6 +150,11 @@ async fn build(
     })
 }
 
+/// A report checked as a create would check it, not stored (for previews).
+pub async fn draft_report(ports: &Ports, actor: &Principal, input: ReportInput) -> Result<Report, CoreError> {
+    build(ports, actor, input, None).await
+}
+
 pub async fn create_report(ports: &Ports, actor: &Principal, input: ReportInput) -> Result<ReportView, CoreError> {
     let r = build(ports, actor, input, None).await?;
     ports.reports.insert_report(&r).await?;

@@ -244,3 +244,23 @@ def test_the_last_admin_key_cannot_be_deleted_and_says_why(page, ferry):
         "This key cannot be deleted: the last admin key cannot be deleted; create another admin key first."
     )
     assert any(k["id"] == admin["id"] for k in ferry.api("GET", "/keys")["items"])
+
+
+def test_a_moved_destination_must_have_its_secret_typed_again(page, ferry):
+    report = ferry.paced_report("Two hooks", rows=5, rows_per_second=100_000)
+    hooks = [{"type": "webhook", "url": f"https://hooks.example.org/{n}", "secret": f"secret-{n}"} for n in "ab"]
+    recurrence = {"frequency": "daily", "time": "06:00", "timezone": "UTC"}
+    schedule = ferry.api("POST", "/schedules", {"reportId": report, "recurrence": recurrence, "destinations": hooks})["id"]
+    sign_in(page, ferry)
+    page.goto(f"{ferry.url}/schedules/{schedule}/edit")
+    page.get_by_role("group", name="Webhook 2").get_by_role("button", name="Move up").click()
+    moved = page.get_by_role("group", name="Webhook 1")
+    expect(moved.get_by_label("URL")).to_have_value("https://hooks.example.org/b")
+    page.get_by_role("button", name="Save").click()
+    expect(moved.get_by_label("Secret")).to_have_accessible_description(re.compile("type its stored secret again"))
+    moved.get_by_label("Secret").fill("secret-b")
+    page.get_by_role("group", name="Webhook 2").get_by_label("Secret").fill("secret-a")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(f"/schedules/{schedule}$"))
+    urls = [d["url"] for d in ferry.api("GET", f"/schedules/{schedule}")["destinations"]]
+    assert urls == ["https://hooks.example.org/b", "https://hooks.example.org/a"]

@@ -318,7 +318,33 @@ window.Ferry = window.Ferry || {};
     if (first && typeof first.focus === "function") first.focus();
   };
 
+  // The API keeps a secret sent as `***` from the stored destination at the
+  // same position. An item moved (or shifted by a removal) away from where it
+  // was stored would get its new neighbour's secret, so its `•••` fields
+  // must be typed again before saving.
+  function movedSecrets(form) {
+    const stale = [];
+    form.querySelectorAll("[data-list]").forEach((list) => {
+      list.querySelectorAll(":scope > [data-item]").forEach((item, i) => {
+        if (item.dataset.origin === undefined || Number(item.dataset.origin) === i) return;
+        item.querySelectorAll("[data-type='secret'], [data-type='headers']").forEach((el) => {
+          if (!skipped(el) && el.value.includes(SHOWN_SECRET)) stale.push(el);
+        });
+      });
+    });
+    return stale;
+  }
+
   async function save(form) {
+    const stale = movedSecrets(form);
+    if (stale.length) {
+      F.clearErrors(form);
+      stale.forEach((el) => F.markField(el, "This destination moved: type its stored secret again (Ferry keeps stored secrets by position)."));
+      const summary = form.querySelector("[data-form-errors]");
+      if (summary) summary.textContent = "Nothing was saved: see the fields marked below.";
+      stale[0].focus();
+      return;
+    }
     const body = F.read(form);
     if (form.ferryBeforeSave) form.ferryBeforeSave(body);
     const button = form.querySelector("button[type='submit']");
@@ -343,8 +369,9 @@ window.Ferry = window.Ferry || {};
     fill(form, initial, false);
     form.querySelectorAll("[data-list]").forEach((list) => {
       const kindKey = list.dataset.kindKey;
-      (F.get(initial, list.dataset.list) || []).forEach((entry) => {
-        F.addItem(list, kindKey ? entry[kindKey] : "", entry);
+      (F.get(initial, list.dataset.list) || []).forEach((entry, i) => {
+        const item = F.addItem(list, kindKey ? entry[kindKey] : "", entry);
+        if (item) item.dataset.origin = String(i);
       });
     });
     form.addEventListener("click", (e) => {

@@ -264,3 +264,69 @@ def test_a_moved_destination_must_have_its_secret_typed_again(page, ferry):
     expect(page).to_have_url(re.compile(f"/schedules/{schedule}$"))
     urls = [d["url"] for d in ferry.api("GET", f"/schedules/{schedule}")["destinations"]]
     assert urls == ["https://hooks.example.org/b", "https://hooks.example.org/a"]
+
+
+def test_deletes_ask_on_their_own_page_and_work_without_javascript(chromium, ferry):
+    report = ferry.paced_report("Short lived", rows=5, rows_per_second=100_000)
+    schedule = ferry.schedule(report)
+    export = ferry.api("POST", "/exports", {"reportId": report})["id"]
+    deadline = time.monotonic() + 30
+    while ferry.api("GET", f"/exports/{export}")["status"] != "COMPLETED" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    try:
+        sign_in(page, ferry)
+        page.goto(f"{ferry.url}/schedules/{schedule}")
+        page.get_by_role("link", name="Delete").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Delete the schedule of “Short lived”?")
+        page.get_by_role("button", name="Delete").click()
+        expect(page).to_have_url(re.compile(r"/schedules$"))
+        assert all(s["id"] != schedule for s in ferry.api("GET", "/schedules")["items"])
+
+        page.goto(f"{ferry.url}/exports")
+        page.get_by_role("link", name="Delete the file of Short lived").click()
+        page.get_by_role("button", name="Delete").click()
+        expect(page).to_have_url(re.compile(r"/exports$"))
+        assert ferry.api("GET", f"/exports/{export}")["downloadLink"] is None
+
+        page.goto(f"{ferry.url}/reports/{report}")
+        page.get_by_role("link", name="Delete").click()
+        page.get_by_role("button", name="Delete").click()
+        expect(page).to_have_url(re.compile(r"/reports$"))
+        expect(page.get_by_role("link", name="Short lived")).to_have_count(0)
+    finally:
+        context.close()
+    assert console == []
+
+
+def test_the_destinations_editor_works_by_keyboard(page, ferry):
+    report = ferry.paced_report("By keyboard", rows=5, rows_per_second=100_000)
+    sign_in(page, ferry)
+    page.goto(f"{ferry.url}/schedules/new?report={report}")
+    page.get_by_label("Type of destination").focus()
+    page.keyboard.press("End")  # the last type: Webhook
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Add destination")).to_be_focused()
+    page.keyboard.press("Enter")
+    hook = page.get_by_role("group", name="Webhook 1")
+    expect(hook.get_by_label("URL")).to_be_focused()
+    page.keyboard.type("https://hooks.example.org/kb")
+    page.get_by_label("Type of destination").focus()
+    page.keyboard.press("Home")  # Email
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("group", name="Email 2").get_by_label("To")).to_be_focused()
+    page.keyboard.type("kb@example.org")
+    move_up = page.get_by_role("group", name="Email 2").get_by_role("button", name="Move up")
+    move_up.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("group", name="Email 1").get_by_role("button", name="Move up")).to_be_focused()
+    page.get_by_role("button", name="Save").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/schedules/sch_[^/]+$"))
+    schedule = page.url.rsplit("/", 1)[1]
+    assert [d["type"] for d in ferry.api("GET", f"/schedules/{schedule}")["destinations"]] == ["email", "webhook"]

@@ -214,3 +214,35 @@ delete_routes! {
     confirm_key, delete_key, Doomed::Key;
     confirm_export_file, delete_export_file, Doomed::ExportFile;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_delete_posts_to_its_own_page_and_returns_to_its_list() {
+        let cases = [
+            (Doomed::Schedule, "/schedules/x", "/schedules"),
+            (Doomed::Report, "/reports/x", "/reports"),
+            (Doomed::Connection, "/connections/x/edit", "/connections"),
+            (Doomed::Key, "/keys", "/keys"),
+            (Doomed::ExportFile, "/exports", "/exports"),
+        ];
+        for (what, page, list) in cases {
+            assert_eq!(what.paths("x"), (page.to_string(), list), "{what:?}");
+            assert!(!what.consequence().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_one_sentence_with_the_apis_reason() {
+        assert_eq!(
+            explain(Doomed::Key, "the last admin key cannot be deleted; create another admin key first"),
+            "This key cannot be deleted: the last admin key cannot be deleted; create another admin key first."
+        );
+        assert_eq!(
+            explain(Doomed::Report, "the report is used by schedules sch_1; delete them first"),
+            "It cannot be deleted now: the report is used by schedules sch_1; delete them first."
+        );
+    }
+}

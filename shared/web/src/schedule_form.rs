@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ferry_core::model::api_key::Principal;
 use ferry_core::model::page::PageRequest;
+use ferry_core::model::schedule::RunAs;
 use ferry_core::usecases::{reports, schedules, settings};
 use serde::Deserialize;
 use serde_json::json;
@@ -76,9 +77,19 @@ async fn schedulable(state: &WebState, actor: &Principal) -> Result<Vec<(String,
     Ok(found.items.into_iter().filter(|r| actor.is_admin() || r.owner == actor.user).map(|r| (r.id, r.name)).collect())
 }
 
-async fn page(state: &WebState, viewer: &Viewer, title: String, editor: Editor) -> Result<Response, WebError> {
+/// `runs_as_app`: the schedule being edited runs as the app, so `Run as`
+/// shows even after the admin turned app permissions off (left out, the
+/// form would quietly switch it to the owner; shown, the API says why not).
+async fn page(
+    state: &WebState,
+    viewer: &Viewer,
+    title: String,
+    editor: Editor,
+    runs_as_app: bool,
+) -> Result<Response, WebError> {
     let reports = schedulable(state, &viewer.principal).await.map_err(|e| viewer.fail(e))?;
-    let allow_app = settings::current(&state.ports).await.map_err(|e| viewer.fail(e))?.allow_app_permissions;
+    let allowed = settings::current(&state.ports).await.map_err(|e| viewer.fail(e))?.allow_app_permissions;
+    let allow_app = allowed || runs_as_app;
     render(ScheduleFormPage {
         frame: viewer.frame("Schedules"),
         title,
@@ -106,13 +117,14 @@ pub async fn new(
         "incremental": false,
     });
     let editor = Editor::create("/schedules", viewer.link("/schedules/{id}"), &initial);
-    page(&state, &viewer, "New schedule".into(), editor).await
+    page(&state, &viewer, "New schedule".into(), editor, false).await
 }
 
 /// `GET /schedules/{id}/edit`.
 pub async fn edit(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
     let schedule = schedules::get_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
     let initial = serde_json::to_value(&schedule).unwrap_or_default();
+    let runs_as_app = schedule.run_as == RunAs::App;
     let editor = Editor::update(format!("/schedules/{id}"), viewer.link("/schedules/{id}"), &initial);
-    page(&state, &viewer, "Edit schedule".into(), editor).await
+    page(&state, &viewer, "Edit schedule".into(), editor, runs_as_app).await
 }

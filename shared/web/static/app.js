@@ -82,8 +82,28 @@
     });
   }
 
+  // `Copy` buttons (the new key).
+  function copyButtons() {
+    document.querySelectorAll("[data-copy]").forEach((button) => {
+      button.addEventListener("click", async () => {
+        const field = document.getElementById(button.dataset.copy);
+        const status = button.parentElement.querySelector("[data-copy-status]");
+        field.select();
+        let done = false;
+        try {
+          await navigator.clipboard.writeText(field.value);
+          done = true;
+        } catch (e) {
+          done = false;
+        }
+        if (status) status.textContent = done ? "Copied." : "Selected: press Ctrl+C (or Cmd+C) to copy.";
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll('tr[data-live="true"]').forEach(watch);
     localTimes();
+    copyButtons();
   });
 })();

@@ -404,25 +404,6 @@ window.Ferry = window.Ferry || {};
     form.dispatchEvent(new CustomEvent("ferry:filled", { detail: initial }));
   }
 
-  // `Copy` buttons (the new key).
-  function copyButtons() {
-    document.querySelectorAll("[data-copy]").forEach((button) => {
-      button.addEventListener("click", async () => {
-        const field = document.getElementById(button.dataset.copy);
-        const status = button.parentElement.querySelector("[data-copy-status]");
-        field.select();
-        let done = false;
-        try {
-          await navigator.clipboard.writeText(field.value);
-          done = true;
-        } catch (e) {
-          done = false;
-        }
-        if (status) status.textContent = done ? "Copied." : "Selected: press Ctrl+C (or Cmd+C) to copy.";
-      });
-    });
-  }
-
   F.ready = function (fn) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
     else fn();
@@ -430,6 +411,5 @@ window.Ferry = window.Ferry || {};
 
   F.ready(() => {
     document.querySelectorAll("form[data-editor]").forEach(setUp);
-    copyButtons();
   });
 })(window.Ferry);

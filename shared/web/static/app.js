@@ -1,6 +1,7 @@
 // Ferry's own script for the dashboard's live parts. Everything works without
 // it (every action is a plain form); with it, running exports move without a
-// reload and next runs also show in the browser's own time zone.
+// reload, next runs also show in the browser's own time zone, and `Copy`
+// buttons copy (the new key). The forms' script is forms.js and editors.js.
 // It calls /v1 with the session cookie and the page's CSRF token in the
 // X-Ferry-Csrf header: the cookie alone is no credential for the API.
 "use strict";

@@ -7,8 +7,8 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::dashboard::{location, schedule_of, sign_in};
-use crate::helpers::{error_of, spawn_app, ADMIN_KEY};
+use crate::dashboard::{location, schedule_of, set_cookie, sign_in, try_sign_in, Browser};
+use crate::helpers::{error_of, spawn_app, spawn_app_with, AppOptions, ADMIN_KEY};
 use crate::jira_sim::ferry::{allow_private_networks, jira_connection};
 use crate::jira_sim::JiraSim;
 
@@ -250,4 +250,32 @@ async fn an_unsaved_report_previews_with_jiras_count_and_a_bad_query_names_query
         (status, e["error"]["details"][0]["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("columns[0].field"))
     );
+}
+
+#[tokio::test]
+async fn form_pages_save_and_return_under_the_public_urls_path() {
+    let mut app =
+        spawn_app_with(AppOptions { public_url: Some("https://ferry.example.org/prod".into()), ..Default::default() })
+            .await;
+    let real = format!("http://{}", app.ferry().addr);
+    // The demo report; `app`'s API helpers would call the public URL.
+    let reports: Value =
+        app.client.get(format!("{real}/v1/reports")).bearer_auth(ADMIN_KEY).send().await.unwrap().json().await.unwrap();
+    let report = reports["items"][0]["id"].as_str().unwrap().to_string();
+    let r = try_sign_in(&app, &real, ADMIN_KEY).await;
+    let cookie = set_cookie(&r, "ferry_session").unwrap().split(';').next().unwrap().to_string();
+    let b = Browser { base: real, cookie, csrf: String::new() };
+    for (path, done) in [
+        (format!("/schedules/new?report={report}"), "/prod/schedules/{id}"),
+        (format!("/reports/{report}/edit"), "/prod/reports/{id}"),
+        ("/connections/new".to_string(), "/prod/connections/{id}/edit"),
+    ] {
+        let html = b.get(&app, &path).await.text().await.unwrap();
+        assert!(html.contains(&format!(r#"data-done="{done}""#)), "{path}: {html}");
+        assert!(html.contains(r#"<meta name="ferry-base" content="/prod">"#), "the script calls /prod/v1");
+    }
+    let html = b.get(&app, &format!("/reports/{report}/delete")).await.text().await.unwrap();
+    assert!(html.contains(&format!(r#"action="/prod/reports/{report}/delete""#)), "{html}");
+    let html = b.get(&app, "/keys").await.text().await.unwrap();
+    assert!(html.contains(r#"action="/prod/keys""#));
 }

@@ -330,3 +330,17 @@ def test_the_destinations_editor_works_by_keyboard(page, ferry):
     expect(page).to_have_url(re.compile(r"/schedules/sch_[^/]+$"))
     schedule = page.url.rsplit("/", 1)[1]
     assert [d["type"] for d in ferry.api("GET", f"/schedules/{schedule}")["destinations"]] == ["email", "webhook"]
+
+
+def test_test_connection_says_jiras_refusal_in_words(page, ferry, jira):
+    allow_private_networks(ferry, True)
+    body = {"name": "Wrong token", "kind": "jira", "settings": {"baseUrl": jira.url, "email": EMAIL, "apiToken": "nope"}}
+    connection = ferry.api("POST", "/connections", body)["id"]
+    sign_in(page, ferry)
+    page.goto(f"{ferry.url}/connections")
+    page.get_by_role("link", name="Wrong token").click()
+    page.get_by_role("button", name="Test connection").click()
+    expect(page.get_by_role("status").filter(has_text="Connection")).to_have_text(
+        re.compile(r"Connection refused: .*rejected the credentials")
+    )
+    assert page.url.endswith(f"/connections/{connection}/edit")

@@ -338,7 +338,7 @@ def test_test_connection_says_jiras_refusal_in_words(page, ferry, jira):
     connection = ferry.api("POST", "/connections", body)["id"]
     sign_in(page, ferry)
     page.goto(f"{ferry.url}/connections")
-    page.get_by_role("link", name="Wrong token").click()
+    page.get_by_role("link", name="Wrong token", exact=True).click()
     page.get_by_role("button", name="Test connection").click()
     expect(page.get_by_role("status").filter(has_text="Connection")).to_have_text(
         re.compile(r"Connection refused: .*rejected the credentials")

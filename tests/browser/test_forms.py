@@ -344,3 +344,20 @@ def test_test_connection_says_jiras_refusal_in_words(page, ferry, jira):
         re.compile(r"Connection refused: .*rejected the credentials")
     )
     assert page.url.endswith(f"/connections/{connection}/edit")
+
+
+def test_a_recurrence_error_shows_beside_the_recurrence_field(page, ferry):
+    report = ferry.paced_report("No days", rows=5, rows_per_second=100_000)
+    before = ferry.api("GET", "/schedules")["items"]
+    sign_in(page, ferry)
+    page.goto(f"{ferry.url}/schedules/new?report={report}")
+    page.console.expect("400")
+    page.get_by_label("Time zone").fill("Europe/Berlin")
+    page.get_by_role("group", name="Weekdays").get_by_label("Mon").uncheck()
+    expect(page.get_by_role("status").filter(has_text="next runs")).to_contain_text("Fill in")
+    page.get_by_role("button", name="Save").click()
+    weekdays = page.get_by_role("group", name="Weekdays")
+    expect(weekdays).to_have_attribute("aria-invalid", "true")
+    expect(weekdays).to_have_accessible_description(re.compile(r"\S"))
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Berlin")
+    assert ferry.api("GET", "/schedules")["items"] == before, "nothing was stored"

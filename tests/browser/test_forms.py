@@ -361,3 +361,27 @@ def test_a_recurrence_error_shows_beside_the_recurrence_field(page, ferry):
     expect(weekdays).to_have_accessible_description(re.compile(r"\S"))
     expect(page.get_by_label("Time zone")).to_have_value("Europe/Berlin")
     assert ferry.api("GET", "/schedules")["items"] == before, "nothing was stored"
+
+
+def test_a_report_is_edited_with_renamed_reordered_columns(page, ferry):
+    connection = ferry.api("POST", "/connections", {"name": "Edit source", "kind": "sample", "settings": {"rows": 30}})
+    body = {"name": "To edit", "connectionId": connection["id"], "reportType": "issues",
+            "columns": [{"field": "key"}, {"field": "summary"}, {"field": "status"}]}
+    report = ferry.api("POST", "/reports", body)["id"]
+    sign_in(page, ferry)
+    page.goto(f"{ferry.url}/reports/{report}")
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_text(re.compile(r"\d+ fields: type to search"))).to_be_visible()
+    expect(page.get_by_role("group", name="Column 3").get_by_label("Field")).to_have_value("status")
+    page.get_by_role("group", name="Column 2").get_by_role("button", name="Remove").click()
+    page.get_by_role("group", name="Column 2").get_by_role("button", name="Move up").click()
+    page.get_by_role("group", name="Column 1").get_by_label("Header").fill("State")
+    page.get_by_label("Format", exact=True).select_option("jsonl")
+    expect(page.get_by_role("group", name="CSV options")).to_be_hidden()
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("table").get_by_role("columnheader")).to_have_text(["State", "key"])
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(f"/reports/{report}$"))
+    stored = ferry.api("GET", f"/reports/{report}")
+    assert stored["columns"] == [{"field": "status", "header": "State"}, {"field": "key"}]
+    assert stored["format"] == "jsonl"

@@ -27,8 +27,17 @@
     return new Set($$(list, "option").map((o) => o.value));
   }
 
-  // "Sun 2030-03-31 03:30" in `zone`.
+  // "Sun 2030-03-31 03:30" in `zone`; a zone this browser does not know
+  // (the server's list may be newer) falls back to UTC, labelled as such.
   function wallTime(instant, zone) {
+    try {
+      return formatIn(instant, zone);
+    } catch (e) {
+      return formatIn(instant, "UTC") + " UTC";
+    }
+  }
+
+  function formatIn(instant, zone) {
     const parts = {};
     new Intl.DateTimeFormat("en-GB", {
       timeZone: zone, weekday: "short", year: "numeric", month: "2-digit", day: "2-digit",

@@ -359,6 +359,10 @@ def test_a_recurrence_error_shows_beside_the_recurrence_field(page, ferry):
     weekdays = page.get_by_role("group", name="Weekdays")
     expect(weekdays).to_have_attribute("aria-invalid", "true")
     expect(weekdays).to_have_accessible_description(re.compile(r"\S"))
+    expect(weekdays).to_be_focused()
+    expect(page.get_by_role("alert").filter(has_text="Not accepted")).to_have_text(
+        "Not accepted (nothing was saved): see the fields marked below."
+    )
     expect(page.get_by_label("Time zone")).to_have_value("Europe/Berlin")
     assert ferry.api("GET", "/schedules")["items"] == before, "nothing was stored"
 

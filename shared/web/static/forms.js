@@ -312,10 +312,16 @@ window.Ferry = window.Ferry || {};
       }
     });
     if (summary) {
-      const head = first ? "Nothing was saved: see the fields marked below." : "Nothing was saved: " + error.message;
+      const head = first
+        ? "Not accepted (nothing was saved): see the fields marked below."
+        : "Not accepted (nothing was saved): " + error.message;
       summary.textContent = [head].concat(unplaced).join(" ");
     }
-    if (first && typeof first.focus === "function") first.focus();
+    if (first) {
+      // A box (Weekdays, a destination) takes focus only with a tabindex.
+      if (first.tagName === "FIELDSET" && !first.hasAttribute("tabindex")) first.tabIndex = -1;
+      first.focus();
+    }
   };
 
   // The API keeps a secret sent as `***` from the stored destination at the
@@ -341,7 +347,7 @@ window.Ferry = window.Ferry || {};
       F.clearErrors(form);
       stale.forEach((el) => F.markField(el, "This destination moved: type its stored secret again (Ferry keeps stored secrets by position)."));
       const summary = form.querySelector("[data-form-errors]");
-      if (summary) summary.textContent = "Nothing was saved: see the fields marked below.";
+      if (summary) summary.textContent = "Not accepted (nothing was saved): see the fields marked below.";
       stale[0].focus();
       return;
     }

@@ -279,3 +279,17 @@ async fn form_pages_save_and_return_under_the_public_urls_path() {
     let html = b.get(&app, "/keys").await.text().await.unwrap();
     assert!(html.contains(r#"action="/prod/keys""#));
 }
+
+#[tokio::test]
+async fn run_as_is_offered_only_when_the_admin_allows_app_permissions() {
+    let app = spawn_app().await;
+    let b = sign_in(&app, ADMIN_KEY).await;
+    let html = b.get(&app, "/schedules/new").await.text().await.unwrap();
+    assert!(!html.contains(r#"<label for="s-run-as">Run as</label>"#));
+    assert!(html.contains(r#"<label for="s-range">Range</label>"#) && html.contains(r#"data-path="incremental""#));
+    let r = app.put(ADMIN_KEY, "/settings", &json!({"allowAppPermissions": true})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = b.get(&app, "/schedules/new").await.text().await.unwrap();
+    assert!(html.contains(r#"<label for="s-run-as">Run as</label>"#), "{html}");
+    assert!(html.contains(r#"<option value="Europe/Berlin"></option>"#), "the zone list is there");
+}

@@ -293,3 +293,18 @@ async fn run_as_is_offered_only_when_the_admin_allows_app_permissions() {
     assert!(html.contains(r#"<label for="s-run-as">Run as</label>"#), "{html}");
     assert!(html.contains(r#"<option value="Europe/Berlin"></option>"#), "the zone list is there");
 }
+
+#[tokio::test]
+async fn another_users_public_report_offers_copy_but_not_edit_or_delete() {
+    let app = spawn_app().await;
+    let report = app.sample_report(ADMIN_KEY, 5, json!({"name": "Team figures", "visibility": "public"})).await;
+    let member = app.member("mia").await;
+    let b = sign_in(&app, &member).await;
+    let html = b.get(&app, &format!("/reports/{report}")).await.text().await.unwrap();
+    assert!(html.contains(&format!(r#"href="/reports/{report}/copy">Copy</a>"#)), "{html}");
+    assert!(!html.contains(">Edit</a>") && !html.contains(">Delete</a>") && !html.contains(">Schedule</a>"));
+    assert!(html.contains("copy it to make it yours"));
+    let owner = sign_in(&app, ADMIN_KEY).await;
+    let html = owner.get(&app, &format!("/reports/{report}")).await.text().await.unwrap();
+    assert!(html.contains(">Edit</a>") && html.contains(">Delete</a>") && html.contains(">Schedule</a>"));
+}

@@ -56,6 +56,14 @@ def test_a_jira_connection_is_created_and_its_test_succeeds(page, ferry, jira):
     )
     stored = [c for c in ferry.api("GET", "/connections")["items"] if c["name"] == "Our Jira (simulated)"]
     assert stored and stored[0]["settings"]["apiToken"] == "***"
+    # Saved again with the token left as dots: it is kept, the test still passes.
+    page.get_by_label("Name").fill("Our Jira")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connection “Our Jira”")
+    page.get_by_role("button", name="Test connection").click()
+    expect(page.get_by_role("status").filter(has_text="Connection")).to_have_text(
+        re.compile(f"Connection works: signed in as {DISPLAY_NAME}")
+    )
 
 
 def test_a_report_picks_a_custom_field_by_name_and_previews(page, ferry, jira):

@@ -23,7 +23,7 @@ browser-test: .venv/.browser-stamp chromium
 	$(CARGO) build --locked -p ferry-local
 	FERRY_BIN=$(FERRY_BIN) .venv/bin/python -m pytest -q -p no:cacheprovider tests/browser
 
-# docs/dashboard.png for the README, with the same tooling (not part of `make test`).
+# docs/dashboard.png and docs/schedule-form.png for the README, with the same tooling (not part of `make test`).
 screenshots: .venv/.browser-stamp chromium
 	$(CARGO) build --locked -p ferry-local
 	FERRY_BIN=$(FERRY_BIN) .venv/bin/python tests/browser/screenshots.py docs/dashboard.png

@@ -2,6 +2,7 @@
 
 mod access;
 mod dashboard;
+mod dashboard_forms;
 mod dashboard_pages;
 mod deliveries;
 mod disk_full;

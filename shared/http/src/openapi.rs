@@ -36,6 +36,7 @@ use crate::routes::{connections, exports, files, health, keys, reports, schedule
         reports::delete_report,
         reports::copy_report,
         reports::preview_report,
+        reports::preview_draft,
         exports::start_export,
         exports::list_exports,
         exports::get_export,

@@ -9,12 +9,16 @@ use axum::Router;
 use crate::WebState;
 
 const APP_JS: &str = include_str!("../static/app.js");
+const FORMS_JS: &str = include_str!("../static/forms.js");
+const EDITORS_JS: &str = include_str!("../static/editors.js");
 const APP_CSS: &str = include_str!("../static/app.css");
 const FAVICON_SVG: &str = include_str!("../static/favicon.svg");
 
 pub(crate) fn routes() -> Router<WebState> {
     Router::new()
         .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
+        .route("/static/forms.js", get(|| async { asset("text/javascript; charset=utf-8", FORMS_JS) }))
+        .route("/static/editors.js", get(|| async { asset("text/javascript; charset=utf-8", EDITORS_JS) }))
         .route("/static/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
         .route("/static/favicon.svg", get(|| async { asset("image/svg+xml", FAVICON_SVG) }))
         // Browsers ask for this path whatever the page says.

@@ -29,6 +29,7 @@ struct ConnectionsPage {
 }
 
 struct Line {
+    id: String,
     name: String,
     kind: &'static str,
     scope: String,
@@ -53,6 +54,7 @@ pub async fn list(
             kind: c.kind.as_str(),
             scope: serde_json::to_value(c.scope).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
             settings: flatten(&Value::Object(c.settings)),
+            id: c.id,
             name: c.name,
             owner: c.owner,
         })

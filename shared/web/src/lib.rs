@@ -6,20 +6,28 @@
 //! little JavaScript there is (`static/app.js`) is ours, embedded, and only
 //! makes the live parts live: every action is a plain form first.
 
-pub mod admin;
 pub mod assets;
+pub mod connection_form;
 pub mod connections;
+pub mod deletes;
+pub mod destination_kinds;
+pub mod editor;
 pub mod error;
 pub mod exports;
 pub mod fields;
 pub mod frame;
 pub mod headers;
+pub mod keys;
 pub mod recurrence_words;
+pub mod report_form;
 pub mod reports;
 pub mod schedule;
+pub mod schedule_form;
 pub mod schedules;
 pub mod session;
+pub mod settings;
 pub mod sign_in;
+pub mod time_zones;
 pub mod times;
 
 use std::sync::Arc;
@@ -72,7 +80,10 @@ pub fn pages(ports: Arc<Ports>) -> Router {
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/schedules", get(schedules::list))
+        .route("/schedules/new", get(schedule_form::new))
         .route("/schedules/{id}", get(schedule::show))
+        .route("/schedules/{id}/edit", get(schedule_form::edit))
+        .route("/schedules/{id}/delete", get(deletes::confirm_schedule).post(deletes::delete_schedule))
         .route("/schedules/{id}/pause", post(schedules::pause))
         .route("/schedules/{id}/resume", post(schedules::resume))
         .route("/schedules/{id}/run", post(schedules::run_now))
@@ -80,13 +91,22 @@ pub fn pages(ports: Arc<Ports>) -> Router {
         .route("/exports", get(exports::list))
         .route("/exports/{id}/download", get(exports::download))
         .route("/exports/{id}/cancel", get(exports::confirm_cancel).post(exports::cancel))
+        .route("/exports/{id}/file/delete", get(deletes::confirm_export_file).post(deletes::delete_export_file))
         .route("/reports", get(reports::list))
+        .route("/reports/new", get(report_form::new))
         .route("/reports/{id}", get(reports::show))
+        .route("/reports/{id}/edit", get(report_form::edit))
+        .route("/reports/{id}/copy", get(report_form::copy_form).post(report_form::copy))
+        .route("/reports/{id}/delete", get(deletes::confirm_report).post(deletes::delete_report))
         .route("/reports/{id}/preview", get(reports::preview))
         .route("/reports/{id}/export", post(reports::start_export))
         .route("/connections", get(connections::list))
-        .route("/settings", get(admin::settings))
-        .route("/keys", get(admin::keys))
+        .route("/connections/new", get(connection_form::new))
+        .route("/connections/{id}/edit", get(connection_form::edit))
+        .route("/connections/{id}/delete", get(deletes::confirm_connection).post(deletes::delete_connection))
+        .route("/settings", get(settings::show).post(settings::save))
+        .route("/keys", get(keys::list).post(keys::create))
+        .route("/keys/{id}/delete", get(deletes::confirm_key).post(deletes::delete_key))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(headers::page_headers))
         .with_state(state)

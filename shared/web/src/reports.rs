@@ -56,6 +56,9 @@ struct ReportPage {
     columns: Vec<String>,
     updated: String,
     preview: Option<PreviewTable>,
+    /// The owner or an admin: `Edit`, `Delete` and `Schedule` are theirs
+    /// (others may read and `Copy` a public report).
+    may_change: bool,
 }
 
 /// The preview as text cells.
@@ -83,7 +86,9 @@ async fn report_page(
 ) -> Result<Response, WebError> {
     let report = reports::get_report(&state.ports, &viewer.principal, id).await.map_err(|e| viewer.fail(e))?;
     let word = |v: serde_json::Result<Value>| v.ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    let may_change = viewer.principal.is_admin() || report.owner == viewer.principal.user;
     render(ReportPage {
+        may_change,
         frame: viewer.frame("Reports"),
         format: word(serde_json::to_value(report.format)),
         report_type: word(serde_json::to_value(report.report_type)),

@@ -1,6 +1,7 @@
 // Ferry's own script for the dashboard's live parts. Everything works without
 // it (every action is a plain form); with it, running exports move without a
-// reload and next runs also show in the browser's own time zone.
+// reload, next runs also show in the browser's own time zone, and `Copy`
+// buttons copy (the new key). The forms' script is forms.js and editors.js.
 // It calls /v1 with the session cookie and the page's CSRF token in the
 // X-Ferry-Csrf header: the cookie alone is no credential for the API.
 "use strict";
@@ -82,8 +83,28 @@
     });
   }
 
+  // `Copy` buttons (the new key).
+  function copyButtons() {
+    document.querySelectorAll("[data-copy]").forEach((button) => {
+      button.addEventListener("click", async () => {
+        const field = document.getElementById(button.dataset.copy);
+        const status = button.parentElement.querySelector("[data-copy-status]");
+        field.select();
+        let done = false;
+        try {
+          await navigator.clipboard.writeText(field.value);
+          done = true;
+        } catch (e) {
+          done = false;
+        }
+        if (status) status.textContent = done ? "Copied." : "Selected: press Ctrl+C (or Cmd+C) to copy.";
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll('tr[data-live="true"]').forEach(watch);
     localTimes();
+    copyButtons();
   });
 })();

@@ -1,17 +1,21 @@
 //! `POST /v1/reports/{id}/preview`: the first rows of a report, read from its
 //! source as an export would, so a user can check columns, query and
-//! credentials before scheduling. Nothing is stored.
+//! credentials before scheduling. `POST /v1/reports/preview` does the same
+//! for an unsaved report (the dashboard's `Check query` and `Preview`), with
+//! the source's approximate count. Nothing is stored.
 
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
+use crate::model::connection::Connection;
+use crate::model::report::Report;
 use crate::model::value::Value;
-use crate::ports::source::SourceRequest;
+use crate::ports::source::{SourceError, SourceRequest};
 use crate::usecases::access::ensure_report_owner;
 use crate::usecases::connections::source_error;
-use crate::usecases::reports::load_report;
+use crate::usecases::reports::{draft_report, load_report, ReportInput};
 use crate::usecases::settings::current;
 use crate::Ports;
 
@@ -38,13 +42,53 @@ pub struct ReportPreview {
 pub async fn preview_report(ports: &Ports, actor: &Principal, id: &str) -> Result<ReportPreview, CoreError> {
     let report = load_report(ports, actor, id).await?;
     ensure_report_owner(actor, &report, "preview")?;
-    let Some(connection) = ports.connections.get_connection(&report.connection_id).await? else {
-        return Err(CoreError::Conflict {
-            code: "source_error",
-            message: "the report's connection was deleted".into(),
-        });
-    };
-    let settings = current(ports).await?;
+    let allow_private_networks = current(ports).await?.allow_private_networks;
+    let connection = connection_of(ports, &report).await?;
+    let (preview, _) =
+        first_rows(ports, &report, connection, allow_private_networks, false).await.map_err(source_error)?;
+    Ok(preview)
+}
+
+/// The answer of `POST /v1/reports/preview`: the preview, and for Jira
+/// queries how many issues match, as Jira estimates it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftPreview {
+    #[serde(flatten)]
+    pub preview: ReportPreview,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approximate_count: Option<u64>,
+}
+
+/// The first rows of an unsaved report, validated as `POST /v1/reports`
+/// would validate it. The source's refusal (Jira's JQL message) is a 400
+/// naming `query`, so a form can show it beside the query.
+pub async fn preview_draft(ports: &Ports, actor: &Principal, input: ReportInput) -> Result<DraftPreview, CoreError> {
+    let report = draft_report(ports, actor, input).await?;
+    let allow_private_networks = current(ports).await?.allow_private_networks;
+    let connection = connection_of(ports, &report).await?;
+    let (preview, approximate_count) =
+        first_rows(ports, &report, connection, allow_private_networks, true).await.map_err(|e| match e {
+            SourceError::Failed(message) => CoreError::invalid("query", message),
+            other => source_error(other),
+        })?;
+    Ok(DraftPreview { preview, approximate_count })
+}
+
+async fn connection_of(ports: &Ports, report: &Report) -> Result<Connection, CoreError> {
+    ports.connections.get_connection(&report.connection_id).await?.ok_or_else(|| CoreError::Conflict {
+        code: "source_error",
+        message: "the report's connection was deleted".into(),
+    })
+}
+
+async fn first_rows(
+    ports: &Ports,
+    report: &Report,
+    connection: Connection,
+    allow_private_networks: bool,
+    count: bool,
+) -> Result<(ReportPreview, Option<u64>), SourceError> {
     let columns = if report.columns.is_empty() {
         ports.sources.default_columns(&connection, report.report_type)
     } else {
@@ -58,23 +102,24 @@ pub async fn preview_report(ports: &Ports, actor: &Principal, id: &str) -> Resul
         columns,
         from_date: None,
         to_date: None,
-        allow_private_networks: settings.allow_private_networks,
+        allow_private_networks,
         time_in_status: report.time_in_status.clone(),
         as_of: ports.clock.now(),
     };
-    let mut source = ports.sources.open(request).await.map_err(source_error)?;
+    let mut source = ports.sources.open(request).await?;
     let headers = source.headers().unwrap_or(headers);
+    let total = if count { source.total().await? } else { None };
     let mut rows = Vec::with_capacity(PREVIEW_ROWS);
     let mut cursor = None;
     for _ in 0..PREVIEW_MAX_PAGES {
-        let page = source.page(cursor.as_ref()).await.map_err(source_error)?;
+        let page = source.page(cursor.as_ref()).await?;
         rows.extend(page.rows.iter().take(PREVIEW_ROWS - rows.len()).map(|r| r.iter().map(cell_json).collect()));
         match page.next {
             Some(next) if rows.len() < PREVIEW_ROWS => cursor = Some(next),
             _ => break,
         }
     }
-    Ok(ReportPreview { columns: headers, rows })
+    Ok((ReportPreview { columns: headers, rows }, total))
 }
 
 /// One cell as JSON, the way the JSON format writes it.

@@ -171,6 +171,11 @@ fn check_time_in_status(report_type: ReportType, options: Option<&TimeInStatusOp
     }
 }
 
+/// A report checked as a create would check it, not stored (for previews).
+pub async fn draft_report(ports: &Ports, actor: &Principal, input: ReportInput) -> Result<Report, CoreError> {
+    build(ports, actor, input, None).await
+}
+
 pub async fn create_report(ports: &Ports, actor: &Principal, input: ReportInput) -> Result<ReportView, CoreError> {
     let r = build(ports, actor, input, None).await?;
     ports.reports.insert_report(&r).await?;

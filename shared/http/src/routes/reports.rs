@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use ferry_core::usecases::previews::{self, ReportPreview};
+use ferry_core::usecases::previews::{self, DraftPreview, ReportPreview};
 use ferry_core::usecases::reports::{self, CopyInput, ReportInput, ReportView};
 
 use super::{created, RouteTable};
@@ -23,6 +23,7 @@ pub(crate) fn register(t: RouteTable) -> RouteTable {
         .add::<__path_delete_report, _, _>(delete_report)
         .add::<__path_copy_report, _, _>(copy_report)
         .add::<__path_preview_report, _, _>(preview_report)
+        .add::<__path_preview_draft, _, _>(preview_draft)
 }
 
 /// Creates a report owned by the caller.
@@ -147,4 +148,21 @@ pub async fn preview_report(
     PathId(id): PathId,
 ) -> Result<Json<ReportPreview>, ApiError> {
     Ok(Json(previews::preview_report(&state.ports, &actor, &id).await?))
+}
+
+/// The first 20 rows of an unsaved report (a body as for `POST /v1/reports`),
+/// with `approximateCount` for Jira queries; the source's refusal (Jira's JQL
+/// message) is a 400 naming `query`. Nothing is stored.
+#[utoipa::path(post, path = "/v1/reports/preview", tag = "reports", request_body = ReportInput,
+    responses(
+        (status = 200, description = "Headers, up to 20 rows and the approximate count", body = DraftPreview),
+        (status = 400, description = "Invalid report, or the source refused the query", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 409, description = "The source's address is guarded (`destination_forbidden`)", body = ErrorResponse)))]
+pub async fn preview_draft(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(input): ApiJson<ReportInput>,
+) -> Result<Json<DraftPreview>, ApiError> {
+    Ok(Json(previews::preview_draft(&state.ports, &actor, input).await?))
 }

@@ -1,0 +1,36 @@
+//! The destination types the schedule form offers. Each has one `<template>`
+//! of fields in `templates/destination_kinds.html`; a new type (`s3`) is one
+//! entry here and one block there, and a new field one label and input in
+//! its block (the script reads and fills fields by their `data-path`).
+
+/// One choice of `Add destination`.
+#[derive(Debug, Clone, Copy)]
+pub struct DestinationKind {
+    /// The API's `type`.
+    pub kind: &'static str,
+    /// What people read.
+    pub label: &'static str,
+}
+
+pub const KINDS: [DestinationKind; 4] = [
+    DestinationKind { kind: "email", label: "Email" },
+    DestinationKind { kind: "link", label: "Link" },
+    DestinationKind { kind: "sftp", label: "SFTP" },
+    DestinationKind { kind: "webhook", label: "Webhook" },
+];
+
+/// The placeholders email texts, webhook URLs and file names may use (SPEC).
+pub const PLACEHOLDERS: [&str; 12] = [
+    "{{reportName}}",
+    "{{reportId}}",
+    "{{reportSlug}}",
+    "{{reportDate}}",
+    "{{exportId}}",
+    "{{query}}",
+    "{{format}}",
+    "{{ext}}",
+    "{{rows}}",
+    "{{sizeMb}}",
+    "{{timestamp}}",
+    "{{fileName}}",
+];

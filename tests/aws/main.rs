@@ -8,5 +8,6 @@ mod email;
 mod events;
 mod exports;
 mod local_reference;
+mod s3_role;
 mod schedules;
 mod stack;

@@ -69,9 +69,14 @@ fn fail<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> String + '_ {
 
 impl Stack {
     pub async fn new() -> Stack {
+        Stack::on(Emulator::get()).await
+    }
+
+    /// A stack on `emulator` (one of the test's own, e.g. recording).
+    pub async fn on(emulator: &Emulator) -> Stack {
         // What the template sets for the api function: routes are `/v1/...`, not `/prod/v1/...`.
         std::env::set_var("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true");
-        let clients = Emulator::get().clients().await;
+        let clients = emulator.clients().await;
         let table = unique_name("ferry-table");
         let bucket = unique_name("ferry-files");
         let group = unique_name("ferry-schedules");

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use ferry_aws::s3::AWS_PART_SIZE;
 use ferry_aws::settings::{require, MissingSetting};
+use ferry_aws::sts_roles::StsRoleAssumer;
 use ferry_aws::{
     AwsClients, AwsSettings, DynamoStore, EventBridgeTimers, S3FileStore, SesMailer, SqsQueue, TimerTargets,
 };
@@ -57,6 +58,7 @@ pub async fn aws_ports(clients: &AwsClients, settings: &AwsSettings) -> Result<P
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
         s3: Arc::new(ObjectStoreS3Client::new()),
+        roles: Some(Arc::new(StsRoleAssumer::new(clients.sts.clone()))),
         sources: Arc::new(Sources::new()),
         formats: Arc::new(StandardFormats),
         clock: Arc::new(SystemClock),

@@ -171,6 +171,8 @@ pub fn assemble(
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
         s3: Arc::new(ObjectStoreS3Client::new()),
+        // Assuming a role is an AWS runtime's: the local binary has no STS.
+        roles: None,
         sources: Arc::new(sources),
         formats: Arc::new(StandardFormats),
         clock,

@@ -12,6 +12,7 @@ pub struct AwsClients {
     pub sqs: aws_sdk_sqs::Client,
     pub scheduler: aws_sdk_scheduler::Client,
     pub sesv2: aws_sdk_sesv2::Client,
+    pub sts: aws_sdk_sts::Client,
 }
 
 impl AwsClients {
@@ -30,6 +31,7 @@ impl AwsClients {
             sqs: aws_sdk_sqs::Client::new(config),
             scheduler: aws_sdk_scheduler::Client::new(config),
             sesv2: aws_sdk_sesv2::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
         }
     }
 }

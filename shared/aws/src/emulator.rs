@@ -47,13 +47,25 @@ impl Emulator {
     }
 
     fn start() -> Emulator {
+        Emulator::spawn(None)
+    }
+
+    /// An emulator of the caller's own with moto's recorder enabled (off
+    /// until `start_recorder`); moto writes its recording into `folder`.
+    /// It stops when dropped.
+    pub fn start_recording(folder: &Path) -> Emulator {
+        Emulator::spawn(Some(folder))
+    }
+
+    fn spawn(recording_folder: Option<&Path>) -> Emulator {
         let python = python();
         let script = repo().join("tests/peers/moto_server.py");
-        let mut child = Command::new(&python)
-            .arg(&script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+        let mut command = Command::new(&python);
+        command.arg(&script).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        if let Some(folder) = recording_folder {
+            command.env("MOTO_ENABLE_RECORDING", "True").current_dir(folder);
+        }
+        let mut child = command
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {} {} ({e}): {HOW}", python.display(), script.display()));
         let stdout = child.stdout.take().expect("stdout");
@@ -63,6 +75,29 @@ impl Emulator {
             .unwrap_or_else(|e| panic!("moto_server.py printed {line:?} ({e}); is moto installed? {HOW}"));
         let port = info["port"].as_u64().unwrap_or_else(|| panic!("no port in {line:?}")) as u16;
         Emulator { _child: child, port }
+    }
+
+    /// Empties moto's recording and records from now on (an emulator from
+    /// `start_recording`, which records from its start).
+    pub async fn start_recorder(&self) {
+        for action in ["reset-recording", "start-recording"] {
+            let url = format!("{}/moto-api/recorder/{action}", self.endpoint());
+            let response = reqwest::Client::new().post(&url).send().await.unwrap_or_else(|e| panic!("POST {url}: {e}"));
+            assert!(response.status().is_success(), "POST {url}: {}", response.status());
+        }
+    }
+
+    /// The requests recorded since `start_recorder`, one JSON object each
+    /// (method, url, headers, body base64-encoded as `body_encoded`).
+    pub async fn recording(&self) -> Vec<serde_json::Value> {
+        let url = format!("{}/moto-api/recorder/download-recording", self.endpoint());
+        let response = reqwest::get(&url).await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        assert!(response.status().is_success(), "GET {url}: {}", response.status());
+        let text = response.text().await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("a recorded request is not JSON ({e}): {l}")))
+            .collect()
     }
 
     pub fn endpoint(&self) -> String {

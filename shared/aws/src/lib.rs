@@ -9,6 +9,7 @@ pub mod scheduler;
 pub mod ses_mailer;
 pub mod settings;
 pub mod sqs;
+pub mod sts_roles;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;

@@ -68,6 +68,10 @@ impl ObjectStoreS3Client {
             S3Credentials::AccessKey { id, secret } => {
                 AmazonS3Builder::new().with_access_key_id(id).with_secret_access_key(secret)
             }
+            S3Credentials::Temporary(t) => AmazonS3Builder::new()
+                .with_access_key_id(&t.access_key_id)
+                .with_secret_access_key(&t.secret_access_key)
+                .with_token(&t.session_token),
             // Environment variables, or the Lambda's role through its own.
             S3Credentials::Runtime => AmazonS3Builder::from_env(),
         };

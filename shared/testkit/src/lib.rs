@@ -61,6 +61,7 @@ pub fn test_ports_at(now: Timestamp) -> TestPorts {
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
         s3: Arc::new(ObjectStoreS3Client::new()),
+        roles: None,
         sources: Arc::new(Sources::new()),
         formats: Arc::new(StandardFormats),
         clock: clock.clone(),

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use super::id_generator::UlidGenerator;
 use super::{
     Clock, ConnectionStore, DeliveryStore, ExportStore, FileStore, FormatFactory, KeyStore, Mailer, Ports, ReportStore,
-    RuntimeConfig, S3Client, ScheduleRunStore, ScheduleStore, ScheduleTimers, SettingsStore, SftpClient, SourceFactory,
-    WebhookClient, WorkQueue,
+    RoleAssumer, RuntimeConfig, S3Client, ScheduleRunStore, ScheduleStore, ScheduleTimers, SettingsStore, SftpClient,
+    SourceFactory, WebhookClient, WorkQueue,
 };
 
 /// A backend that keeps all of Ferry's state.
@@ -49,6 +49,8 @@ pub struct Backends {
     pub sftp: Arc<dyn SftpClient>,
     pub webhooks: Arc<dyn WebhookClient>,
     pub s3: Arc<dyn S3Client>,
+    /// `None` where no role can be assumed (the local runtime).
+    pub roles: Option<Arc<dyn RoleAssumer>>,
     pub sources: Arc<dyn SourceFactory>,
     pub formats: Arc<dyn FormatFactory>,
     pub clock: Arc<dyn Clock>,
@@ -67,6 +69,7 @@ impl Ports {
             sftp,
             webhooks,
             s3,
+            roles,
             sources,
             formats,
             clock,
@@ -88,6 +91,7 @@ impl Ports {
             sftp,
             webhooks,
             s3,
+            roles,
             ids: Arc::new(UlidGenerator::new(clock.clone())),
             clock,
             sources,

@@ -23,6 +23,7 @@ pub mod job_policy;
 pub mod key_store;
 pub mod mailer;
 pub mod report_store;
+pub mod role_assumer;
 pub mod s3_client;
 pub mod schedule_run_store;
 pub mod schedule_store;
@@ -48,6 +49,7 @@ pub use id_generator::IdGenerator;
 pub use key_store::KeyStore;
 pub use mailer::Mailer;
 pub use report_store::ReportStore;
+pub use role_assumer::RoleAssumer;
 pub use s3_client::S3Client;
 pub use schedule_run_store::ScheduleRunStore;
 pub use schedule_store::ScheduleStore;
@@ -132,6 +134,8 @@ pub struct Ports {
     pub sftp: Arc<dyn SftpClient>,
     pub webhooks: Arc<dyn WebhookClient>,
     pub s3: Arc<dyn S3Client>,
+    /// Assumes the roles S3 destinations name: STS on AWS; none locally.
+    pub roles: Option<Arc<dyn RoleAssumer>>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
     pub sources: Arc<dyn SourceFactory>,

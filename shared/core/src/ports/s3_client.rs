@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use super::delivery::DeliveryError;
 use super::file_store::ByteStream;
+use super::role_assumer::TemporaryCredentials;
 use crate::model::destination::ServerSideEncryption;
 
 /// Parts of a multipart upload are at least this large (S3 wants ≥ 5 MiB
@@ -16,6 +17,8 @@ pub const S3_PART_SIZE: usize = 8 * 1024 * 1024;
 pub enum S3Credentials {
     /// The destination's own access key pair.
     AccessKey { id: String, secret: String },
+    /// A role's temporary credentials, lent by STS for this attempt.
+    Temporary(TemporaryCredentials),
     /// The runtime's own credentials (environment, the Lambda's role): only
     /// for buckets an admin lists in `s3AllowedBuckets`.
     Runtime,
@@ -43,6 +46,7 @@ impl std::fmt::Debug for S3Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let credentials = match &self.credentials {
             S3Credentials::AccessKey { id, .. } => format!("access key {id} (secret ***)"),
+            S3Credentials::Temporary(t) => format!("{t:?}"),
             S3Credentials::Runtime => "the runtime's own".to_string(),
         };
         f.debug_struct("S3Target")

@@ -187,6 +187,7 @@ async fn build(
     let stored = existing.map(|e| e.destinations.as_slice()).unwrap_or_default();
     let destinations = prepare_destinations(parse_destinations(&input.destinations)?, stored, &settings)?;
     check_to_users(ports, &report, &destinations).await?;
+    check_roles_can_be_assumed(ports, &destinations)?;
     let next_run_at = recurrence.occurrences_after(now).next().map(|o| o.at);
     let paused = existing.is_some_and(|e| e.paused);
     Ok(Schedule {
@@ -227,6 +228,18 @@ async fn check_to_users(ports: &Ports, report: &Report, destinations: &[Destinat
         None => "the report's connection was deleted".to_string(),
     };
     Err(CoreError::invalid(format!("destinations[{i}].toUsers"), format!("names Jira accounts, but {why}; use to")))
+}
+
+/// A `roleArn` needs a runtime that can assume roles (STS, on AWS).
+fn check_roles_can_be_assumed(ports: &Ports, destinations: &[Destination]) -> Result<(), CoreError> {
+    let named = destinations.iter().position(|d| matches!(d, Destination::S3(s) if s.role_arn.is_some()));
+    match named {
+        Some(i) if ports.roles.is_none() => Err(CoreError::invalid(
+            format!("destinations[{i}].roleArn"),
+            "can be assumed only when Ferry runs on AWS; give an accessKeyId and secretAccessKey",
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub async fn create_schedule(

@@ -14,6 +14,7 @@ pub const DEFAULT_S3_KEY: &str = "{{reportSlug}}/{{fileName}}";
 
 pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Result<u64, DeliveryError> {
     let credentials = match (&dest.access_key_id, &dest.secret_access_key) {
+        _ if dest.role_arn.is_some() => assumed_role(cx, dest.role_arn.as_deref().unwrap_or_default()).await?,
         (Some(id), Some(secret)) => S3Credentials::AccessKey { id: id.clone(), secret: secret.clone() },
         _ if cx.ports.config.own_buckets.contains(&dest.bucket) => {
             return Err(DeliveryError::Rejected(format!(
@@ -52,6 +53,23 @@ pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Res
         DeliveryError::Failed("the file could not be read from storage".into())
     })?;
     cx.ports.s3.put(&target, body).await
+}
+
+/// The role's temporary credentials, asked for with the install's own
+/// external id, so the user's role can trust this Ferry alone.
+async fn assumed_role(cx: &AttemptContext<'_>, role_arn: &str) -> Result<S3Credentials, DeliveryError> {
+    let Some(roles) = &cx.ports.roles else {
+        // Checked when saved; a schedule moved from an AWS install meets it here.
+        return Err(DeliveryError::Rejected(
+            "roleArn can be assumed only when Ferry runs on AWS: give the destination an access key pair".into(),
+        ));
+    };
+    if cx.settings.s3_external_id.is_empty() {
+        return Err(DeliveryError::Failed("the install has no s3ExternalId yet".into()));
+    }
+    let session = format!("ferry-{}", cx.export.id);
+    let lent = roles.assume_role(role_arn, &cx.settings.s3_external_id, &session).await?;
+    Ok(S3Credentials::Temporary(lent))
 }
 
 /// `prefix` and the rendered key template. A placeholder's value cannot add

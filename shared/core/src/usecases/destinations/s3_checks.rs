@@ -23,6 +23,19 @@ pub fn bucket_problem(bucket: &str) -> Option<&'static str> {
     (!ok).then_some("must be an S3 bucket name: 3–63 lowercase letters, digits, '.' and '-'")
 }
 
+/// `arn:<partition>:iam::<12-digit account>:role/<path and name>`.
+fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let name_ok = |n: &str| {
+        !n.is_empty() && n.len() <= 512 && n.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+    };
+    matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
+        if partition.starts_with("aws")
+            && account.len() == 12
+            && account.chars().all(|c| c.is_ascii_digit())
+            && resource.strip_prefix("role/").is_some_and(name_ok))
+}
+
 pub(super) fn check_s3(field: &str, s: &S3Destination, settings: &Settings, err: &mut Report) {
     if let Some(why) = bucket_problem(&s.bucket) {
         err(format!("{field}.bucket"), why);
@@ -51,10 +64,12 @@ pub(super) fn check_s3(field: &str, s: &S3Destination, settings: &Settings, err:
     }
     match (&s.access_key_id, &s.secret_access_key, &s.role_arn) {
         (Some(_), Some(_), None) => {}
-        (_, _, Some(_)) => err(
+        (None, None, Some(arn)) if !is_role_arn(arn) => err(
             format!("{field}.roleArn"),
-            "assuming a role is not available in this version of Ferry; give an accessKeyId and secretAccessKey",
+            "must be an IAM role ARN such as arn:aws:iam::123456789012:role/ferry-writer",
         ),
+        (None, None, Some(_)) => {}
+        (_, _, Some(_)) => err(format!("{field}.roleArn"), "give either roleArn or an access key pair, not both"),
         (Some(_), None, None) => err(format!("{field}.secretAccessKey"), "is required with accessKeyId"),
         (None, Some(_), None) => err(format!("{field}.accessKeyId"), "is required with secretAccessKey"),
         (None, None, None) if !settings.s3_allowed_buckets.contains(&s.bucket) => err(
@@ -71,5 +86,30 @@ pub(super) fn check_s3(field: &str, s: &S3Destination, settings: &Settings, err:
     }
     if s.kms_key_id.is_some() && s.server_side_encryption != Some(ServerSideEncryption::AwsKms) {
         err(format!("{field}.kmsKeyId"), "needs serverSideEncryption \"aws:kms\"");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_role_arn;
+
+    #[test]
+    fn role_arns_are_iam_roles_of_a_12_digit_account() {
+        for ok in
+            ["arn:aws:iam::123456789012:role/ferry-writer", "arn:aws-cn:iam::123456789012:role/team/x+y=z,a.b@c_d-e"]
+        {
+            assert!(is_role_arn(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "arn:aws:iam::123456789012:user/ferry",
+            "arn:aws:iam::12345678901:role/x",
+            "arn:aws:s3:::bucket",
+            "arn:aws:iam:eu-west-1:123456789012:role/x",
+            "arn:aws:iam::123456789012:role/",
+            "arn:aws:iam::123456789012:role/a b",
+        ] {
+            assert!(!is_role_arn(bad), "{bad}");
+        }
     }
 }

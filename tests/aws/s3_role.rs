@@ -87,3 +87,21 @@ async fn a_role_arn_is_assumed_with_the_installs_external_id_and_its_temporary_k
     let object = stack.clients.s3.get_object().bucket(&bucket).key(keys[0]).send().await.expect("GetObject");
     assert!(object.body.collect().await.unwrap().into_bytes().as_ref() == file.as_slice(), "the object is the export");
 }
+
+#[tokio::test]
+async fn the_functions_own_role_never_writes_ferrys_bucket_nor_a_bucket_the_admin_did_not_allow() {
+    let stack = Stack::new().await;
+    let r = stack.api("PUT", "/v1/settings", Some(json!({"s3AllowedBuckets": [stack.bucket]}))).await;
+    assert_eq!(r.status, 400, "{:?}", r.body);
+    assert_eq!(r.body["error"]["details"][0]["field"], "s3AllowedBuckets[0]", "{:?}", r.body);
+
+    let report = stack.sample_report(10).await;
+    for bucket in [stack.bucket.clone(), unique_name("not-allowed")] {
+        let destination = json!({"type": "s3", "bucket": bucket, "region": "us-east-1"});
+        let body = json!({"reportId": report, "destinations": [destination],
+            "recurrence": {"frequency": "daily", "time": "06:30", "timezone": "UTC"}});
+        let r = stack.api("POST", "/v1/schedules", Some(body)).await;
+        assert_eq!(r.status, 400, "{bucket}: {:?}", r.body);
+        assert_eq!(r.body["error"]["details"][0]["field"], "destinations[0].accessKeyId", "{:?}", r.body);
+    }
+}

@@ -153,6 +153,16 @@ async fn s3_destinations_are_checked_when_saved_and_the_external_id_is_generated
         (with("endpointUrl", json!("http://10.0.0.5:9000")), "destinations[0].endpointUrl"),
         (with("kmsKeyId", json!("k")), "destinations[0].kmsKeyId"),
         (with("roleArn", json!("arn:aws:iam::123456789012:role/x")), "destinations[0].roleArn"),
+        // The local runtime cannot assume a role.
+        (
+            json!({"type": "s3", "bucket": "data-lake", "region": "eu-central-1",
+                "roleArn": "arn:aws:iam::123456789012:role/x"}),
+            "destinations[0].roleArn",
+        ),
+        (
+            json!({"type": "s3", "bucket": "data-lake", "region": "eu-central-1", "roleArn": "arn:aws:iam::1:user/x"}),
+            "destinations[0].roleArn",
+        ),
         (json!({"type": "s3", "bucket": "data-lake", "region": "eu-central-1"}), "destinations[0].accessKeyId"),
     ] {
         assert_eq!(refused_fields(&app, &report, d.clone()).await, vec![field], "{d}");

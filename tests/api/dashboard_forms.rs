@@ -330,13 +330,18 @@ async fn the_new_fields_values_are_escaped_on_the_forms_and_the_schedule_page() 
     ]);
     let recurrence = json!({"frequency": "daily", "time": "06:00", "timezone": "UTC"});
     let r = app
-        .post(ADMIN_KEY, "/schedules", &json!({"reportId": report, "recurrence": recurrence,
-            "destinations": destinations, "deliverWhen": "changed"}))
+        .post(
+            ADMIN_KEY,
+            "/schedules",
+            &json!({"reportId": report, "recurrence": recurrence,
+            "destinations": destinations, "deliverWhen": "changed"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
     let schedule = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     let b = sign_in(&app, ADMIN_KEY).await;
-    for path in [format!("/reports/{report}/edit"), format!("/schedules/{schedule}/edit"), format!("/schedules/{schedule}")]
+    for path in
+        [format!("/reports/{report}/edit"), format!("/schedules/{schedule}/edit"), format!("/schedules/{schedule}")]
     {
         let r = b.get(&app, &path).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");

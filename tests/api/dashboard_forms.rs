@@ -308,3 +308,51 @@ async fn another_users_public_report_offers_copy_but_not_edit_or_delete() {
     let html = owner.get(&app, &format!("/reports/{report}")).await.text().await.unwrap();
     assert!(html.contains(">Edit</a>") && html.contains(">Delete</a>") && html.contains(">Schedule</a>"));
 }
+
+#[tokio::test]
+async fn the_new_fields_values_are_escaped_on_the_forms_and_the_schedule_page() {
+    let app = spawn_app().await;
+    let sim = JiraSim::start(3).await;
+    allow_private_networks(&app, true).await;
+    let connection = jira_connection(&app, &sim, json!({})).await;
+    let status = "<script>alert(1)</script>";
+    let body = json!({"name": "Cycle time", "connectionId": connection, "reportType": "timeInStatus",
+        "query": "project = SIM", "timeInStatus": {"layout": "long", "statuses": [status, "Done"],
+        "calendar": {"timezone": "Europe/Berlin", "hours": "08:00-16:00"}}});
+    let r = app.post(ADMIN_KEY, "/reports", &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let report = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let account = "\"><img/src=x/onerror=alert(2)>";
+    let destinations = json!([
+        {"type": "email", "toUsers": [account]},
+        {"type": "s3", "bucket": "acme-lake", "region": "eu-central-1", "prefix": "<b>x</b>/",
+         "accessKeyId": "AKIA<i>", "secretAccessKey": "s3cr3t"},
+    ]);
+    let recurrence = json!({"frequency": "daily", "time": "06:00", "timezone": "UTC"});
+    let r = app
+        .post(
+            ADMIN_KEY,
+            "/schedules",
+            &json!({"reportId": report, "recurrence": recurrence,
+            "destinations": destinations, "deliverWhen": "changed"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let schedule = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let b = sign_in(&app, ADMIN_KEY).await;
+    for path in
+        [format!("/reports/{report}/edit"), format!("/schedules/{schedule}/edit"), format!("/schedules/{schedule}")]
+    {
+        let r = b.get(&app, &path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let html = r.text().await.unwrap();
+        for raw in ["<script>alert(1)", "<img/src=x", "<b>x</b>", "AKIA<i>", "s3cr3t"] {
+            assert!(!html.contains(raw), "{path} shows {raw} unescaped: {html}");
+        }
+    }
+    let html = b.get(&app, &format!("/schedules/{schedule}")).await.text().await.unwrap();
+    assert!(html.contains("<dt>Deliver when</dt><dd>Only when the data changed</dd>"), "{html}");
+    assert!(html.contains("&#60;img/src=x/onerror=alert(2)&#62;") || html.contains("&lt;img/src=x"), "{html}");
+    let html = b.get(&app, &format!("/schedules/{schedule}/edit")).await.text().await.unwrap();
+    assert!(html.contains(r#"<option value="s3">S3</option>"#) && html.contains(r#"data-path="toUsers""#));
+}

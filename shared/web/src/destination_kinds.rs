@@ -12,14 +12,20 @@ pub struct DestinationKind {
     pub label: &'static str,
 }
 
-pub const KINDS: [DestinationKind; 4] = [
+pub const KINDS: [DestinationKind; 5] = [
     DestinationKind { kind: "email", label: "Email" },
     DestinationKind { kind: "link", label: "Link" },
+    DestinationKind { kind: "s3", label: "S3" },
     DestinationKind { kind: "sftp", label: "SFTP" },
     DestinationKind { kind: "webhook", label: "Webhook" },
 ];
 
-/// The placeholders email texts, webhook URLs and file names may use (SPEC).
+/// S3's storage classes, offered in the S3 destination's `Storage class`
+/// (the API takes any upper-case name, so a newer class can be typed).
+pub const S3_STORAGE_CLASSES: [&str; 7] =
+    ["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"];
+
+/// The placeholders email texts, webhook URLs, file names and S3 keys may use (SPEC).
 pub const PLACEHOLDERS: [&str; 12] = [
     "{{reportName}}",
     "{{reportId}}",

@@ -1,8 +1,9 @@
 //! The report form, new (`/reports/new`) and edit (`/reports/{id}/edit`):
 //! connection, report type, query with `Check query`, columns picked from the
-//! connection's fields, format and its options, file name, compress, and
-//! `Preview` of the unsaved report (`POST /v1/reports/preview`). Saving goes
-//! through `/v1` (see [`crate::editor`]). `Copy` ("Save as") is a plain form.
+//! connection's fields, the `timeInStatus` options (shown for that report
+//! type only), format and its options, file name, compress, and `Preview` of
+//! the unsaved report (`POST /v1/reports/preview`). Saving goes through `/v1`
+//! (see [`crate::editor`]). `Copy` ("Save as") is a plain form.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ferry_core::model::api_key::Principal;
 use ferry_core::model::page::PageRequest;
+use ferry_core::model::time_in_status::{TimeInStatusOptions, FIELD as TIME_IN_STATUS};
 use ferry_core::usecases::connections;
 use ferry_core::usecases::reports::{self, CopyInput};
 use ferry_core::CoreError;
@@ -34,6 +36,25 @@ struct ReportFormPage {
     connections: Vec<(String, String, &'static str)>,
     zones: &'static [String],
     back: String,
+}
+
+impl ReportFormPage {
+    fn weekdays(&self) -> &'static [(&'static str, &'static str)] {
+        &crate::schedule_form::WEEKDAYS
+    }
+}
+
+/// The report's JSON with the `timeInStatus` options' defaults filled in
+/// where it has none, so their fields show wide and hours when someone
+/// switches the report type (they are sent only for that type).
+fn with_time_in_status_defaults(mut initial: serde_json::Value) -> serde_json::Value {
+    if let Some(object) = initial.as_object_mut() {
+        if object.get(TIME_IN_STATUS).is_none_or(serde_json::Value::is_null) {
+            let defaults = serde_json::to_value(TimeInStatusOptions::default()).unwrap_or_default();
+            object.insert(TIME_IN_STATUS.into(), defaults);
+        }
+    }
+    initial
 }
 
 /// Connections the person may use in a report: (id, name, kind).
@@ -66,6 +87,7 @@ async fn page(
 /// `GET /reports/new`.
 pub async fn new(State(state): State<WebState>, viewer: Viewer) -> Result<Response, WebError> {
     let initial = json!({"visibility": "private", "reportType": "issues", "format": "csv", "columns": []});
+    let initial = with_time_in_status_defaults(initial);
     let editor = Editor::create("/reports", viewer.link("/reports/{id}"), &initial);
     let back = viewer.link("/reports");
     page(&state, &viewer, "New report", editor, back).await
@@ -74,7 +96,7 @@ pub async fn new(State(state): State<WebState>, viewer: Viewer) -> Result<Respon
 /// `GET /reports/{id}/edit` (its owner or an admin; others are refused on save).
 pub async fn edit(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
     let report = reports::get_report(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
-    let initial = serde_json::to_value(&report).unwrap_or_default();
+    let initial = with_time_in_status_defaults(serde_json::to_value(&report).unwrap_or_default());
     let editor = Editor::update(format!("/reports/{id}"), viewer.link("/reports/{id}"), &initial);
     let back = viewer.link(&format!("/reports/{id}"));
     page(&state, &viewer, "Edit report", editor, back).await

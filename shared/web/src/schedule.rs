@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use ferry_core::model::deliver_when::SkipReason;
+use ferry_core::model::deliver_when::{DeliverWhen, SkipReason};
 use ferry_core::model::delivery::{AttemptOutcome, DeliveryStatus};
 use ferry_core::model::page::PageRequest;
 use ferry_core::usecases::deliveries::redeliver::{self, RedeliverInput};
@@ -38,6 +38,7 @@ struct SchedulePage {
     failures: u32,
     next_run: Option<Instant>,
     run_as: String,
+    deliver_when: &'static str,
     destinations: Vec<DestinationLine>,
     runs: Vec<Run>,
 }
@@ -111,10 +112,20 @@ pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<
         failures: s.consecutive_failures,
         next_run: if s.paused { None } else { s.next_run_at.map(|t| Instant::new(t, &zone)) },
         run_as: serde_json::to_value(s.run_as).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        deliver_when: deliver_when_words(s.deliver_when),
         destinations,
         runs: runs.items.iter().map(|r| run(r, &zone, !s.destinations.is_empty())).collect(),
         id: s.id,
     })
+}
+
+/// `deliverWhen` in the words of the schedule form's `Deliver when`.
+fn deliver_when_words(when: DeliverWhen) -> &'static str {
+    match when {
+        DeliverWhen::Always => "Always",
+        DeliverWhen::NonEmpty => "Only when the export has rows",
+        DeliverWhen::Changed => "Only when the data changed",
+    }
 }
 
 fn run(r: &RunView, zone: &str, has_destinations: bool) -> Run {

@@ -1,7 +1,8 @@
 //! The schedule form, new (`/schedules/new?report=`) and edit
 //! (`/schedules/{id}/edit`): recurrence fields per frequency, a searchable
 //! time zone list, `Next runs` as you type, `Run as` when the admin allows
-//! app permissions, `Incremental` or `Range`, and the destinations editor.
+//! app permissions, `Incremental` or `Range`, `Deliver when`, and the
+//! destinations editor.
 //! The page draws the fields; the script fills them from the API's JSON,
 //! previews and saves through `/v1` (see [`crate::editor`]).
 
@@ -44,7 +45,8 @@ struct ScheduleFormPage {
     back: String,
 }
 
-const WEEKDAYS: [(&str, &str); 7] =
+/// (API code, label) of each weekday, Monday first; the report form's workdays use it too.
+pub(crate) const WEEKDAYS: [(&str, &str); 7] =
     [("MON", "Mon"), ("TUE", "Tue"), ("WED", "Wed"), ("THU", "Thu"), ("FRI", "Fri"), ("SAT", "Sat"), ("SUN", "Sun")];
 const MONTHS: [&str; 12] = [
     "January",
@@ -115,6 +117,7 @@ pub async fn new(
         "destinations": [],
         "runAs": "owner",
         "incremental": false,
+        "deliverWhen": "always",
     });
     let editor = Editor::create("/schedules", viewer.link("/schedules/{id}"), &initial);
     page(&state, &viewer, "New schedule".into(), editor, false).await

@@ -1,6 +1,6 @@
 // What is live in each form, on top of forms.js: the schedule form's fields
 // per frequency, its browser time zone and `Next runs`; the report form's
-// field picker, `Check query` and `Preview`; the connection form's settings
+// `timeInStatus` options, field picker, `Check query` and `Preview`; the connection form's settings
 // per kind and `Test connection`.
 "use strict";
 
@@ -130,6 +130,36 @@
     const applyFormat = () => showFor(form, "data-formats", format.value);
     format.addEventListener("change", applyFormat);
     applyFormat();
+
+    // The `timeInStatus` options: for that report type only (hidden, they
+    // are not sent), the calendar only with `Working time only` (off: null).
+    const type = $(form, "#r-type");
+    const applyType = () => {
+      showFor(form, "data-report-types", type.value);
+      $$(form, "[data-report-types]").forEach((box) => { box.disabled = box.hidden; });
+    };
+    type.addEventListener("change", applyType);
+    applyType();
+    const calendarOn = $(form, "#r-tis-calendar");
+    const calendar = $(form, "[data-calendar]");
+    const calendarZone = $(form, "#r-tis-zone");
+    calendarOn.checked = calendarZone.value !== "";
+    const applyCalendar = () => {
+      calendar.hidden = !calendarOn.checked;
+      calendar.disabled = calendar.hidden;
+    };
+    calendarOn.addEventListener("change", () => {
+      const days = $$(calendar, "[data-type='checks']");
+      if (calendarOn.checked && !days.some((d) => d.checked)) {
+        days.slice(0, 5).forEach((d) => { d.checked = true; });
+      }
+      if (calendarOn.checked && !calendarZone.value) {
+        const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        calendarZone.value = zoneOptions($(form, "#r-zones")).has(browser) ? browser : "UTC";
+      }
+      applyCalendar();
+    });
+    applyCalendar();
 
     async function loadFields() {
       fields = [];

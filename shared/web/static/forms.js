@@ -113,8 +113,11 @@ window.Ferry = window.Ferry || {};
       case "int":
         if (value.trim() === "") return undefined;
         return /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-      case "list":
-        return value.split(/[,\n;]/).map((s) => s.trim()).filter((s) => s !== "");
+      case "list": {
+        const items = value.split(/[,\n;]/).map((s) => s.trim()).filter((s) => s !== "");
+        // `data-omit-empty`: an empty list means "left out" (all statuses), not "none".
+        return items.length || !el.hasAttribute("data-omit-empty") ? items : undefined;
+      }
       case "secret":
         if (value === SHOWN_SECRET) return API_SECRET;
         return value === "" ? undefined : value;

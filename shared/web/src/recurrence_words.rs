@@ -3,7 +3,8 @@
 
 use ferry_core::recurrence::{Frequency, RecurrenceInput};
 
-const MONTHS: [&str; 12] = [
+/// Month names, January first; the schedule form's `Month` lists them too.
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -48,20 +48,6 @@ struct ScheduleFormPage {
 /// (API code, label) of each weekday, Monday first; the report form's workdays use it too.
 pub(crate) const WEEKDAYS: [(&str, &str); 7] =
     [("MON", "Mon"), ("TUE", "Tue"), ("WED", "Wed"), ("THU", "Thu"), ("FRI", "Fri"), ("SAT", "Sat"), ("SUN", "Sun")];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 impl ScheduleFormPage {
     fn weekdays(&self) -> &'static [(&'static str, &'static str)] {
@@ -69,7 +55,7 @@ impl ScheduleFormPage {
     }
 
     fn months(&self) -> Vec<(usize, &'static str)> {
-        MONTHS.iter().enumerate().map(|(i, m)| (i + 1, *m)).collect()
+        crate::recurrence_words::MONTHS.iter().enumerate().map(|(i, m)| (i + 1, *m)).collect()
     }
 }
 

@@ -15,9 +15,8 @@ use serde_json::Value as Json;
 use super::client::JiraClient;
 use super::columns::RowPlan;
 use super::cursor::JiraCursor;
-use super::dates::parse_datetime;
 use super::scope::SearchScope;
-use super::search::{approximate_count, search_page, Issue, SearchPage};
+use super::search::{approximate_count, search_page, SearchPage};
 use super::worklogs::{fetch_worklogs, inline_worklogs, WorklogRange};
 
 /// Reads one export's search, page by page.
@@ -59,14 +58,8 @@ impl JiraReader {
         Ok(self.jql.clone().unwrap_or_default())
     }
 
-    /// An issue updated before `fromDate` in the minute JQL rounded down to.
-    fn updated_before_from(&self, issue: &Issue) -> bool {
-        let updated = issue.fields.get("updated").and_then(Json::as_str).and_then(parse_datetime);
-        matches!((self.scope.from, updated), (Some(from), Some(u)) if u < from)
-    }
-
     fn issue_rows(&self, page: &SearchPage) -> Vec<Row> {
-        page.issues.iter().filter(|i| !self.updated_before_from(i)).map(|i| self.plan.issue_row(i)).collect()
+        page.issues.iter().filter(|i| !self.scope.updated_before_from(i)).map(|i| self.plan.issue_row(i)).collect()
     }
 
     async fn worklog_rows(&self, page: &SearchPage) -> Result<Vec<Row>, SourceError> {

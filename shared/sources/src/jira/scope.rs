@@ -10,10 +10,13 @@ use ferry_core::ports::source::SourceError;
 use ferry_core::FieldError;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use serde_json::Value as Json;
 
 use super::client::JiraClient;
+use super::dates::parse_datetime;
 use super::jql::{combine, date_literal, datetime_literal, user_time_zone, widened};
 use super::myself::Myself;
+use super::search::Issue;
 
 #[derive(Debug, Clone)]
 pub struct SearchScope {
@@ -24,6 +27,13 @@ pub struct SearchScope {
 }
 
 impl SearchScope {
+    /// An issue updated before `fromDate` in the minute JQL rounded down
+    /// to: the search returned it, and the export leaves it out.
+    pub fn updated_before_from(&self, issue: &Issue) -> bool {
+        let updated = issue.fields.get("updated").and_then(Json::as_str).and_then(parse_datetime);
+        matches!((self.from, updated), (Some(from), Some(u)) if u < from)
+    }
+
     /// The JQL to run. Asks Jira for the user's time zone only when a date
     /// has to be written.
     pub async fn jql(&self, client: &JiraClient) -> Result<String, SourceError> {

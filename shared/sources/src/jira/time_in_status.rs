@@ -105,12 +105,6 @@ impl TimeInStatusReader {
         Ok(self.jql.clone().unwrap_or_default())
     }
 
-    /// An issue updated before `fromDate` in the minute JQL rounded down to.
-    fn updated_before_from(&self, issue: &Issue) -> bool {
-        let updated = issue.fields.get("updated").and_then(Json::as_str).and_then(parse_datetime);
-        matches!((self.scope.from, updated), (Some(from), Some(u)) if u < from)
-    }
-
     /// Search pages from `token`, each asking for the rest of the batch
     /// (Jira gives as many as it will for the fields asked), until the batch
     /// is full; the issues kept and the token after the batch.
@@ -122,7 +116,7 @@ impl TimeInStatusReader {
             let page = search_page_of(&self.client, jql, &self.fields, token.as_deref(), rest).await?;
             searched += page.issues.len();
             token = page.next_token().map(str::to_string);
-            issues.extend(page.issues.into_iter().filter(|i| !self.updated_before_from(i)));
+            issues.extend(page.issues.into_iter().filter(|i| !self.scope.updated_before_from(i)));
             if token.is_none() || searched >= BATCH_SIZE {
                 return Ok((issues, token));
             }

@@ -124,6 +124,7 @@ async fn settings_are_saved_from_the_form_and_a_refusal_is_shown_beside_its_fiel
         ("max_attachment_mb", "12"),
         ("default_retention_days", "30"),
         ("email_from", "reports@example.org"),
+        ("s3_allowed_buckets", "data-lake\r\nteam.reports"),
     ];
     let r = b.post(&app, "/settings", &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -134,6 +135,11 @@ async fn settings_are_saved_from_the_form_and_a_refusal_is_shown_beside_its_fiel
         (&json!(true), &json!(false), &json!(12), &json!(30))
     );
     assert_eq!(s["emailFrom"], "reports@example.org");
+    assert_eq!(s["s3AllowedBuckets"], json!(["data-lake", "team.reports"]));
+    let page = b.get(&app, "/settings").await.text().await.unwrap();
+    assert!(page.contains(">data-lake\nteam.reports</textarea>"), "{page}");
+    let external_id = s["s3ExternalId"].as_str().unwrap();
+    assert!(page.contains(&format!(r#"value="{external_id}" size="40" readonly"#)), "shown read-only: {page}");
 
     let with = |name: &'static str, value: &'static str| {
         let mut all = fields.to_vec();
@@ -150,6 +156,10 @@ async fn settings_are_saved_from_the_form_and_a_refusal_is_shown_beside_its_fiel
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let html = r.text().await.unwrap();
     assert!(html.contains(r#"id="st-concurrent-error">must be a whole number</p>"#), "{html}");
+    let r = b.post(&app, "/settings", &with("s3_allowed_buckets", "data-lake\r\nBad_Bucket")).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="st-s3-buckets-error">Bad_Bucket: must be an S3 bucket name"#), "{html}");
     let after: Value = app.get(ADMIN_KEY, "/settings").await.json().await.unwrap();
     assert_eq!(after, s, "nothing was saved");
 }

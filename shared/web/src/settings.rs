@@ -109,6 +109,12 @@ pub async fn save(
 ) -> Result<Response, WebError> {
     viewer.check_csrf(&form.csrf)?;
     let mut problems = HashMap::new();
+    let buckets: Vec<String> = form
+        .s3_allowed_buckets
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|b| !b.is_empty())
+        .map(String::from)
+        .collect();
     let patch = SettingsPatch {
         allow_app_permissions: Some(form.allow_app_permissions.is_some()),
         allow_private_networks: Some(form.allow_private_networks.is_some()),
@@ -120,22 +126,21 @@ pub async fn save(
         max_attachment_mb: number(&form.max_attachment_mb, "maxAttachmentMb", &mut problems),
         default_retention_days: number(&form.default_retention_days, "defaultRetentionDays", &mut problems),
         email_from: Some(form.email_from.trim().to_string()),
-        s3_allowed_buckets: Some(
-            form.s3_allowed_buckets
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|b| !b.is_empty())
-                .map(String::from)
-                .collect(),
-        ),
+        s3_allowed_buckets: Some(buckets.clone()),
         s3_external_id: None,
     };
     if problems.is_empty() {
         match settings::update_settings(&state.ports, &viewer.principal, patch).await {
             Ok(_) => return Ok(Redirect::to(&viewer.link("/settings?saved=1")).into_response()),
             Err(CoreError::Invalid { details, .. }) => {
-                // `s3AllowedBuckets[2]` is shown beside the one box that lists them all.
+                // `s3AllowedBuckets[2]` is shown beside the one box that lists
+                // them all, naming the bucket as typed.
                 problems.extend(details.into_iter().map(|d| match d.field.split_once('[') {
-                    Some((list, _)) => (list.to_string(), format!("{}: {}", d.field, d.message)),
+                    Some((list, index)) => {
+                        let typed = index.trim_end_matches(']').parse::<usize>().ok().and_then(|i| buckets.get(i));
+                        let name = typed.cloned().unwrap_or(d.field.clone());
+                        (list.to_string(), format!("{name}: {}", d.message))
+                    }
                     None => (d.field, d.message),
                 }));
             }

@@ -8,13 +8,12 @@ use ferry_core::model::value::{Row, Value};
 use ferry_core::ports::format::{FormatFactory, FormatSpec, FormatWriter, XLSX_MAX_DATA_ROWS_PER_SHEET};
 use ferry_formats::StandardFormats;
 
-/// `shared/fixtures` of the Ferry repository (beside `main/`).
+/// `fixtures/` of the repository: third-party data, see its README.
 pub fn fixtures_dir() -> PathBuf {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures"));
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"));
     if !dir.is_dir() {
         panic!(
-            "test fixtures not found at {}: the repository's shared/ folder (SPEC, fixtures) must sit beside main/, \
-             i.e. <repo>/shared/fixtures next to <repo>/main",
+            "test fixtures not found at {}: they live in the repository's fixtures/ folder (see its README)",
             dir.display()
         );
     }

@@ -1,4 +1,4 @@
-//! libical's RRULE vectors (`shared/fixtures/libical/src/test/`), RFC 5545
+//! libical's RRULE vectors (`fixtures/libical/src/test/`), RFC 5545
 //! examples and more, each with the instances libical computes. The cases that
 //! say what a Ferry recurrence can say are translated and must give the same
 //! instances; floating local times are evaluated in UTC.

@@ -33,12 +33,12 @@ pub(super) fn dates(r: &Recurrence, after: &str, n: usize) -> Vec<String> {
     r.occurrences_after(ts(after)).take(n).map(|o| o.date.to_string()).collect()
 }
 
-/// `shared/fixtures` of the repository (third-party data, see its README).
+/// `fixtures/` of the repository (third-party data, see its README).
 pub(super) fn fixtures() -> PathBuf {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures"));
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"));
     assert!(
         dir.join("README.md").is_file(),
-        "third-party fixtures not found at {} (expected the repository's shared/fixtures beside the workspace)",
+        "third-party fixtures not found at {} (the repository's fixtures/ folder, see its README)",
         dir.display()
     );
     dir

@@ -1,5 +1,5 @@
 //! Parsing tests against real Jira payloads written by others (the copies
-//! in `shared/fixtures/`, see its README): every fixture is parsed the way
+//! in `fixtures/`, see its README): every fixture is parsed the way
 //! an export parses Jira's answers, and its rows are compared cell by cell.
 
 mod adf_document;
@@ -18,12 +18,11 @@ use super::fields::FieldCatalog;
 
 /// A fixture file, parsed. Panics with where it was looked for when missing.
 pub fn fixture(relative: &str) -> Json {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
     let path = std::path::Path::new(root).join(relative);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "Jira fixture {} is missing ({e}); the tests expect the shared fixtures beside the repository \
-             (shared/fixtures, see its README)",
+            "Jira fixture {} is missing ({e}); the tests read the repository's fixtures/ folder (see its README)",
             path.display()
         )
     });

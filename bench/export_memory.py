@@ -7,8 +7,10 @@ Runs the binary once per size (and per repeat), reads each child's peak RSS
 from getrusage in a fresh interpreter (so RUSAGE_CHILDREN's maximum is that
 run's alone), and prints a table with the median of the repeats. The claim it
 checks for CSV: memory does not grow with rows (10M within 10% of 1M).
+`--cpu N` pins the export to that one CPU (bench/run.py does, to set it
+against the bare writer pinned there).
 
-Usage: python3 bench/export_memory.py [--sizes 1000000,10000000] [--format csv] [--repeat 1]
+Usage: python3 bench/export_memory.py [--sizes 1000000,10000000] [--format csv] [--repeat 1] [--cpu N]
 """
 import argparse
 import json
@@ -19,6 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import provenance  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,7 +37,7 @@ def binary(name="ferry"):
     return path
 
 
-def run_one(ferry, rows, fmt, workdir):
+def run_one(ferry, rows, fmt, workdir, cpu=None):
     report = {
         "name": "bench",
         "reportType": "issues",
@@ -45,8 +50,9 @@ def run_one(ferry, rows, fmt, workdir):
     out = os.path.join(workdir, f"out-{rows}.{fmt}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
+    pin = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
     proc = subprocess.run([ferry, "export", "--report", report_path, "--out", out, "--quiet"],
-                          capture_output=True, text=True, env={**os.environ, "FERRY_LOG": "warn"})
+                          capture_output=True, text=True, env={**os.environ, "FERRY_LOG": "warn"}, preexec_fn=pin)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"ferry export failed for {rows} rows:\n{proc.stderr}")
@@ -56,29 +62,29 @@ def run_one(ferry, rows, fmt, workdir):
         print("warning: RUSAGE_CHILDREN did not rise; the figure is an upper bound", file=sys.stderr)
     size = os.path.getsize(out)
     os.remove(out)
-    return {"rows": rows, "format": fmt, "seconds": elapsed, "rows_per_s": rows / elapsed,
+    return {"rows": rows, "format": fmt, "cpu": cpu, "seconds": elapsed, "rows_per_s": rows / elapsed,
             "mb_per_s": size / elapsed / 1e6, "bytes": size, "peak_rss_mb": peak_kib / 1024,
             "cpu_seconds": usage.ru_utime + usage.ru_stime}
 
 
-def run_isolated(ferry, rows, fmt, workdir):
+def run_isolated(ferry, rows, fmt, workdir, cpu=None):
     # A fresh interpreter per run so RUSAGE_CHILDREN's maximum is this run's alone.
     code = (f"import sys; sys.path.insert(0, {HERE!r}); import export_memory as m, json; "
-            f"print(json.dumps(m.run_one({ferry!r}, {rows}, {fmt!r}, {workdir!r})))")
+            f"print(json.dumps(m.run_one({ferry!r}, {rows}, {fmt!r}, {workdir!r}, {cpu!r})))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(proc.stderr)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def measure(sizes, fmt="csv", repeat=1, workdir=None):
+def measure(sizes, fmt="csv", repeat=1, workdir=None, cpu=None):
     """One result per size: the median run by rows/s (its RSS is that run's);
-    `runs` keeps every run."""
+    `runs` keeps every run. With `cpu`, every run is pinned to that CPU."""
     ferry = binary()
     results = []
     with tempfile.TemporaryDirectory(dir=workdir) as work:
         for rows in sizes:
-            runs = [run_isolated(ferry, rows, fmt, work) for _ in range(repeat)]
+            runs = [run_isolated(ferry, rows, fmt, work, cpu) for _ in range(repeat)]
             median = sorted(runs, key=lambda r: r["rows_per_s"])[len(runs) // 2]
             results.append({**median, "runs": [r["rows_per_s"] for r in runs],
                             "peak_rss_mb_max": max(r["peak_rss_mb"] for r in runs),
@@ -102,8 +108,10 @@ def main():
     ap.add_argument("--sizes", default="1000000,10000000")
     ap.add_argument("--format", default="csv")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--cpu", type=int, default=None)
     args = ap.parse_args()
-    results = measure([int(s) for s in args.sizes.split(",")], args.format, args.repeat)
+    print(provenance.line())
+    results = measure([int(s) for s in args.sizes.split(",")], args.format, args.repeat, cpu=args.cpu)
     print_table(results)
     if len(results) >= 2:
         growth = rss_growth(results)

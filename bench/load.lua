@@ -14,9 +14,12 @@
 --                                            export is queued or running; 429 at
 --                                            the user's concurrent limit)
 --   10%  GET  /v1/exports/{id}/download      302 to a signed URL (not followed)
--- response() counts statuses per thread; done() adds the threads up and prints
--- one `FERRY_LOAD ...` line of key=value pairs that bench/load.py parses (wrk's
--- own "Non-2xx or 3xx responses" would count the expected 409/429 as well).
+-- response() counts statuses per thread and keeps the id of every export a 202
+-- started; done() adds the threads up and prints one `FERRY_LOAD ...` line of
+-- key=value pairs that bench/load.py parses (wrk's own "Non-2xx or 3xx
+-- responses" would count the expected 409/429 as well), and one
+-- `FERRY_LOAD_STARTED id,id,...` line, so the script can reconcile the exports
+-- the server holds afterwards with those wrk saw started.
 
 local threads = {}
 local next_id = 1
@@ -31,6 +34,7 @@ local users
 local turn = 0
 ok2xx, ok3xx, s409, s429, other4xx, s5xx, other = 0, 0, 0, 0, 0, 0, 0
 statuses = {}
+started = {}
 kinds = { list = 0, status = 0, reports = 0, start = 0, download = 0 }
 
 function init(args)
@@ -69,6 +73,11 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if status == 202 then
+    -- Only POST /v1/exports answers 202; its body is the export.
+    local id = body and string.match(body, '"id"%s*:%s*"([^"]+)"')
+    table.insert(started, id or "?")
+  end
   if status >= 200 and status < 300 then
     ok2xx = ok2xx + 1
   elseif status >= 300 and status < 400 then
@@ -88,7 +97,7 @@ end
 
 function done(summary, latency, requests)
   local t = { ok2xx = 0, ok3xx = 0, s409 = 0, s429 = 0, other4xx = 0, s5xx = 0, other = 0 }
-  local by_status, by_kind = {}, {}
+  local by_status, by_kind, ids = {}, {}, {}
   for _, thread in ipairs(threads) do
     for name, _ in pairs(t) do
       t[name] = t[name] + (thread:get(name) or 0)
@@ -98,6 +107,9 @@ function done(summary, latency, requests)
     end
     for kind, n in pairs(thread:get("kinds") or {}) do
       by_kind[kind] = (by_kind[kind] or 0) + n
+    end
+    for _, id in ipairs(thread:get("started") or {}) do
+      table.insert(ids, id)
     end
   end
   local e = summary.errors
@@ -122,4 +134,5 @@ function done(summary, latency, requests)
   table.sort(ks)
   table.insert(parts, "sent=" .. table.concat(ks, ","))
   io.write("FERRY_LOAD " .. table.concat(parts, " ") .. "\n")
+  io.write("FERRY_LOAD_STARTED " .. table.concat(ids, ",") .. "\n")
 end

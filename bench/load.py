@@ -17,18 +17,30 @@ expected 409 (that report's export is still queued or running) and 429 (the
 user's concurrent-export limit).
 
 The server's RSS (VmRSS of /proc/PID/status) is read before the load, every
-5 s during it, right after it and once more after a 5 s pause; "levels off"
-means the samples of the last 30 s of the load are within 10% of each other.
-After the load the server must still answer /v1/health and run an export.
+5 s during it, right after it and once more after a 5 s pause. Memory is
+judged by its slope, not its spread: the least-squares line through the
+samples of the last 30 s of the load must rise by at most 1 MB a minute (a
+steady rise fails, however small its spread). After the load the server must
+still answer /v1/health and run an export.
 
-Prints a markdown table (and a JSON line). Exits non-zero on any 5xx, any
-socket error or timeout, any 4xx other than 409/429, a server that stopped
-answering, or (runs of 40 s or more) RSS that did not level off.
+Every export is accounted for: the ids of the exports wrk saw started (each
+202's body), the 40 seeded before the load and the one started after it are
+matched with every export the server lists afterwards (all statuses, all
+users, paged through, ids deduplicated). An export the server holds that wrk
+did not see started must have been created in the last seconds of the load
+(a start wrk sent but whose answer it stopped reading when its time was up),
+and is counted as such; any other gap fails the run.
+
+Prints the commit and machine, a markdown table (and a JSON line). Exits
+non-zero on any 5xx, any socket error or timeout, any 4xx other than 409/429,
+a server that stopped answering, exports that do not add up, or (runs of
+40 s or more) RSS still rising.
 
 Usage: python3 bench/load.py [--duration 60] [--connections 50] [--threads 2] [--users 20]
        (or LOAD_DURATION, LOAD_CONNECTIONS, LOAD_THREADS; e.g. LOAD_DURATION=10 for a quick check)
 """
 import argparse
+import datetime
 import json
 import os
 import re
@@ -45,12 +57,15 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import provenance  # noqa: E402
 from export_memory import binary  # noqa: E402
 
 ADMIN_KEY = "load-admin-key-0123456789abcdef0123456789abcdef"
 RSS_EVERY_S = 5
 TREND_WINDOW_S = 30
-LEVEL_TOLERANCE = 0.10
+LEVEL_SLOPE_MB_PER_MIN = 1.0
+# A start sent in the load's last moments is answered after wrk stops reading.
+IN_FLIGHT_S = 2.0
 DRAIN_LIMIT_S = 60  # 200-row exports take milliseconds; the queue empties in seconds
 
 
@@ -106,15 +121,67 @@ def wait_finished(base, key, export_id, seconds=60):
     sys.exit(f"export {export_id} did not finish in {seconds} s")
 
 
-def count(base, status):
-    """Exports in this status, all users (as the admin), paging through."""
-    n, cursor = 0, ""
+def listed(base, status):
+    """The exports in this status, all users (as the admin), paging through."""
+    items, cursor = [], ""
     while True:
         page = call(base, ADMIN_KEY, "GET", f"/exports?status={status}&pageSize=1000{cursor}")
-        n += len(page["items"])
+        items += page["items"]
         if not page.get("nextCursor"):
-            return n
+            return items
         cursor = "&cursor=" + urllib.parse.quote(page["nextCursor"])
+
+
+def count(base, status):
+    return len(listed(base, status))
+
+
+STATUSES = ("COMPLETED", "FAILED", "CANCELLED", "QUEUED", "RUNNING", "CANCELLING")
+
+
+def server_exports(base):
+    """id -> export over every status, and the ids listed more than once."""
+    by_id, repeated = {}, []
+    for status in STATUSES:
+        for e in listed(base, status):
+            if e["id"] in by_id:
+                repeated.append(e["id"])
+            by_id[e["id"]] = e
+    return by_id, repeated
+
+
+def when(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def reconcile(server, repeated, seeded, started, after, load_end):
+    """(lines saying where every export came from, failures)."""
+    failures = []
+    wrk_ids = set(started)
+    if "?" in wrk_ids or len(wrk_ids) != len(started):
+        failures.append(f"wrk read {len(started)} 202s but {len(wrk_ids - {'?'})} distinct export ids")
+    known = set(seeded) | wrk_ids | ({after} if after else set())
+    missing = sorted(known - {"?"} - server.keys())
+    extra = [server[i] for i in sorted(server.keys() - known)]
+    in_flight = [e for e in extra if when(e["createdAt"]) >= load_end - IN_FLIGHT_S]
+    unexplained = [e for e in extra if when(e["createdAt"]) < load_end - IN_FLIGHT_S]
+    total = len(server)
+    accounted = len(seeded) + len(wrk_ids - {"?"}) + (1 if after else 0) + len(in_flight)
+    lines = [f"{len(wrk_ids - {'?'}):,} started under load (202s wrk read) + {len(seeded)} seeded + "
+             f"{1 if after else 0} after the load + {len(in_flight)} started in the load's last {IN_FLIGHT_S:.0f} s "
+             f"whose 202 wrk did not read = {accounted:,}; the server holds {total:,} ("
+             + ", ".join(f"{sum(1 for e in server.values() if e['status'] == st):,} {st}" for st in STATUSES) + ")"]
+    if repeated:
+        failures.append(f"{len(repeated)} exports listed twice while paging: {repeated[:5]}")
+    if missing:
+        failures.append(f"{len(missing)} exports were started (202) but the server does not list them: {missing[:5]}")
+    if unexplained:
+        failures.append(f"{len(unexplained)} exports on the server that nobody saw started, created before the "
+                        f"load's last {IN_FLIGHT_S:.0f} s: " + "; ".join(
+                            f"{e['id']} created {e['createdAt']}" for e in unexplained[:5]))
+    if accounted != total and not failures:
+        failures.append(f"exports do not add up: {accounted} accounted for, {total} on the server")
+    return lines, failures
 
 
 def seed(base, users, rows):
@@ -164,6 +231,10 @@ def parse_wrk(out):
     r = {k: int(v) for k, v in fields.items() if re.fullmatch(r"\d+", v)}
     r["statuses"] = fields.get("statuses", "")
     r["sent"] = fields.get("sent", "")
+    ids = next((l for l in out.splitlines() if l.startswith("FERRY_LOAD_STARTED")), None)
+    if ids is None:
+        sys.exit(f"wrk printed no FERRY_LOAD_STARTED line:\n{out[-2000:]}")
+    r["started_ids"] = [i for i in ids[len("FERRY_LOAD_STARTED"):].strip().split(",") if i]
     r["statuses_map"] = dict(p.split(":") for p in r["statuses"].split(",") if p)
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     r["requests_per_s"] = float(m.group(1)) if m else r["requests"] / (r["duration_us"] / 1e6)
@@ -172,14 +243,19 @@ def parse_wrk(out):
     return r
 
 
-def level(samples, duration):
-    """(levels off, spread) over the samples of the last TREND_WINDOW_S of the load."""
+def slope(samples, duration):
+    """(levels off, MB per minute): the least-squares slope of the RSS samples
+    of the last TREND_WINDOW_S of the load."""
     end = samples[-1][0] if samples else 0
-    window = [mb for t, mb in samples if t >= end - min(TREND_WINDOW_S, duration / 2)]
+    window = [(t, mb) for t, mb in samples if t >= end - min(TREND_WINDOW_S, duration / 2)]
     if len(window) < 2:
         return True, 0.0
-    spread = (max(window) - min(window)) / max(window)
-    return spread <= LEVEL_TOLERANCE, spread
+    mean_t = sum(t for t, _ in window) / len(window)
+    mean_mb = sum(mb for _, mb in window) / len(window)
+    per_s = (sum((t - mean_t) * (mb - mean_mb) for t, mb in window)
+             / sum((t - mean_t) ** 2 for t, _ in window))
+    per_min = per_s * 60
+    return per_min <= LEVEL_SLOPE_MB_PER_MIN, per_min
 
 
 def main():
@@ -191,6 +267,8 @@ def main():
     ap.add_argument("--rows", type=int, default=200)
     args = ap.parse_args()
 
+    info, commit = provenance.machine(), provenance.commit()
+    print(provenance.line(info, commit), file=sys.stderr)
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("wrk is missing: `apt-get install -y wrk` (4.1.0, with LuaJIT)")
@@ -233,12 +311,14 @@ def main():
             print(" ".join(cmd), file=sys.stderr)
             sampler.start()
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 120)
+            load_end_epoch = time.time()
             stop.set()
             sampler.join()
             rss_end = rss_mb(server.pid)
             if proc.returncode != 0:
                 sys.exit(f"wrk failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-            print(proc.stdout, file=sys.stderr)
+            print("\n".join(l for l in proc.stdout.splitlines() if not l.startswith("FERRY_LOAD_STARTED")),
+                  file=sys.stderr)
             r = parse_wrk(proc.stdout)
 
             # Still alive and working: health, the exports the load queued drain,
@@ -246,6 +326,7 @@ def main():
             load_end = time.monotonic()
             load_end_wall = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             drain_s = None
+            after_id = None
             rss_after = rss_end
             if not wait_healthy(base, server, 10):
                 failures.append("the server stopped answering /v1/health after the load")
@@ -269,12 +350,17 @@ def main():
                     started = call(base, u["key"], "POST", "/exports", {"reportId": report}, expect=(202, 409))
                     if "error" not in started:
                         break
-                e = wait_finished(base, u["key"], started["id"])
+                after_id = started["id"]
+                e = wait_finished(base, u["key"], after_id)
                 if e["status"] != "COMPLETED":
                     failures.append(f"an export after the load ended {e['status']}: {e.get('error')}")
-            by_status = {st: count(base, st) for st in ("COMPLETED", "FAILED", "CANCELLED", "QUEUED", "RUNNING")}
+            server, repeated = server_exports(base)
+            by_status = {st: sum(1 for e in server.values() if e["status"] == st) for st in STATUSES}
             if by_status["FAILED"]:
                 failures.append(f"{by_status['FAILED']} exports FAILED")
+            seeded = [i for u in users for i in u["exports"]]
+            ledger, gaps = reconcile(server, repeated, seeded, r["started_ids"], after_id, load_end_epoch)
+            failures += gaps
         finally:
             server.terminate()
             try:
@@ -285,7 +371,7 @@ def main():
             log_tail = open(log_path, errors="replace").read()[-4000:]
 
     peak = max([rss_before, rss_end, rss_after] + [mb for _, mb in samples])
-    levels, spread = level(samples, args.duration)
+    levels, per_min = slope(samples, args.duration)
     socket_errors = r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"]
     if r["5xx"]:
         failures.append(f"{r['5xx']} responses were 5xx")
@@ -297,11 +383,13 @@ def main():
         failures.append(f"{socket_errors} socket errors or timeouts (connect {r['connect_errors']}, read "
                         f"{r['read_errors']}, write {r['write_errors']}, timeout {r['timeouts']})")
     if not levels and args.duration >= 40:
-        failures.append(f"RSS did not level off: the last {TREND_WINDOW_S} s of samples spread {spread:.0%}")
+        failures.append(f"RSS still rising: {per_min:+.2f} MB a minute over the last {TREND_WINDOW_S} s of the "
+                        f"load (at most {LEVEL_SLOPE_MB_PER_MIN:+.1f})")
 
     trend = ", ".join(f"{mb:.1f}" for _, mb in samples)
-    print(f"\nLoad: wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.users} users, "
-          f"load average at the start {load_avg[0]:.2f} / {load_avg[1]:.2f} / {load_avg[2]:.2f}\n")
+    print(f"\n{provenance.line(info, commit)}\nLoad: wrk -t{args.threads} -c{args.connections} "
+          f"-d{args.duration}s, {args.users} users, load average when wrk started {load_avg[0]:.2f} / "
+          f"{load_avg[1]:.2f} / {load_avg[2]:.2f}\n")
     print("| measure | value |")
     print("|---|---:|")
     print(f"| requests | {r['requests']:,} in {r['duration_us'] / 1e6:.1f} s |")
@@ -315,24 +403,25 @@ def main():
     print(f"| socket errors / timeouts | {socket_errors - r['timeouts']} / {r['timeouts']} |")
     print(f"| RSS before / peak / after | {rss_before:.1f} / {peak:.1f} / {rss_after:.1f} MB |")
     print(f"| RSS every {RSS_EVERY_S} s | {trend} MB |")
-    print(f"| RSS last {TREND_WINDOW_S} s | {'levels off' if levels else 'still growing'} "
-          f"(spread {spread:.1%}) |")
-    print(f"| exports started (202) | {int(r['statuses_map'].get('202', 0)):,}; after the load "
-          + ", ".join(f"{n:,} {st}" for st, n in by_status.items()) + " |")
+    print(f"| RSS slope, last {TREND_WINDOW_S} s of the load | {per_min:+.2f} MB/min "
+          f"({'levels off' if levels else 'still rising'}: at most {LEVEL_SLOPE_MB_PER_MIN:+.1f}) |")
+    print(f"| exports | {ledger[0]} |")
     print(f"| queue drained after the load | "
           + (f"{drain_s:.1f} s" if drain_s is not None else "no (180 s)") + " |")
     print(f"\nstatuses {r['statuses']}; requests sent by kind {r['sent']}; wrk's distribution (ms) "
           f"{r['wrk_distribution_ms']}")
-    print(json.dumps({**r, "rss_before_mb": rss_before, "rss_peak_mb": peak, "rss_end_mb": rss_end,
+    print(json.dumps({**{k: v for k, v in r.items() if k != "started_ids"}, "rss_before_mb": rss_before, "rss_peak_mb": peak, "rss_end_mb": rss_end,
                       "rss_after_mb": rss_after, "exports_by_status": by_status,
                       "drain_s": drain_s, "rss_samples_mb": [mb for _, mb in samples],
-                      "rss_levels_off": levels, "rss_spread": spread, "load_average": load_avg,
+                      "rss_levels_off": levels, "rss_slope_mb_per_min": per_min, "load_average": load_avg,
+                      "commit": commit, "machine": info, "exports_ledger": ledger,
                       "threads": args.threads, "connections": args.connections, "duration_s": args.duration}))
     if failures:
         print("\nFAILED:\n- " + "\n- ".join(failures), file=sys.stderr)
         print(f"\nserver log (tail):\n{log_tail}", file=sys.stderr)
         sys.exit(1)
-    print("\nOK: no 5xx, no unexpected 4xx, no socket errors, RSS levels off", file=sys.stderr)
+    print("\nOK: no 5xx, no unexpected 4xx, no socket errors, every export accounted for, RSS levels off",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

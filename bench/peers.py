@@ -2,8 +2,9 @@
 """The Python peers of `make bench`: the tools people script exports with,
 writing the same rows Ferry writes, to a file.
 
-The rows come from a JSONL file that `ferry export` made from the `sample`
-source (same seed, same 10 columns, same values). They are loaded and turned
+The rows come from a JSONL file of the `sample` source's rows (same seed,
+same 10 columns, same values) that `ferry-format-bench dataset` wrote with
+serde_json. They are loaded and turned
 into each tool's natural input before the clock starts: lists of Python
 values for csv/json/XlsxWriter/openpyxl, a DataFrame for pandas, an Arrow
 table for pyarrow. Dates are handed over in the form that is cheapest for the
@@ -27,7 +28,8 @@ import time
 HEADERS = ["key", "summary", "status", "assignee", "priority", "labels", "created", "updated", "timeSpent",
            "description"]
 DATE_COLUMNS = (6, 7)
-TOOLS = ["python-csv", "pandas", "pyarrow", "json-dump", "json-dumps", "jsonl-dumps", "xlsxwriter", "openpyxl"]
+TOOLS = ["python-csv", "pandas", "pyarrow", "json-dump", "json-dumps", "jsonl-dump", "jsonl-dumps", "xlsxwriter",
+         "openpyxl"]
 
 
 def memory_kib(field):
@@ -118,6 +120,8 @@ def json_rows(rows):
 
 
 def write_json_dump(rows, path):
+    # `json.dump` streams through the pure-Python encoder (json.encoder's
+    # _make_iterencode): CPython uses its C encoder only for one-shot encodes.
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"columns": HEADERS, "rows": rows}, f, ensure_ascii=False, separators=(",", ":"))
 
@@ -129,7 +133,16 @@ def write_json_dumps(rows, path):
         f.write(json.dumps({"columns": HEADERS, "rows": rows}, ensure_ascii=False, separators=(",", ":")))
 
 
+def write_jsonl_dump(rows, path):
+    # One `json.dump` a row: the pure-Python encoder, as `write_json_dump`.
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            json.dump(dict(zip(HEADERS, r)), f, ensure_ascii=False, separators=(",", ":"))
+            f.write("\n")
+
+
 def write_jsonl_dumps(rows, path):
+    # `encode` is one-shot: the C encoder, a row at a time.
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with open(path, "w", encoding="utf-8") as f:
         for r in rows:
@@ -205,6 +218,7 @@ PEERS = {
     "pyarrow": (prepare_pyarrow, write_pyarrow),
     "json-dump": (json_rows, write_json_dump),
     "json-dumps": (json_rows, write_json_dumps),
+    "jsonl-dump": (json_rows, write_jsonl_dump),
     "jsonl-dumps": (json_rows, write_jsonl_dumps),
     "xlsxwriter": (xlsx_rows, write_xlsxwriter),
     "openpyxl": (xlsx_rows, write_openpyxl),

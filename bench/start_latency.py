@@ -36,6 +36,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_memory import binary  # noqa: E402
+import provenance  # noqa: E402
 
 KEY = "bench-admin-key-0123456789abcdef0123456789abcdef"
 
@@ -117,6 +118,7 @@ def main():
     ap.add_argument("--exports", type=int, default=30)
     ap.add_argument("--rows", type=int, default=100)
     args = ap.parse_args()
+    print(provenance.line())
     r = measure(args.exports, args.rows)
     done = r["post_to_completed_at_ms"]
     print(f"start latency over {r['exports']} exports of {r['rows']} rows: POST -> file complete (>= first byte) "

@@ -62,15 +62,6 @@ impl JiraSim {
         self.state.seen.lock().unwrap().clone()
     }
 
-    /// Requests per whole simulator second (all routes, all answers).
-    pub fn requests_per_second(&self) -> BTreeMap<u64, usize> {
-        let mut per = BTreeMap::new();
-        for s in self.seen() {
-            *per.entry(s.at.as_secs()).or_insert(0) += 1;
-        }
-        per
-    }
-
     /// Search requests answered 200, per page token (None: the first page).
     pub fn pages_served(&self) -> BTreeMap<Option<String>, usize> {
         let mut per = BTreeMap::new();

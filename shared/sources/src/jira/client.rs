@@ -55,7 +55,12 @@ impl JiraClient {
             email: settings.email.clone(),
             api_token: settings.api_token.clone(),
             timeout: settings.timeout,
-            budget: SiteBudget::for_site(&settings.site_key(), settings.max_requests_per_second),
+            // Jira counts real seconds: the real clock paces, whatever the runtime's clock.
+            budget: SiteBudget::for_site(
+                &settings.site_key(),
+                settings.max_requests_per_second,
+                std::sync::Arc::new(ferry_core::ports::clock::SystemClock),
+            ),
             retry: RetryPolicy::default(),
         })
     }

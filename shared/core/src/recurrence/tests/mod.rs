@@ -8,6 +8,7 @@ mod cron_eval;
 mod eventbridge_plan;
 mod eventbridge_property;
 mod libical;
+mod libical_cases;
 mod support;
 mod table;
 mod tzdata;

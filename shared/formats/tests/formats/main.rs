@@ -9,4 +9,5 @@ mod json;
 mod resume;
 mod throughput;
 mod xlsx;
+mod xlsx_sheet_limit;
 mod zipped;

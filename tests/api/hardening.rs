@@ -6,7 +6,11 @@
 
 use std::sync::Arc;
 
+use ferry_core::model::export::ExportStatus;
 use ferry_core::ports::clock::ManualClock;
+use ferry_core::ports::job_policy::StepOutcome;
+use ferry_core::usecases::exports::worker::ExportWorker;
+use ferry_testkit::PausedUploadStore;
 use jiff::{SignedDuration, Timestamp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -177,20 +181,41 @@ fn upload_folders(app: &TestApp) -> Vec<String> {
     }
 }
 
+/// The race is between the worker's claim and its first save: the export is
+/// RUNNING and its upload started, but the stored export does not name the
+/// upload yet. The worker is held right there (the test kit's paused file
+/// store), the cancel lands, and the worker's first save must notice it and
+/// drop the upload only it knows of.
 #[tokio::test]
-async fn a_cancel_right_after_the_start_leaves_no_upload_behind() {
-    let app = spawn_app().await;
+async fn a_cancel_between_the_claim_and_the_first_save_leaves_no_upload_behind() {
+    // No worker of the app's own: the one below, on the pausing store, takes the job.
+    let mut app = spawn_app_with(AppOptions { workers: 0, ..Default::default() }).await;
     let report = app.sample_report(ADMIN_KEY, 2_000_000, json!({})).await;
-    // The race is between the worker's claim and its first save: many quick
-    // pairs make sure some cancels land there.
-    for _ in 0..30 {
-        let export = app.start_export(ADMIN_KEY, &report).await;
-        let id = export["id"].as_str().unwrap();
-        let r = app.delete(ADMIN_KEY, &format!("/exports/{id}")).await;
-        assert_eq!(r.status(), StatusCode::OK);
-        let done = app.wait_finished(ADMIN_KEY, id).await;
-        assert_eq!(done["status"], "CANCELLED");
-    }
+    let id = app.start_export(ADMIN_KEY, &report).await["id"].as_str().unwrap().to_string();
+    let mut ports = app.ferry().ports.clone();
+    let (paused, mut pause) = PausedUploadStore::wrap(ports.files.clone());
+    ports.files = paused;
+    let worker = ExportWorker::new(ports.clone(), "race-worker");
+    let mut step = tokio::spawn(async move { worker.step().await });
+
+    let held = tokio::select! {
+        held = pause.reached() => held,
+        ended = &mut step => panic!("the worker ended without starting an upload: {ended:?}"),
+    };
+    // Claimed and not yet saved: RUNNING under the worker's lease, with no checkpoint.
+    let stored = ports.exports.get_export(&id).await.unwrap().expect("the export");
+    assert_eq!(stored.status, ExportStatus::Running);
+    assert_eq!(stored.lease.as_ref().map(|l| l.owner.as_str()), Some("race-worker"));
+    assert!(stored.checkpoint.is_none(), "the first save has not happened: {:?}", stored.checkpoint);
+    assert_eq!(upload_folders(&app), std::slice::from_ref(&held.upload_id), "the held worker's upload exists");
+
+    let r = app.delete(ADMIN_KEY, &format!("/exports/{id}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(app.export(ADMIN_KEY, &id).await["status"], "CANCELLING");
+    pause.release();
+    assert_eq!(step.await.unwrap().unwrap(), StepOutcome::Worked);
+
+    assert_eq!(app.export(ADMIN_KEY, &id).await["status"], "CANCELLED");
     assert_eq!(upload_folders(&app), Vec::<String>::new(), "no upload of a cancelled export remains");
     assert_eq!(app.stored_files(), Vec::<std::path::PathBuf>::new(), "no file of a cancelled export remains");
 }

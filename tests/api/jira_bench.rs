@@ -22,9 +22,25 @@ use crate::jira_sim::{Faults, JiraSim, BULK_CHANGELOG_PATH, SEARCH_PATH};
 const ISSUES: u32 = 20_000;
 const PAGE_LATENCY: Duration = Duration::from_millis(50);
 
+/// The commit and machine the figures come from, as every benchmark script
+/// prints them (bench/provenance.py), and the build.
+fn print_provenance() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/provenance.py");
+    let line = std::process::Command::new("python3")
+        .arg(script)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| format!("commit and machine unknown: python3 {script} did not run"));
+    let build = if cfg!(debug_assertions) { "debug" } else { "release" };
+    println!("{line} Test binary: {build} build.");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: run explicitly with --ignored --nocapture"]
 async fn jira_issues_per_second() {
+    print_provenance();
     let sim = JiraSim::start(ISSUES).await;
     sim.set_faults(Faults { page_delay: PAGE_LATENCY, ..Faults::default() });
     let app = spawn_app().await;
@@ -63,6 +79,7 @@ async fn jira_issues_per_second() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: run explicitly with --ignored --nocapture"]
 async fn jira_time_in_status_per_second() {
+    print_provenance();
     let sim = JiraSim::start(ISSUES).await;
     sim.set_faults(Faults { page_delay: PAGE_LATENCY, ..Faults::default() });
     let app = spawn_app().await;

@@ -1,12 +1,15 @@
 //! Ferry's ports for tests, without starting a server: the local adapters
 //! (SQLite, the files folder, the SQLite queues) in a temp dir of their own,
-//! a manual clock, and a mailer that records what it sends. A use case takes
-//! `kit.ports`; the router takes a clone (`router(kit.ports.clone())`) and
-//! answers `oneshot` requests, as in axum's testing example.
+//! a manual clock, a mailer that records what it sends, and a file store
+//! that holds a worker between its claim and its first save (a race made to
+//! happen rather than hoped for). A use case takes `kit.ports`; the router
+//! takes a clone (`router(kit.ports.clone())`) and answers `oneshot`
+//! requests, as in axum's testing example.
 //!
 //! The channels (SFTP, webhooks), sources and formats are the real ones, so
 //! a test exercises what the runtimes run.
 
+mod paused_upload;
 mod recording_mailer;
 
 use std::sync::Arc;
@@ -19,6 +22,7 @@ use ferry_local_adapters::{FsFileStore, SqliteQueue, SqliteStore};
 use ferry_sources::Sources;
 use jiff::{SignedDuration, Timestamp};
 
+pub use paused_upload::{Pause, PausedUploadStore, StartedUpload};
 pub use recording_mailer::RecordingMailer;
 
 /// Where a kit's clock starts unless a test says otherwise: a Monday, in

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
@@ -39,8 +39,6 @@ fn page_cap(fields: Option<&[String]>) -> usize {
 /// One request as the simulator saw it.
 #[derive(Debug, Clone)]
 pub struct Seen {
-    /// Since the simulator started.
-    pub at: Duration,
     pub path: String,
     /// The search's `nextPageToken` (None on a first page or another route).
     pub token: Option<String>,
@@ -68,7 +66,6 @@ pub struct SimState {
     pub project: String,
     pub issues: u32,
     pub auth: String,
-    pub started: Instant,
     pub faults: Mutex<Faults>,
     pub seen: Mutex<Vec<Seen>>,
     matches: Mutex<HashMap<String, Arc<Vec<u32>>>>,
@@ -80,7 +77,6 @@ impl SimState {
             project: project.to_string(),
             issues,
             auth,
-            started: Instant::now(),
             faults: Mutex::new(Faults::default()),
             seen: Mutex::new(Vec::new()),
             matches: Mutex::new(HashMap::new()),
@@ -152,7 +148,6 @@ pub(super) async fn gate(
         answer = Some(jira_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"));
     }
     state.seen.lock().unwrap().push(Seen {
-        at: state.started.elapsed(),
         path: uri.path().to_string(),
         token,
         jql,

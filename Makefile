@@ -77,10 +77,10 @@ bench-memory: release
 	$(PYTHON) bench/xlsx_rollover.py
 
 # `make bench`: Ferry's writers side by side with pyarrow, pandas, Python's csv
-# and json modules, XlsxWriter and openpyxl on the same rows, `ferry export` end
-# to end (rows/s, peak RSS at 1M and 10M rows) and the server's export start
-# latency; prints the table BENCHMARKS.md quotes, with the targets' verdicts
-# (bench/run.py says how). The peers live in bench/.venv, installed again only
+# and json modules, XlsxWriter and openpyxl on the same rows (every output read
+# back value by value), `ferry export` end to end (rows/s, peak RSS at 1M and 10M
+# rows) and the server's export start latency; prints the commit and machine and
+# the tables BENCHMARKS.md quotes, with the targets' verdicts (bench/run.py says how). The peers live in bench/.venv, installed again only
 # when bench/requirements.txt changes. `make test` never runs any of this.
 bench: release bench-bins bench/.venv/.stamp
 	bench/.venv/bin/python bench/run.py
@@ -89,9 +89,10 @@ bench: release bench-bins bench/.venv/.stamp
 # `make load`: wrk (apt-get install wrk) against the release `ferry serve`, 50
 # connections for 60 s over 20 users, mixing export lists, status, starts and
 # downloads with report lists (bench/load.py, bench/load.lua); prints req/s,
-# p50/p99/p99.9 latency, statuses by class and the server's RSS before, during
-# and after. Fails on any 5xx, socket error or 4xx other than the expected
-# 409/429. LOAD_DURATION=10 for a quick check. Not part of `make test`.
+# p50/p99/p99.9 latency, statuses by class, where every export came from and the
+# server's RSS before, during and after. Fails on any 5xx, socket error or 4xx
+# other than the expected 409/429, exports that do not add up, or RSS still
+# rising. LOAD_DURATION=10 for a quick check. Not part of `make test`.
 load: release
 	$(PYTHON) bench/load.py
 

@@ -8,12 +8,15 @@
 //! before writing and at its peak (from /proc/self/status).
 //!
 //! ```text
-//! ferry-format-bench <csv|json|jsonl|xlsx|zip|source> --rows N [--seed S] [--repeat R] [--out PATH]
+//! ferry-format-bench <csv|json|jsonl|xlsx|zip|source|source-csv|dataset> --rows N [--seed S] [--repeat R] [--out PATH]
 //! ```
 //! `zip` is CSV zipped (a report's `compress`); `source` times only building
 //! the rows (the sample generator), into one reused page; `source-csv` builds
 //! each page and writes it as CSV on one thread, as an export's stages would
-//! on one core.
+//! on one core. `dataset` writes the same rows as JSONL through serde_json,
+//! not through any of Ferry's writers: the rows the Python peers load and
+//! every output is read back against (bench/verify.py), so a fault of
+//! Ferry's own encoders cannot hide in the reference.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -21,7 +24,7 @@ use std::time::Instant;
 
 use ferry_core::model::connection::SampleSettings;
 use ferry_core::model::format_options::{Format, FormatOptions};
-use ferry_core::model::value::Row;
+use ferry_core::model::value::{Row, Value};
 use ferry_core::ports::format::{FormatFactory, FormatSpec, XLSX_MAX_DATA_ROWS_PER_SHEET};
 use ferry_formats::StandardFormats;
 use ferry_sources::sample::{SampleField, SampleReader};
@@ -39,7 +42,7 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
-    let mode = args.next().ok_or("usage: ferry-format-bench <csv|json|jsonl|xlsx|zip|source> --rows N")?;
+    let mode = args.next().ok_or("usage: ferry-format-bench <csv|json|jsonl|xlsx|zip|source|dataset> --rows N")?;
     let mut parsed = Args { mode, rows: 1_000_000, seed: 1, repeat: 1, out: "/dev/null".into() };
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
@@ -116,6 +119,35 @@ fn write_file(spec: &FormatSpec, rows: &[Row], path: &str) -> Result<u64, String
     Ok(bytes)
 }
 
+/// A cell as serde_json sees it: instants in RFC 3339 UTC (jiff's
+/// rendering), dates as `YYYY-MM-DD`, lists as arrays.
+fn json_value(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Text(s) => s.clone().into(),
+        Value::Int(i) => (*i).into(),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
+        Value::Bool(b) => (*b).into(),
+        Value::DateTime(t) => t.to_string().into(),
+        Value::Date(d) => d.to_string().into(),
+        Value::List(items) => items.clone().into(),
+    }
+}
+
+/// The rows as JSONL, one object a row keyed by the column ids, by serde_json.
+fn write_dataset(rows: &[Row], path: &str) -> Result<u64, String> {
+    let headers: Vec<&str> = SampleField::ALL.iter().map(|f| f.id()).collect();
+    let mut file = std::io::BufWriter::new(File::create(path).map_err(|e| format!("{path}: {e}"))?);
+    for row in rows {
+        let object: serde_json::Map<String, serde_json::Value> =
+            headers.iter().zip(row).map(|(h, v)| (h.to_string(), json_value(v))).collect();
+        serde_json::to_writer(&mut file, &object).map_err(|e| e.to_string())?;
+        file.write_all(b"\n").map_err(|e| e.to_string())?;
+    }
+    file.flush().map_err(|e| e.to_string())?;
+    std::fs::metadata(path).map(|m| m.len()).map_err(|e| e.to_string())
+}
+
 /// Builds every row into one reused page: the sample generator alone.
 fn build_only(args: &Args) -> u64 {
     let mut source = reader(args);
@@ -181,12 +213,23 @@ fn main() {
         "json" => Some(Format::Json),
         "jsonl" => Some(Format::Jsonl),
         "xlsx" => Some(Format::Xlsx),
-        "source" | "source-csv" => None,
+        "source" | "source-csv" | "dataset" => None,
         other => {
             eprintln!("unknown mode {other}");
             std::process::exit(2);
         }
     };
+    if args.mode == "dataset" {
+        let rows = prebuilt_rows(&args);
+        match write_dataset(&rows, &args.out) {
+            Ok(bytes) => println!("{{\"mode\":\"dataset\",\"rows\":{},\"bytes\":{bytes}}}", args.rows),
+            Err(e) => {
+                eprintln!("writing the dataset failed: {e}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     let rows = if format.is_some() { prebuilt_rows(&args) } else { Vec::new() };
     let rss_before = memory_kib("VmRSS");
     let mut seconds = Vec::new();

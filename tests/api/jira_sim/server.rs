@@ -147,12 +147,7 @@ pub(super) async fn gate(
         status = 500;
         answer = Some(jira_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"));
     }
-    state.seen.lock().unwrap().push(Seen {
-        path: uri.path().to_string(),
-        token,
-        jql,
-        status,
-    });
+    state.seen.lock().unwrap().push(Seen { path: uri.path().to_string(), token, jql, status });
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
     }

@@ -21,7 +21,7 @@ test: .venv/.stamp .venv/.browser-stamp chromium
 # against its role's policy, every statement against the calls
 # (infra/e2e/run.py says how). Reuses the `aws` test binary `make test` builds.
 aws-e2e: .venv/.stamp infra/e2e/.venv/.stamp
-	.venv/bin/python infra/e2e/run.py infra/e2e/.venv/bin/python
+	CARGO="$(CARGO)" .venv/bin/python infra/e2e/run.py infra/e2e/.venv/bin/python
 
 infra/e2e/.venv/.stamp: infra/e2e/requirements.txt
 	$(PYTHON) -m venv infra/e2e/.venv

@@ -31,7 +31,9 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 ARTIFACT_KEY = "ferry-functions.zip"
 # Types the emulator cannot act on; kept in the output for the harness.
-RECORDED_ONLY = {"AWS::Lambda::EventSourceMapping", "AWS::Lambda::EventInvokeConfig"}
+# The bucket policy denies plain HTTP (aws:SecureTransport false): moto
+# enforces it, and the emulator speaks only HTTP.
+RECORDED_ONLY = {"AWS::Lambda::EventSourceMapping", "AWS::Lambda::EventInvokeConfig", "AWS::S3::BucketPolicy"}
 
 
 class DeployError(Exception):

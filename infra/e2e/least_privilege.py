@@ -20,7 +20,7 @@ from collections import defaultdict
 import boto3
 from moto.iam.access_control import IAMPolicy, IAMPolicyStatement, PermissionResult
 
-from calls import UnmappedCall, parse
+from calls import UnmappedCall, credential, parse
 
 
 def role_policies(iam, role_arn):
@@ -69,14 +69,13 @@ def main():
             if not line.strip():
                 continue
             entry = json.loads(line)
+            if credential(entry)[0] not in by_key:
+                others += 1
+                continue
             try:
                 call = parse(entry)
             except (UnmappedCall, KeyError, ValueError) as e:
-                key = None
                 problems.append(f"cannot check a recorded call ({type(e).__name__}: {e}): {entry['method']} {entry['url'][:160]}")
-                continue
-            if call is None or call.key not in by_key:
-                others += 1
                 continue
             calls[by_key[call.key]].append(call)
 

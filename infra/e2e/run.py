@@ -8,7 +8,8 @@
 4. checks the template's operational rules on what was deployed (checks.py);
 5. records while the Rust test drives the four handlers through Ferry's
    whole flow, each configured only from what the stack gave it
-   (tests/aws/deployed, `cargo test -p ferry-tests --test aws deployed`);
+   (tests/aws/deployed, `cargo test --workspace --test aws deployed:: -- --ignored`:
+   the features `make test` resolves, so its build is reused);
 6. checks every call each function's role signed against that role's
    policies, and every statement against the calls (least_privilege.py).
 
@@ -19,6 +20,7 @@ import hashlib
 import json
 import os
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -123,10 +125,10 @@ def main():
         step("the whole flow through the four handlers (tests/aws/deployed)")
         post(endpoint, "/moto-api/recorder/reset-recording")
         post(endpoint, "/moto-api/recorder/start-recording")
-        cargo = os.environ.get("CARGO", "cargo")
+        cargo = shlex.split(os.environ.get("CARGO", "cargo"))
         env = dict(os.environ, FERRY_E2E_STACK=str(RUN / "stack.json"), FERRY_E2E_ADMIN_KEY=admin_key)
         subprocess.run(
-            [cargo, "test", "--locked", "-p", "ferry-tests", "--test", "aws", "deployed::", "--", "--ignored"],
+            cargo + ["test", "--locked", "--workspace", "--test", "aws", "deployed::", "--", "--ignored"],
             cwd=REPO,
             env=env,
             check=True,

@@ -3,17 +3,20 @@
 //! downloaded through a presigned URL; one cancelled mid-way; a schedule
 //! whose Scheduler target input fires the trigger, whose export is delivered
 //! by email (SES), link, webhook (a local receiver) and to S3 (with the
-//! function's own role and with an assumed one); the retention sweep; the
-//! schedule deleted. infra/e2e/least_privilege.py then checks every call
+//! function's own role and with an assumed one); the rarer paths (`edges`);
+//! the schedule deleted. infra/e2e/least_privilege.py then checks every call
 //! the functions made against their roles.
 
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
+use axum::http::{StatusCode, Uri};
 use axum::Router;
+use mail_parser::MessageParser;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::edges::{self, Failure};
 use super::Deployed;
 use crate::events::scheduler_input;
 
@@ -25,17 +28,25 @@ fn admin_key() -> String {
 }
 
 impl Deployed {
-    async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> crate::stack::Reply {
+    pub(super) async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> crate::stack::Reply {
         self.call(Some(&admin_key()), method, path, body).await
     }
 
     async fn report(&self, rows: u64) -> String {
         let c = self
-            .admin("POST", "/v1/connections", Some(json!({"name": "Tracker", "kind": "sample", "settings": {"rows": rows, "seed": 7}})))
+            .admin(
+                "POST",
+                "/v1/connections",
+                Some(json!({"name": "Tracker", "kind": "sample", "settings": {"rows": rows, "seed": 7}})),
+            )
             .await;
         assert_eq!(c.status, 201, "{:?}", c.body);
         let r = self
-            .admin("POST", "/v1/reports", Some(json!({"name": "Issues", "connectionId": c.body["id"], "reportType": "issues"})))
+            .admin(
+                "POST",
+                "/v1/reports",
+                Some(json!({"name": "Issues", "connectionId": c.body["id"], "reportType": "issues"})),
+            )
             .await;
         assert_eq!(r.status, 201, "{:?}", r.body);
         r.body["id"].as_str().unwrap().to_string()
@@ -61,7 +72,10 @@ impl Deployed {
         let r = self.call(key, "GET", path, None).await;
         assert_eq!(r.status, 302, "{path}: {:?}", r.body);
         let url = r.header("Location").expect("a Location").to_string();
-        assert!(url.starts_with(&self.endpoint) && url.contains("X-Amz-Signature="), "presigned by the emulator's S3: {url}");
+        assert!(
+            url.starts_with(&self.endpoint) && url.contains("X-Amz-Signature="),
+            "presigned by the emulator's S3: {url}"
+        );
         let response = reqwest::get(&url).await.expect("GET the presigned URL");
         assert!(response.status().is_success(), "GET {url}: {}", response.status());
         response.bytes().await.unwrap().to_vec()
@@ -89,7 +103,12 @@ async fn the_deployed_stack_runs_ferrys_whole_flow() {
     assert_eq!(done["status"], "COMPLETED", "{done}");
     assert_eq!(done["rows"], ROWS);
     let file = stack.follow(Some(&admin_key()), &format!("/v1/exports/{id}/download")).await;
-    assert_eq!(invocations, file.len().div_ceil(ferry_aws::s3::AWS_PART_SIZE), "one part per invocation: {} bytes", file.len());
+    assert_eq!(
+        invocations,
+        file.len().div_ceil(ferry_aws::s3::AWS_PART_SIZE),
+        "one part per invocation: {} bytes",
+        file.len()
+    );
     assert!(invocations >= 2, "{invocations} invocations");
     assert_eq!(done["sha256"].as_str(), Some(hex::encode(Sha256::digest(&file)).as_str()));
     assert_eq!(done["bytes"].as_u64(), Some(file.len() as u64));
@@ -143,8 +162,8 @@ async fn the_deployed_stack_runs_ferrys_whole_flow() {
     assert_eq!(target.arn(), stack.stack["functions"]["TriggerFunction"]["arn"].as_str().unwrap(), "the trigger");
     assert_eq!(Some(target.role_arn()), stack.api.0.environment.get("FERRY_SCHEDULER_ROLE_ARN").map(String::as_str));
     let tomorrow = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().tomorrow().unwrap();
-    let input = scheduler_input(target.input().expect("an input"), &format!("{tomorrow}T06:30:00Z"));
-    let started = stack.trigger(input).await;
+    let firing = scheduler_input(target.input().expect("an input"), &format!("{tomorrow}T06:30:00Z"));
+    let started = stack.trigger(firing.clone()).await;
     assert_eq!(started["outcome"], "started", "{started}");
     let export_id = started["exportId"].as_str().unwrap().to_string();
     stack.drain_exports().await;
@@ -164,7 +183,11 @@ async fn the_deployed_stack_runs_ferrys_whole_flow() {
     let public_url = &stack.api.0.environment["FERRY_PUBLIC_URL"];
     let path = link.strip_prefix(public_url.as_str()).unwrap_or_else(|| panic!("{link} is under {public_url}"));
     assert!(stack.follow(None, path).await == file, "the link downloads the file, without a key");
-    assert!(mail.iter().any(|m| m.contains(link)), "the notice carries the link");
+    let bodies: Vec<String> = mail
+        .iter()
+        .filter_map(|m| MessageParser::default().parse(m.as_bytes())?.body_text(0).map(|t| t.into_owned()))
+        .collect();
+    assert!(bodies.iter().any(|b| b.contains(link)), "the notice carries the link: {bodies:?}");
     let posted = receiver.bodies();
     assert_eq!(posted.len(), 1);
     assert!(posted[0] == file, "the webhook received the file");
@@ -177,16 +200,32 @@ async fn the_deployed_stack_runs_ferrys_whole_flow() {
     }
 
     // The hourly sweep, as the stack's own schedule fires it.
-    let swept = stack.trigger(json!({"task": "sweep"})).await;
-    assert_eq!(swept["outcome"], "swept", "{swept}");
+    edges::abandoned_upload_swept(&stack).await;
+    for failure in [Failure::ExportCrashes, Failure::Cancelled, Failure::WebhookRefuses] {
+        edges::pause_after_failures(&stack, &small, failure, &receiver.refusing_url()).await;
+    }
+    edges::dst_fixup_rearmed(&stack, &small).await;
 
     let r = stack.admin("DELETE", &format!("/v1/schedules/{schedule}"), None).await;
     assert!(r.status == 200 || r.status == 204, "{:?}", r.body);
-    let left = stack.harness.scheduler.list_schedules().group_name(group).send().await.expect("ListSchedules");
-    assert!(left.schedules().iter().all(|s| !s.name().is_some_and(|n| n.contains(&schedule))), "its timers are gone");
+    assert!(stack.timers_of(&schedule).await.is_empty(), "its timers are gone");
+    edges::deleted_schedule_fires(&stack, firing).await;
 }
 
 impl Deployed {
+    /// The raw messages SES sent to `recipient`.
+    pub(super) async fn ses_messages_to(&self, recipient: &str) -> Vec<String> {
+        let url = format!("{}/moto-api/data.json", self.endpoint);
+        let data: Value = reqwest::get(&url).await.expect("moto's data").json().await.expect("JSON");
+        data["ses"]["RawMessage"]
+            .as_array()
+            .expect("SES raw messages")
+            .iter()
+            .filter(|m| m["destinations"].to_string().contains(recipient))
+            .filter_map(|m| m["raw_data"].as_str().map(String::from))
+            .collect()
+    }
+
     /// The raw messages SES sent from `sender` (moto keeps them).
     async fn ses_messages_from(&self, sender: &str) -> Vec<String> {
         let url = format!("{}/moto-api/data.json", self.endpoint);
@@ -211,9 +250,15 @@ impl Receiver {
     async fn start() -> Receiver {
         let bodies = Arc::new(Mutex::new(Vec::new()));
         let kept = bodies.clone();
-        let app = Router::new().fallback(move |body: Bytes| {
+        let app = Router::new().fallback(move |uri: Uri, body: Bytes| {
             let kept = kept.clone();
-            async move { kept.lock().unwrap().push(body.to_vec()) }
+            async move {
+                if uri.path().starts_with("/refuse") {
+                    return StatusCode::BAD_REQUEST;
+                }
+                kept.lock().unwrap().push(body.to_vec());
+                StatusCode::OK
+            }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -223,6 +268,11 @@ impl Receiver {
 
     fn url(&self) -> String {
         format!("http://127.0.0.1:{}/in", self.port)
+    }
+
+    /// A URL that answers 400: the webhook's receiver refuses the file.
+    fn refusing_url(&self) -> String {
+        format!("http://127.0.0.1:{}/refuse", self.port)
     }
 
     fn bodies(&self) -> Vec<Vec<u8>> {

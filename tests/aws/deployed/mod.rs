@@ -8,6 +8,7 @@
 //! (batch size, with the function's role) and gives the export function the
 //! deadline its timeout sets.
 
+mod edges;
 mod flow;
 
 use std::collections::HashMap;
@@ -106,14 +107,19 @@ impl Deployed {
             status: response["statusCode"].as_u64().expect("statusCode") as u16,
             headers: response["headers"].clone(),
             multi_value_headers: response["multiValueHeaders"].clone(),
-            body: if text.is_empty() { Value::Null } else { serde_json::from_str(text).unwrap_or(Value::String(text.into())) },
+            body: if text.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(text).unwrap_or(Value::String(text.into()))
+            },
         }
     }
 
     /// What Lambda's poller hands `function`: up to its batch size of
     /// messages, received with the function's role.
     async fn poll(&self, function: &Function) -> Option<SqsEvent> {
-        let (url, arn, batch) = function.source.as_ref().unwrap_or_else(|| panic!("{} has no SQS event source", function.name));
+        let (url, arn, batch) =
+            function.source.as_ref().unwrap_or_else(|| panic!("{} has no SQS event source", function.name));
         let clients = clients(&self.endpoint, function).await;
         clients
             .sqs
@@ -143,6 +149,17 @@ impl Deployed {
         let event = self.poll(&self.export.0).await?;
         let context = deadline_in(self.export.2 + Duration::from_millis(1));
         Some(self.export.1.handle(LambdaEvent::new(event, context)).await.expect("export invocation"))
+    }
+
+    /// One export invocation whose job reads as received `receives` times,
+    /// as if the invocations before had all crashed on it.
+    pub async fn export_after_crashes(&self, receives: u32) -> SqsBatchResponse {
+        let mut event = self.poll(&self.export.0).await.expect("an export job");
+        for record in &mut event.records {
+            record.attributes.insert("ApproximateReceiveCount".into(), receives.to_string());
+        }
+        let context = deadline_in(self.export.0.timeout);
+        self.export.1.handle(LambdaEvent::new(event, context)).await.expect("export invocation")
     }
 
     pub async fn drain_exports(&self) -> usize {

@@ -8,10 +8,12 @@ PYTHON ?= python3
 
 # The SAM template through cfn-lint (offline, ~2 s, from .venv), then the
 # Rust tests (the AWS ones against moto, also started from .venv), then the
-# dashboard in a real browser (tests/browser).
+# template's stack on the emulator (aws-e2e: ~3 min, on the test build just
+# made), then the dashboard in a real browser (tests/browser).
 test: .venv/.stamp .venv/.browser-stamp chromium
 	.venv/bin/cfn-lint infra/template.yaml
 	$(CARGO) test --workspace --locked --no-fail-fast
+	$(MAKE) aws-e2e
 	$(MAKE) browser-test
 
 # infra/template.yaml as deployed: the SAM transform (aws-sam-translator, in

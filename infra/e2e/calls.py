@@ -62,7 +62,8 @@ def parse(entry):
     if key is None:
         return None
     url = urlparse(entry["url"])
-    what = f"{entry['method']} {url.path}{'?' + url.query if url.query else ''}"
+    target = header(entry, "X-Amz-Target")
+    what = target or f"{entry['method']} {url.path}{'?' + url.query if url.query else ''}"
     mapper = MAPPERS.get(service)
     if mapper is None:
         raise UnmappedCall(f"a call to {service} ({what}): no mapping to IAM actions in infra/e2e/calls.py")

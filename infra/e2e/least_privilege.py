@@ -84,18 +84,21 @@ def main():
         documents = [IAMPolicy(json.dumps(doc)) for _, doc in policies]
         used = defaultdict(int)
         actions = defaultdict(int)
+        denied = defaultdict(list)
         for call in calls[logical]:
             for a in call.authorizations:
                 results = [d.is_action_permitted(a.action, a.resource, incoming_condition_values=a.conditions) for d in documents]
                 allowed = PermissionResult.PERMITTED in results and PermissionResult.DENIED not in results
                 if not allowed:
-                    problems.append(f"{logical}: {a.action} on {a.resource} is not allowed by its role ({call.what})")
+                    denied[(a.action, a.resource)].append(call.what)
                 actions[a.action] += 1
                 for name, doc in policies:
                     for i, s in enumerate(statements(doc)):
                         r = IAMPolicyStatement(s).is_action_permitted(a.action, a.resource, incoming_condition_values=a.conditions)
                         if r == PermissionResult.PERMITTED:
                             used[(name, i)] += 1
+        for (action, resource), whats in sorted(denied.items()):
+            problems.append(f"{logical}: {action} on {resource} is not allowed by its role ({len(whats)} calls, e.g. {whats[0]})")
         print(f"{logical} ({function['name']}): {len(calls[logical])} calls")
         for action, n in sorted(actions.items()):
             print(f"    {n:5d}  {action}")

@@ -98,9 +98,11 @@ def main():
     RUN.mkdir(parents=True)
     moto, endpoint = start_moto()
     try:
-        step("SAM transform of infra/template.yaml")
+        step("SAM transform of the template")
         with open(RUN / "transformed.json", "w", encoding="utf-8") as out:
-            subprocess.run([sam_python, str(HERE / "transform.py"), str(REPO / "infra/template.yaml"), f"{STACK_NAME}-artifacts-e2e"], stdout=out, check=True)
+            # FERRY_E2E_TEMPLATE: another template (a variant under test), else the repository's.
+            template = os.environ.get("FERRY_E2E_TEMPLATE", str(REPO / "infra/template.yaml"))
+            subprocess.run([sam_python, str(HERE / "transform.py"), template, f"{STACK_NAME}-artifacts-e2e"], stdout=out, check=True)
 
         step(f"deploy into the emulator at {endpoint}")
         admin_key = secrets.token_hex(24)

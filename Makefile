@@ -4,15 +4,31 @@
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test browser-test screenshots chromium lint lambda bench bench-bins bench-memory load build release fmt .venv
+.PHONY: test aws-e2e browser-test screenshots chromium lint lambda bench bench-bins bench-memory load build release fmt .venv
 
 # The SAM template through cfn-lint (offline, ~2 s, from .venv), then the
 # Rust tests (the AWS ones against moto, also started from .venv), then the
-# dashboard in a real browser (tests/browser).
+# template's stack on the emulator (aws-e2e: ~3 min, on the test build just
+# made), then the dashboard in a real browser (tests/browser).
 test: .venv/.stamp .venv/.browser-stamp chromium
 	.venv/bin/cfn-lint infra/template.yaml
 	$(CARGO) test --workspace --locked --no-fail-fast
+	$(MAKE) aws-e2e
 	$(MAKE) browser-test
+
+# infra/template.yaml as deployed: the SAM transform (aws-sam-translator, in
+# infra/e2e/.venv), the stack created in moto, the template's rules checked,
+# Ferry's whole flow through the four handlers configured only from the
+# stack (tests/aws/deployed), and every AWS call each function made checked
+# against its role's policy, every statement against the calls
+# (infra/e2e/run.py says how). Reuses the `aws` test binary `make test` builds.
+aws-e2e: .venv/.stamp infra/e2e/.venv/.stamp
+	CARGO="$(CARGO)" .venv/bin/python infra/e2e/run.py infra/e2e/.venv/bin/python
+
+infra/e2e/.venv/.stamp: infra/e2e/requirements.txt
+	$(PYTHON) -m venv infra/e2e/.venv
+	infra/e2e/.venv/bin/pip install --disable-pip-version-check --quiet -r infra/e2e/requirements.txt
+	touch $@
 
 # The debug `ferry` binary the browser tests start (on a free port, with a
 # temporary data dir and FERRY_ADMIN_KEY), then pytest + Playwright driving

@@ -1,9 +1,11 @@
 //! The four Lambda functions' handlers, in-process, fed real event JSON (API
 //! Gateway REST proxy, EventBridge Scheduler input, SQS batches) against the
 //! AWS emulator (moto, from `.venv`: `make test` installs it). Every test
-//! builds its own table, bucket, queues and schedule group.
+//! builds its own table, bucket, queues and schedule group, except
+//! `deployed`, which runs on the stack `make aws-e2e` deploys from the template.
 
 mod dashboard;
+mod deployed;
 mod email;
 mod events;
 mod exports;

@@ -108,12 +108,7 @@ impl Emulator {
     /// credentials (moto checks neither).
     pub async fn sdk_config(&self) -> SdkConfig {
         let credentials = aws_sdk_sqs::config::Credentials::new("testing", "testing", None, None, "ferry-tests");
-        aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(self.endpoint())
-            .credentials_provider(credentials)
-            .load()
-            .await
+        sdk_config_for(&self.endpoint(), credentials).await
     }
 
     pub async fn clients(&self) -> AwsClients {
@@ -127,6 +122,18 @@ impl Emulator {
         assert!(response.status().is_success(), "GET {url}: {}", response.status());
         response.json().await.unwrap_or_else(|e| panic!("GET {url}: not JSON: {e}"))
     }
+}
+
+/// SDK configuration for an emulator at `endpoint` signing with
+/// `credentials`: the emulator's dummy ones, or a role's temporary ones, so
+/// that moto's recording tells which role made a call.
+pub async fn sdk_config_for(endpoint: &str, credentials: aws_sdk_sqs::config::Credentials) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(credentials)
+        .load()
+        .await
 }
 
 /// A resource name no other test of this binary (or an earlier run) uses:

@@ -38,7 +38,13 @@ pub struct AwsSettings {
 
 impl AwsSettings {
     pub fn from_env() -> Self {
-        let var = |name: &str| env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::from_vars(|name| env::var(name).ok())
+    }
+
+    /// The settings from `var`, a function's environment (the process's on
+    /// Lambda; the one a deployed stack gives a function, in the e2e test).
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         AwsSettings {
             table: var("FERRY_TABLE"),
             bucket: var("FERRY_BUCKET"),

@@ -113,6 +113,13 @@ impl DeliveryWorker {
             tracing::error!(delivery_id = %d.id, "delivery changed under its claim; the attempt is not recorded");
             return Ok(Handled::Later(SignedDuration::from_secs(1)));
         }
+        let outcome = match (next, d.status) {
+            (Some(_), _) => "RETRYING",
+            (None, DeliveryStatus::Delivered) => "DELIVERED",
+            (None, _) => "FAILED",
+        };
+        // The Lambdas' log layer turns `ferry_outcome` events into a metric (functions/lambda/src/logs.rs).
+        tracing::info!(target: "ferry_outcome", kind = "delivery", outcome, destination = d.kind.as_str(), delivery_id = %d.id, "delivery attempt recorded");
         match next {
             Some(wait) => Ok(Handled::Later(wait)),
             None => {

@@ -42,5 +42,6 @@ pub(crate) async fn finish(ports: &Ports, e: &mut Export, ending: Ending) -> Res
         }
     }
     ports.exports.release_slot(&e.report_id, &e.id).await?;
+    tracing::info!(target: "ferry_outcome", kind = "export", outcome = e.status.as_str(), export_id = %e.id, "export ended");
     Ok(())
 }

@@ -351,7 +351,8 @@ impl Run<'_> {
             return Ok(RunEnd::LeaseLost);
         }
         self.ports.exports.release_slot(&self.e.report_id, &self.e.id).await?;
-        tracing::info!(export_id = %self.e.id, rows = cp.rows, bytes = cp.bytes, "export completed");
+        // The Lambdas' log layer turns `ferry_outcome` events into a metric (functions/lambda/src/logs.rs).
+        tracing::info!(target: "ferry_outcome", kind = "export", outcome = "COMPLETED", export_id = %self.e.id, rows = cp.rows, bytes = cp.bytes, "export completed");
         Ok(RunEnd::Finished)
     }
 

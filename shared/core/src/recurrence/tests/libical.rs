@@ -12,7 +12,11 @@
 //! WEEKLY, BYMONTHDAY (1–31 or -1) for MONTHLY/YEARLY, BYMONTH for YEARLY, and
 //! RFC 7529 RSCALE=GREGORIAN;SKIP=BACKWARD. Several BYMONTHDAY/BYMONTH values
 //! become several Ferry recurrences (a schedule each) whose runs are merged:
-//! "the 1st and the last day" is monthDay 1 plus monthDay -1.
+//! "the 1st and the last day" is monthDay 1 plus monthDay -1. At INTERVAL=1
+//! a DAILY rule narrowed to month days is MONTHLY (YEARLY with BYMONTH), one
+//! narrowed to weekdays is WEEKLY, and a MONTHLY one narrowed to months is
+//! YEARLY; a WKST other than MO is ignored where no day of the rule (nor
+//! DTSTART's) falls on the other side of it; a weekday named twice is one.
 //!
 //! Clamped: a month day that some months lack (29–31, e.g. BYMONTHDAY=31 or
 //! DTSTART on Jan 31 or Feb 29) without SKIP=BACKWARD is where RFC 5545 and

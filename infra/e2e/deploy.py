@@ -238,6 +238,13 @@ class Deployer:
                 for r in self.recorded.values()
                 if r["Type"] == "AWS::Lambda::EventSourceMapping" and r["Properties"]["FunctionName"] == self.physical[name]
             ]
+            on_failure = [
+                r["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+                for r in self.recorded.values()
+                if r["Type"] == "AWS::Lambda::EventInvokeConfig"
+                and r["Properties"]["FunctionName"] == self.physical[name]
+                and "OnFailure" in r["Properties"].get("DestinationConfig", {})
+            ]
             concurrency = lam.get_function_concurrency(FunctionName=self.physical[name]).get("ReservedConcurrentExecutions")
             functions[name] = {
                 "name": config["FunctionName"],
@@ -251,6 +258,7 @@ class Deployer:
                     "secretAccessKey": credentials["SecretAccessKey"],
                     "sessionToken": credentials["SessionToken"],
                 },
+                "onFailure": on_failure,
                 "eventSources": [
                     {**s, "QueueUrl": self.queue_url_of(s["EventSourceArn"])} for s in sources
                 ],

@@ -72,19 +72,39 @@ def start_moto():
     return moto, f"http://127.0.0.1:{port}"
 
 
+def as_function(stack, f, service):
+    c = f["credentials"]
+    return boto3.client(
+        service,
+        endpoint_url=stack["endpoint"],
+        region_name=stack["region"],
+        aws_access_key_id=c["accessKeyId"],
+        aws_secret_access_key=c["secretAccessKey"],
+        aws_session_token=c["sessionToken"],
+    )
+
+
+def play_lambda_on_failure(stack):
+    """After the retries of a failed asynchronous invocation (a Scheduler
+    firing the trigger could not handle), Lambda sends the event to the
+    function's on-failure destination with the function's role."""
+    for logical, f in stack["functions"].items():
+        for arn in f.get("onFailure", []):
+            name = arn.rsplit(":", 1)[-1]
+            record = {
+                "version": "1.0",
+                "requestContext": {"condition": "RetriesExhausted", "functionArn": f["arn"], "approximateInvokeCount": 3},
+                "requestPayload": {"scheduleId": "sch_e2e", "scheduledTime": "2026-01-01T06:30:00Z"},
+            }
+            url = f"{stack['endpoint']}/{stack['account']}/{name}"
+            as_function(stack, f, "sqs").send_message(QueueUrl=url, MessageBody=json.dumps(record))
+
+
 def play_lambda_logs(stack):
     """Lambda writes each invocation's START/END/REPORT lines (and the
     function's stdout) to its log group with the function's role."""
     for logical, f in stack["functions"].items():
-        c = f["credentials"]
-        logs = boto3.client(
-            "logs",
-            endpoint_url=stack["endpoint"],
-            region_name=stack["region"],
-            aws_access_key_id=c["accessKeyId"],
-            aws_secret_access_key=c["secretAccessKey"],
-            aws_session_token=c["sessionToken"],
-        )
+        logs = as_function(stack, f, "logs")
         group, stream = f"/aws/lambda/{f['name']}", time.strftime("%Y/%m/%d/[$LATEST]") + "e2e"
         logs.create_log_stream(logGroupName=group, logStreamName=stream)
         now = int(time.time() * 1000)
@@ -136,6 +156,7 @@ def main():
             check=True,
         )
         play_lambda_logs(stack)
+        play_lambda_on_failure(stack)
         post(endpoint, "/moto-api/recorder/stop-recording")
 
         step("least privilege: the recorded calls against each function's role")

@@ -4,13 +4,13 @@
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test aws-e2e browser-test screenshots chromium lint lambda bench bench-bins bench-memory load build release fmt .venv
+.PHONY: test aws-e2e browser-test screenshots chromium poppler lint lambda bench bench-bins bench-memory load build release fmt .venv
 
 # The SAM template through cfn-lint (offline, ~2 s, from .venv), then the
 # Rust tests (the AWS ones against moto, also started from .venv), then the
 # template's stack on the emulator (aws-e2e: ~3 min, on the test build just
 # made), then the dashboard in a real browser (tests/browser).
-test: .venv/.stamp .venv/.browser-stamp chromium
+test: .venv/.stamp .venv/.browser-stamp chromium poppler
 	.venv/bin/cfn-lint infra/template.yaml
 	$(CARGO) test --workspace --locked --no-fail-fast
 	$(MAKE) aws-e2e
@@ -39,14 +39,20 @@ browser-test: .venv/.browser-stamp chromium
 	$(CARGO) build --locked -p ferry-local
 	FERRY_BIN=$(FERRY_BIN) .venv/bin/python -m pytest -q -p no:cacheprovider tests/browser
 
-# docs/dashboard.png and docs/schedule-form.png for the README, with the same tooling (not part of `make test`).
-screenshots: .venv/.browser-stamp chromium
+# docs/dashboard.png, docs/schedule-form.png, docs/pdf-page.png and docs/summary-mail.png for the README, with the same tooling (not part of `make test`).
+screenshots: .venv/.browser-stamp chromium poppler
 	$(CARGO) build --locked -p ferry-local
 	FERRY_BIN=$(FERRY_BIN) .venv/bin/python tests/browser/screenshots.py docs/dashboard.png
+	FERRY_BIN=$(FERRY_BIN) .venv/bin/python tests/browser/report_pictures.py docs
 
 # Debian's Chromium, which Playwright drives (it downloads no browser of its own).
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+
+# Debian's poppler-utils: the PDF tests read Ferry's PDFs with pdftotext,
+# pdfinfo and pdffonts, and README pictures come from pdftoppm.
+poppler:
+	@test -x /usr/bin/pdftotext || { apt-get update && apt-get install -y poppler-utils; }
 
 .venv/.browser-stamp: tests/browser/requirements.txt .venv/.stamp
 	.venv/bin/pip install --disable-pip-version-check --quiet -r tests/browser/requirements.txt
@@ -87,10 +93,11 @@ lambda:
 		ls -l $$b; \
 	done
 
-# Peak memory and rows/s of `ferry export` at 1M and 10M rows (and the XLSX sheet roll-over at full size).
+# Peak memory and rows/s of `ferry export` at 1M and 10M rows (and the XLSX sheet roll-over at full size; PDF at 10k and 100k rows).
 bench-memory: release
 	$(PYTHON) bench/export_memory.py
 	$(PYTHON) bench/xlsx_rollover.py
+	$(PYTHON) bench/pdf_memory.py
 
 # `make bench`: Ferry's writers side by side with pyarrow, pandas, Python's csv
 # and json modules, XlsxWriter and openpyxl on the same rows (every output read
@@ -101,6 +108,7 @@ bench-memory: release
 bench: release bench-bins bench/.venv/.stamp
 	bench/.venv/bin/python bench/run.py
 	$(PYTHON) bench/xlsx_rollover.py
+	$(PYTHON) bench/pdf_memory.py
 
 # `make load`: wrk (apt-get install wrk) against the release `ferry serve`, 50
 # connections for 60 s over 20 users, mixing export lists, status, starts and

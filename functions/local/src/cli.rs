@@ -43,7 +43,7 @@ pub struct ExportArgs {
     /// Where to write the file.
     #[arg(long)]
     pub out: PathBuf,
-    /// Override the report's format (csv, xlsx, json, jsonl).
+    /// Override the report's format (csv, xlsx, json, jsonl, pdf).
     #[arg(long)]
     pub format: Option<String>,
     /// Never draw a progress bar (it is drawn only on a terminal anyway).

@@ -46,7 +46,8 @@ pub async fn run(args: ExportArgs, base: LocalConfig) -> anyhow::Result<()> {
     let (connection_input, mut report_body) = parse_report_file(&text)?;
     let format = match &args.format {
         Some(f) => Some(
-            serde_json::from_value::<Format>(f.as_str().into()).context("--format must be csv, xlsx, json or jsonl")?,
+            serde_json::from_value::<Format>(f.as_str().into())
+                .context("--format must be csv, xlsx, json, jsonl or pdf")?,
         ),
         None => None,
     };

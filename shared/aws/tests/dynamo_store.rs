@@ -108,6 +108,7 @@ fn export(ms: u64, created_by: &str, status: ExportStatus) -> Export {
         expires_at: None,
         error: None,
         warnings: Vec::new(),
+        summary: None,
         run_as_app: false,
         from_date: None,
         to_date: None,

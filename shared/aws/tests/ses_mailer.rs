@@ -28,6 +28,7 @@ fn message(from: &str, id: &str) -> MailMessage {
         cc: vec!["ops@example.net".into()],
         subject: "Weekly sales – données ✓".into(),
         body: "Hello,\n\nthe report \"Sales\" is attached: 1 234 rows.\n".into(),
+        html: None,
         attachment: Some(MailAttachment {
             file_name: "sales-été.xlsx".into(),
             content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),

@@ -43,7 +43,9 @@ impl From<MimeError> for DeliveryError {
 /// The RFC 5322 message: `From`, `To`, `Cc`, `Subject` (RFC 2047 encoded
 /// words when not ASCII), `Date`, `Message-ID: <message_id@from-domain>`, a
 /// text/plain body, and the attachment, if any, base64-encoded with its
-/// content type and `filename` in a multipart/mixed message.
+/// content type and `filename` in a multipart/mixed message. With `html`,
+/// the text and the HTML are a multipart/alternative (inside the mixed one
+/// when there is an attachment).
 pub fn build_mime(message: &MailMessage) -> Result<Vec<u8>, MimeError> {
     let from = mailbox("from", &message.from)?;
     check_message_id(&message.message_id)?;
@@ -64,10 +66,13 @@ pub fn build_mime(message: &MailMessage) -> Result<Vec<u8>, MimeError> {
     }
     // lettre picks 7bit or quoted-printable for the text and converts its
     // line endings to CRLF, as SMTP requires.
-    let built = match &message.attachment {
+    let built = match (&message.attachment, &message.html) {
         // Not `singlepart`: lettre would end the text with one more CRLF.
-        None => builder.header(header::MIME_VERSION_1_0).header(ContentType::TEXT_PLAIN).body(message.body.clone()),
-        Some(attachment) => {
+        (None, None) => {
+            builder.header(header::MIME_VERSION_1_0).header(ContentType::TEXT_PLAIN).body(message.body.clone())
+        }
+        (None, Some(html)) => builder.multipart(alternative(message, html)),
+        (Some(attachment), html) => {
             let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(message.body.clone());
             let content_type = ContentType::parse(&attachment.content_type)
                 .map_err(|_| MimeError::ContentType(attachment.content_type.clone()))?;
@@ -77,8 +82,13 @@ pub fn build_mime(message: &MailMessage) -> Result<Vec<u8>, MimeError> {
             let data = Body::new_with_encoding(attachment.data.to_vec(), ContentTransferEncoding::Base64)
                 .map_err(|_| MimeError::Build("attachment encoding".into()))?;
             let file = Attachment::new(attachment.file_name.clone()).body(data, content_type);
-            let mixed = MultiPart::mixed().boundary(boundary(message)).singlepart(text).singlepart(file);
-            builder.multipart(mixed)
+            let mixed = match html {
+                None => MultiPart::mixed().boundary(boundary(message, b"mixed")).singlepart(text),
+                Some(html) => {
+                    MultiPart::mixed().boundary(boundary(message, b"mixed")).multipart(alternative(message, html))
+                }
+            };
+            builder.multipart(mixed.singlepart(file))
         }
     };
     let mut bytes = built.map_err(|e| MimeError::Build(e.to_string()))?.formatted();
@@ -90,14 +100,30 @@ pub fn build_mime(message: &MailMessage) -> Result<Vec<u8>, MimeError> {
     Ok(bytes)
 }
 
-/// `ferry-` and 32 hex digits of SHA-256 over the message id and the text.
-/// Base64 has no `-`, so the boundary cannot occur in the attachment; the text
-/// would have to contain the hash of itself to hold it.
-fn boundary(message: &MailMessage) -> String {
+/// The plain text and the HTML body as alternatives (the HTML last: the one
+/// a client shows when it can).
+fn alternative(message: &MailMessage, html: &str) -> MultiPart {
+    MultiPart::alternative()
+        .boundary(boundary(message, b"alternative"))
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(message.body.clone()))
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.to_string()))
+}
+
+/// `ferry-` and 32 hex digits of SHA-256 over the message id, the text and
+/// which multipart it separates (so a nested one never shares a prefix with
+/// its parent's). Base64 has no `-`, so the boundary cannot occur in the
+/// attachment; the text would have to contain the hash of itself to hold it.
+/// A mail without HTML keeps the boundary it had before there was any.
+fn boundary(message: &MailMessage, kind: &[u8]) -> String {
     let mut hash = Sha256::new();
     hash.update(message.message_id.as_bytes());
     hash.update([0]);
     hash.update(message.body.as_bytes());
+    if let Some(html) = &message.html {
+        hash.update([0]);
+        hash.update(kind);
+        hash.update(html.as_bytes());
+    }
     let digest = hash.finalize();
     format!("ferry-{}", hex::encode(&digest[..16]))
 }

@@ -27,6 +27,7 @@ fn message() -> MailMessage {
         cc: vec!["ops@example.net".into()],
         subject: "Rapport hebdo – données ✓ {{ok}}".into(),
         body: "Bonjour,\n\nle rapport « Ventes » est prêt: 1 234 lignes.\nLigne 3\n".into(),
+        html: None,
         attachment: Some(MailAttachment {
             file_name: "ventes-été.csv".into(),
             content_type: "text/csv; charset=utf-8".into(),

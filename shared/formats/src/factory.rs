@@ -7,10 +7,11 @@ use ferry_core::ports::format::{FormatError, FormatFactory, FormatSpec, FormatWr
 use crate::csv::CsvWriter;
 use crate::json::JsonWriter;
 use crate::jsonl::JsonlWriter;
+use crate::pdf::PdfWriter;
 use crate::xlsx::XlsxWriter;
 use crate::zip::ZipFormatWriter;
 
-/// CSV, JSON, JSONL and XLSX writers, optionally zipped.
+/// CSV, JSON, JSONL, XLSX and PDF writers, optionally zipped.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StandardFormats;
 
@@ -44,6 +45,10 @@ fn plain_writer(spec: &FormatSpec, resume: Option<&serde_json::Value>) -> Result
         (Format::Xlsx, None) => Box::new(XlsxWriter::new(spec)?),
         (Format::Xlsx, Some(_)) => {
             return Err(FormatError::Invalid("an XLSX file cannot be resumed; start it over".into()))
+        }
+        (Format::Pdf, None) => Box::new(PdfWriter::new(spec)?),
+        (Format::Pdf, Some(_)) => {
+            return Err(FormatError::Invalid("a PDF file cannot be resumed; start it over".into()))
         }
     })
 }

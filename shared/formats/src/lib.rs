@@ -1,4 +1,4 @@
-//! Ferry's file formats: streaming CSV, JSON, JSONL and XLSX writers and zip
+//! Ferry's file formats: streaming CSV, JSON, JSONL, XLSX and PDF writers and zip
 //! compression, behind the core's format port (`ferry_core::ports::format`).
 //! `StandardFormats` is the factory a runtime hands to the use cases.
 
@@ -18,12 +18,14 @@ mod test_support;
 pub mod csv;
 pub mod json;
 pub mod jsonl;
+pub mod pdf;
 pub mod xlsx;
 pub mod zip;
 
 pub use crate::csv::CsvWriter;
 pub use crate::json::JsonWriter;
 pub use crate::jsonl::JsonlWriter;
+pub use crate::pdf::PdfWriter;
 pub use crate::xlsx::XlsxWriter;
 pub use crate::zip::ZipFormatWriter;
 pub use factory::StandardFormats;

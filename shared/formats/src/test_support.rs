@@ -13,5 +13,6 @@ pub(crate) fn spec_with(format: Format, options: FormatOptions, headers: &[&str]
         inner_file_name: format!("report.{}", format.extension()),
         created_at: "2026-01-02T03:04:05Z".parse().expect("a valid instant"),
         xlsx_rows_per_sheet: XLSX_MAX_DATA_ROWS_PER_SHEET,
+        document: Default::default(),
     }
 }

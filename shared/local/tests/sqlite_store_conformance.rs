@@ -114,6 +114,7 @@ fn queued_export(id: &str) -> Export {
         expires_at: None,
         error: None,
         warnings: Vec::new(),
+        summary: None,
         run_as_app: false,
         from_date: None,
         to_date: None,

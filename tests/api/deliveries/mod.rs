@@ -11,6 +11,7 @@ mod receiver;
 mod rules;
 mod s3;
 mod sftp;
+mod summary_rows;
 mod webhook;
 
 use std::path::PathBuf;

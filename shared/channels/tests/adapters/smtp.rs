@@ -19,6 +19,7 @@ pub fn message(attachment: Bytes) -> MailMessage {
         cc: vec!["Ops <ops@example.net>".into()],
         subject: "Weekly sales – 1 234 rows ✓".into(),
         body: "Hello,\n\nthe report is attached.\n.\nA line with a lone dot above.\n".into(),
+        html: None,
         attachment: Some(MailAttachment {
             file_name: "weekly-sales.zip".into(),
             content_type: "application/zip".into(),

@@ -42,6 +42,7 @@ fn export(ms: u64, report_id: &str, owner: &str, created_by: &str, status: Expor
         expires_at: None,
         error: None,
         warnings: Vec::new(),
+        summary: None,
         run_as_app: false,
         from_date: None,
         to_date: None,

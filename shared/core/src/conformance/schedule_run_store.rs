@@ -71,6 +71,7 @@ fn export(ms: u64, schedule_id: &str) -> Export {
         expires_at: None,
         error: None,
         warnings: Vec::new(),
+        summary: None,
         run_as_app: false,
         from_date: Some(at(ms) - SignedDuration::from_hours(24)),
         to_date: Some(at(ms)),

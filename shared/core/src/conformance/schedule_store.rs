@@ -52,6 +52,7 @@ fn schedule(ms: u64, owner: &str, report_id: &str) -> Schedule {
             subject: None,
             body: None,
             compress: false,
+            summary_rows: Some(5),
         })],
         run_as: RunAs::Owner,
         incremental: false,

@@ -48,7 +48,23 @@ pub struct EmailDestination {
     /// Zip the attachment (a file that is already a zip is sent as it is).
     #[serde(default)]
     pub compress: bool,
+    /// Rows shown as a table in the mail's HTML body (0–50). Saving fills in
+    /// `DEFAULT_SUMMARY_ROWS`; a destination stored before this field has
+    /// none and means 0, so its mails do not change.
+    #[serde(default, serialize_with = "zero_when_unset")]
+    pub summary_rows: Option<u32>,
 }
+
+/// A stored destination without summary rows shows them as 0, what it
+/// sends; so it keeps 0 when its schedule is read and saved again.
+fn zero_when_unset<S: serde::Serializer>(rows: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u32(rows.unwrap_or(0))
+}
+
+/// Summary rows of an email destination saved without `summaryRows`.
+pub const DEFAULT_SUMMARY_ROWS: u32 = 10;
+/// The most summary rows a mail shows.
+pub const MAX_SUMMARY_ROWS: u32 = 50;
 
 /// An unguessable download link valid for `retentionDays`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -257,7 +273,8 @@ mod tests {
                 cc: vec![],
                 subject: None,
                 body: None,
-                compress: false
+                compress: false,
+                summary_rows: None,
             })
         );
         let d: Destination = serde_json::from_value(json!({"type": "sftp", "host": "h", "username": "u",

@@ -99,6 +99,17 @@ pub struct Checkpoint {
     pub content_sha256: Option<Sha256State>,
 }
 
+/// The first rows of an export (at most `SUMMARY_ROWS`) as text: what an
+/// email destination's `summaryRows` shows without opening the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RowSummary {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Rows an export keeps for summaries: the most `summaryRows` allows.
+pub const SUMMARY_ROWS: usize = 50;
+
 /// A worker's claim on an export; expired leases are taken over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lease {
@@ -138,6 +149,9 @@ pub struct Export {
     pub expires_at: Option<Timestamp>,
     pub error: Option<String>,
     pub warnings: Vec<String>,
+    /// The file's first rows as text, for a mail's summary table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<RowSummary>,
     /// Runs with the site connection of the report's connection kind
     /// (a schedule with `runAs: "app"`), resolved when the export starts.
     #[serde(default)]

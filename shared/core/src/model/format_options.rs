@@ -11,6 +11,7 @@ pub enum Format {
     Xlsx,
     Json,
     Jsonl,
+    Pdf,
 }
 
 impl Format {
@@ -20,6 +21,7 @@ impl Format {
             Format::Xlsx => "xlsx",
             Format::Json => "json",
             Format::Jsonl => "jsonl",
+            Format::Pdf => "pdf",
         }
     }
     pub fn extension(self) -> &'static str {
@@ -31,12 +33,14 @@ impl Format {
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Json => "application/json",
             Format::Jsonl => "application/x-ndjson",
+            Format::Pdf => "application/pdf",
         }
     }
     /// CSV, JSON and JSONL can be continued mid-file after a crash; XLSX is
-    /// assembled at the end and restarts from zero.
+    /// assembled at the end and restarts from zero, and so is PDF (its fonts,
+    /// page tree and cross-reference table come last, after every page).
     pub fn resumable(self) -> bool {
-        !matches!(self, Format::Xlsx)
+        !matches!(self, Format::Xlsx | Format::Pdf)
     }
 }
 
@@ -65,6 +69,44 @@ pub enum CsvProfile {
     Excel,
 }
 
+/// PDF paper size (SPEC "Formats", PDF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+/// PDF page orientation: `auto` turns the page when the columns need the width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Orientation {
+    #[default]
+    Auto,
+    Portrait,
+    Landscape,
+}
+
+/// Rows a PDF holds unless `maxRows` says otherwise.
+pub const PDF_DEFAULT_MAX_ROWS: u64 = 10_000;
+/// The largest `maxRows`: a PDF is for reading, not for bulk data.
+pub const PDF_MAX_ROWS_LIMIT: u64 = 100_000;
+
+/// The PDF options with their defaults applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PdfOptions {
+    pub paper: Paper,
+    pub orientation: Orientation,
+    pub max_rows: u64,
+}
+
+impl Default for PdfOptions {
+    fn default() -> Self {
+        PdfOptions { paper: Paper::A4, orientation: Orientation::Auto, max_rows: PDF_DEFAULT_MAX_ROWS }
+    }
+}
+
 /// `formatOptions` as sent by the client: every field optional.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -87,6 +129,15 @@ pub struct FormatOptionsInput {
     pub timezone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
+    /// PDF: `a4` (default) or `letter`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<Paper>,
+    /// PDF: `auto` (default), `portrait` or `landscape`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<Orientation>,
+    /// PDF: at most this many rows (1–100,000, default 10,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rows: Option<u64>,
 }
 
 /// Options with every default applied and every value checked.
@@ -103,6 +154,7 @@ pub struct FormatOptions {
     pub timezone_name: String,
     /// strftime pattern for date-times (jiff's `strftime`); None = ISO-8601.
     pub date_format: Option<String>,
+    pub pdf: PdfOptions,
 }
 
 impl Default for FormatOptions {
@@ -117,6 +169,7 @@ impl Default for FormatOptions {
             timezone: jiff::tz::TimeZone::UTC,
             timezone_name: "UTC".into(),
             date_format: None,
+            pdf: PdfOptions::default(),
         }
     }
 }
@@ -176,6 +229,18 @@ impl FormatOptionsInput {
             }
             o.date_format = Some(f.clone());
         }
+        if let Some(p) = self.paper {
+            o.pdf.paper = p;
+        }
+        if let Some(r) = self.orientation {
+            o.pdf.orientation = r;
+        }
+        if let Some(m) = self.max_rows {
+            if !(1..=PDF_MAX_ROWS_LIMIT).contains(&m) {
+                return Err(field("maxRows", "must be between 1 and 100000"));
+            }
+            o.pdf.max_rows = m;
+        }
         Ok(o)
     }
 }
@@ -206,5 +271,24 @@ mod tests {
         let e =
             FormatOptionsInput { timezone: Some("Mars/Olympus".into()), ..Default::default() }.resolve().unwrap_err();
         assert_eq!(e.field, "formatOptions.timezone");
+    }
+
+    #[test]
+    fn pdf_options_default_and_bound_max_rows() {
+        let o = FormatOptionsInput::default().resolve().unwrap();
+        assert_eq!(o.pdf, PdfOptions { paper: Paper::A4, orientation: Orientation::Auto, max_rows: 10_000 });
+        for bad in [0, 100_001] {
+            let e = FormatOptionsInput { max_rows: Some(bad), ..Default::default() }.resolve().unwrap_err();
+            assert_eq!(e.field, "formatOptions.maxRows");
+        }
+        let o = FormatOptionsInput {
+            paper: Some(Paper::Letter),
+            orientation: Some(Orientation::Landscape),
+            max_rows: Some(100_000),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(o.pdf, PdfOptions { paper: Paper::Letter, orientation: Orientation::Landscape, max_rows: 100_000 });
     }
 }

@@ -19,6 +19,23 @@ pub enum Value {
 
 pub type Row = Vec<Value>;
 
+impl Value {
+    /// The cell as a person reads it in a mail's summary table: null as
+    /// nothing, lists joined with `, `, instants ISO-8601 UTC.
+    pub fn summary_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::DateTime(ts) => ts.to_string(),
+            Value::Date(d) => d.to_string(),
+            Value::List(items) => items.join(", "),
+        }
+    }
+}
+
 /// The type of a field, as `GET /v1/connections/{id}/fields` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]

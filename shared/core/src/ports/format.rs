@@ -29,6 +29,18 @@ pub struct FormatSpec {
     pub created_at: Timestamp,
     /// Data rows per XLSX sheet before rolling over to the next sheet.
     pub xlsx_rows_per_sheet: u32,
+    /// What a PDF says about its report (the other formats ignore it).
+    pub document: DocumentInfo,
+}
+
+/// The report a file comes from, for a PDF's title block and chart.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentInfo {
+    pub report_name: String,
+    pub query: Option<String>,
+    /// Set for a `timeInStatus` report: the unit its times are in
+    /// (`hours`, `days`, …), which labels the chart of average times.
+    pub time_in_status_unit: Option<String>,
 }
 
 /// Excel's limit: 1,048,576 rows per sheet, one of them the header.

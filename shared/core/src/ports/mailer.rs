@@ -24,6 +24,8 @@ pub struct MailMessage {
     pub subject: String,
     /// Plain text.
     pub body: String,
+    /// An HTML alternative to `body` (the mail is then multipart/alternative).
+    pub html: Option<String>,
     pub attachment: Option<MailAttachment>,
     /// The `Date` header.
     pub date: Timestamp,

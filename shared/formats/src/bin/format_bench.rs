@@ -8,7 +8,7 @@
 //! before writing and at its peak (from /proc/self/status).
 //!
 //! ```text
-//! ferry-format-bench <csv|json|jsonl|xlsx|zip|source|source-csv|dataset> --rows N [--seed S] [--repeat R] [--out PATH]
+//! ferry-format-bench <csv|json|jsonl|xlsx|pdf|zip|source|source-csv|dataset> --rows N [--seed S] [--repeat R] [--out PATH]
 //! ```
 //! `zip` is CSV zipped (a report's `compress`); `source` times only building
 //! the rows (the sample generator), into one reused page; `source-csv` builds
@@ -42,7 +42,7 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
-    let mode = args.next().ok_or("usage: ferry-format-bench <csv|json|jsonl|xlsx|zip|source|dataset> --rows N")?;
+    let mode = args.next().ok_or("usage: ferry-format-bench <csv|json|jsonl|xlsx|pdf|zip|source|dataset> --rows N")?;
     let mut parsed = Args { mode, rows: 1_000_000, seed: 1, repeat: 1, out: "/dev/null".into() };
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
@@ -85,6 +85,7 @@ fn spec(format: Format, compress: bool) -> FormatSpec {
         inner_file_name: format!("bench.{}", format.extension()),
         created_at: "2026-01-01T00:00:00Z".parse().expect("a valid instant"),
         xlsx_rows_per_sheet: XLSX_MAX_DATA_ROWS_PER_SHEET,
+        document: Default::default(),
     }
 }
 
@@ -213,6 +214,7 @@ fn main() {
         "json" => Some(Format::Json),
         "jsonl" => Some(Format::Jsonl),
         "xlsx" => Some(Format::Xlsx),
+        "pdf" => Some(Format::Pdf),
         "source" | "source-csv" | "dataset" => None,
         other => {
             eprintln!("unknown mode {other}");

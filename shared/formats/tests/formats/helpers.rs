@@ -29,6 +29,7 @@ pub fn spec(format: Format, options: FormatOptions, headers: &[&str]) -> FormatS
         inner_file_name: format!("report.{}", format.extension()),
         created_at: "2026-01-02T03:04:05Z".parse().expect("a valid instant"),
         xlsx_rows_per_sheet: XLSX_MAX_DATA_ROWS_PER_SHEET,
+        document: Default::default(),
     }
 }
 

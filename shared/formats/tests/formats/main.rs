@@ -6,6 +6,7 @@ mod csv_options;
 mod csv_spectrum;
 mod helpers;
 mod json;
+mod pdf;
 mod resume;
 mod throughput;
 mod xlsx;

@@ -22,6 +22,8 @@ pub(super) struct AttemptContext<'a> {
     pub destination: Destination,
     pub settings: Settings,
     pub placeholders: Placeholders,
+    /// The run's time in the schedule's zone (`2026-12-07 09:00 CET`).
+    pub run_time: String,
 }
 
 /// `Stop::Refused` when the delivery cannot be attempted at all (for good).
@@ -53,7 +55,18 @@ pub(super) async fn load_context<'a>(
     let report = ports.reports.get_report(&export.report_id).await?;
     let settings = current(ports).await?;
     let placeholders = Placeholders::for_export(report.as_ref(), &export);
-    Ok(AttemptContext { ports, export, file_key, schedule_id: schedule.id, destination, settings, placeholders })
+    let zone = crate::recurrence::time_zone(&schedule.recurrence.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let run_time = export.created_at.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z").to_string();
+    Ok(AttemptContext {
+        ports,
+        export,
+        file_key,
+        schedule_id: schedule.id,
+        destination,
+        settings,
+        placeholders,
+        run_time,
+    })
 }
 
 impl AttemptContext<'_> {

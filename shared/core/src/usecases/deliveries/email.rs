@@ -7,6 +7,7 @@ use super::attachment::{prepare_attachment, Attachment};
 use super::context::{mb, AttemptContext};
 use super::links::issue_link;
 use super::recipients::resolve;
+use super::summary_html::{summary_html, SummaryHead};
 use crate::model::delivery::Delivery;
 use crate::model::destination::{EmailDestination, LinkDestination};
 use crate::ports::delivery::DeliveryError;
@@ -48,12 +49,32 @@ pub(super) async fn send_email(
         }
     };
     let sent = attachment.as_ref().map_or(0, |a| a.data.len() as u64);
-    let message = message(cx, d, recipients.to.clone(), dest.cc.clone(), subject, body, attachment);
+    let html = summary(cx, dest, &body);
+    let mut message = message(cx, d, recipients.to.clone(), dest.cc.clone(), subject, body, attachment);
+    message.html = html;
     cx.ports.mailer.send(&message).await?;
     match recipients.failure() {
         Some(failure) => Err(failure),
         None => Ok(sent),
     }
+}
+
+/// The HTML alternative when the destination asks for summary rows; None
+/// (a plain-text mail, as before `summaryRows`) for 0 or a destination
+/// stored without the field.
+fn summary(cx: &AttemptContext<'_>, dest: &EmailDestination, text: &str) -> Option<String> {
+    let rows = dest.summary_rows.unwrap_or(0) as usize;
+    if rows == 0 {
+        return None;
+    }
+    let e = &cx.export;
+    let head = SummaryHead {
+        report_name: cx.report_name(),
+        run_time: &cx.run_time,
+        rows: e.rows.unwrap_or(e.progress.completed),
+        text,
+    };
+    Some(summary_html(&head, e.summary.as_ref(), rows))
 }
 
 /// A link destination's notification: the link, and until when it works.
@@ -93,6 +114,7 @@ fn message(
         cc,
         subject,
         body,
+        html: None,
         attachment,
         date: cx.ports.clock.now(),
         // One id per attempt: a retry is a new message.

@@ -16,6 +16,7 @@ pub mod redeliver;
 pub mod s3;
 mod sftp;
 pub mod start;
+mod summary_html;
 pub mod sweeper;
 mod webhook;
 pub mod worker;

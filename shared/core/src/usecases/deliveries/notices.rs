@@ -55,6 +55,7 @@ async fn try_send_pause_notice(ports: &Ports, s: &Schedule, last_error: Option<&
         cc: Vec::new(),
         subject: format!("Ferry paused your schedule of {name}"),
         body,
+        html: None,
         attachment: None,
         date: ports.clock.now(),
         message_id: format!("{}.paused.{}", s.id, ports.clock.now().as_second()),

@@ -4,7 +4,9 @@
 use base64::Engine;
 
 use crate::error::FieldError;
-use crate::model::destination::{Destination, EmailDestination, LinkDestination, SftpDestination, WebhookDestination};
+use crate::model::destination::{
+    Destination, EmailDestination, LinkDestination, SftpDestination, WebhookDestination, MAX_SUMMARY_ROWS,
+};
 use crate::model::email_address::EmailAddress;
 use crate::model::outbound_url::{forbidden_host, OutboundUrl};
 use crate::model::settings::Settings;
@@ -69,6 +71,9 @@ fn check_email(field: &str, e: &EmailDestination, err: &mut Report) {
     }
     if let Some(body) = &e.body {
         template(&format!("{field}.body"), body, err);
+    }
+    if e.summary_rows.is_some_and(|n| n > MAX_SUMMARY_ROWS) {
+        err(format!("{field}.summaryRows"), "must be between 0 and 50");
     }
 }
 

@@ -10,7 +10,7 @@ mod secrets;
 pub use s3_checks::bucket_problem;
 
 use crate::error::{CoreError, FieldError};
-use crate::model::destination::{Destination, DestinationInput};
+use crate::model::destination::{Destination, DestinationInput, DEFAULT_SUMMARY_ROWS};
 use crate::model::settings::Settings;
 
 /// Destinations a schedule may have.
@@ -68,9 +68,14 @@ pub fn prepare_destinations(
     }
 }
 
-/// Fills in defaults that come from settings.
+/// Fills in defaults that come from settings, and the summary rows of an
+/// email destination saved without them (stored ones that lack them stay at 0).
 fn normalized(d: Destination, settings: &Settings) -> Destination {
     match d {
+        Destination::Email(mut e) => {
+            e.summary_rows = Some(e.summary_rows.unwrap_or(DEFAULT_SUMMARY_ROWS));
+            Destination::Email(e)
+        }
         Destination::Link(mut l) => {
             l.retention_days = Some(l.retention_days.unwrap_or(settings.default_retention_days));
             Destination::Link(l)

@@ -47,7 +47,8 @@ use serde_json::Value as Json;
 
 use crate::content_hash::encode_rows;
 use crate::hashing::{ResumableSha256, Sha256State};
-use crate::model::value::Row;
+use crate::model::export::SUMMARY_ROWS;
+use crate::model::value::{Row, Value};
 use crate::ports::format::FormatWriter;
 use crate::ports::source::RowSource;
 
@@ -77,6 +78,8 @@ pub(crate) enum Formatted {
     /// hash, `content_sha256` the hash of its header and rows (None when the
     /// run resumed from a checkpoint that did not keep it).
     Done { rows: u64, sha256: String, content_sha256: Option<String> },
+    /// The file's first rows as text (`SUMMARY_ROWS` at most), once known.
+    Summary(Vec<Vec<String>>),
     /// Reading or formatting failed; the message is for the user.
     Failed(String),
 }
@@ -88,6 +91,7 @@ enum Cut {
     Page { rows: u64, content: Vec<u8> },
     Part { data: Vec<u8>, rows: u64, resume: Option<Resume>, content: Vec<u8> },
     Done { rows: u64, content: Vec<u8> },
+    Summary(Vec<Vec<String>>),
     Failed(String),
 }
 
@@ -148,6 +152,8 @@ pub(crate) fn start(
     let (free_content_tx, free_content) = mpsc::unbounded::<Vec<u8>>();
     let stage = FormatStage {
         rules,
+        // A resumed file's first rows were summarised by the run that wrote them.
+        summary: (at.rows == 0).then(Vec::new),
         rows: at.rows,
         pages,
         out: cut_tx,
@@ -221,6 +227,8 @@ impl Pages {
 
 struct FormatStage {
     rules: PartRules,
+    /// The first rows' text, until `SUMMARY_ROWS` are in or the rows end.
+    summary: Option<Vec<Vec<String>>>,
     rows: u64,
     pages: Pages,
     out: mpsc::UnboundedSender<Cut>,
@@ -247,6 +255,7 @@ impl FormatStage {
             let (rows, next) = page?;
             writer.write_rows(&rows, &mut buf).map_err(|e| e.to_string())?;
             encode_rows(&rows, &mut self.content);
+            self.summarise(&rows, next.is_none())?;
             self.rows += rows.len() as u64;
             self.pages.recycle(rows);
             let Some(cursor) = next else {
@@ -294,6 +303,19 @@ impl FormatStage {
         }
         let content = self.take_content();
         self.send(Cut::Done { rows: self.rows, content })
+    }
+
+    /// Keeps the text of the first rows and sends it once there are enough
+    /// or there are no more.
+    fn summarise(&mut self, rows: &[Row], last: bool) -> Result<(), String> {
+        let Some(summary) = &mut self.summary else { return Ok(()) };
+        let room = SUMMARY_ROWS.saturating_sub(summary.len());
+        summary.extend(rows.iter().take(room).map(|row| row.iter().map(Value::summary_text).collect()));
+        if last || summary.len() >= SUMMARY_ROWS {
+            let rows = self.summary.take().unwrap_or_default();
+            self.send(Cut::Summary(rows))?;
+        }
+        Ok(())
     }
 
     /// The content encoded since the last message, leaving an emptied buffer in its place.
@@ -359,6 +381,7 @@ fn hash_parts(mut h: Hashers, mut cuts: mpsc::UnboundedReceiver<Cut>, out: mpsc:
                 let content_sha256 = h.content.as_ref().map(ResumableSha256::finish_hex);
                 Formatted::Done { rows, sha256: h.file.finish_hex(), content_sha256 }
             }
+            Cut::Summary(rows) => Formatted::Summary(rows),
             Cut::Failed(message) => Formatted::Failed(message),
         };
         if out.unbounded_send(message).is_err() {

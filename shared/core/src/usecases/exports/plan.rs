@@ -6,8 +6,9 @@ use crate::error::CoreError;
 use crate::model::connection::{Connection, ConnectionKind, ConnectionScope};
 use crate::model::export::Export;
 use crate::model::page::PageRequest;
-use crate::model::report::Report;
-use crate::ports::format::FormatSpec;
+use crate::model::report::{Report, ReportType};
+use crate::model::time_in_status::DurationUnit;
+use crate::ports::format::{DocumentInfo, FormatSpec};
 use crate::ports::source::SourceRequest;
 use crate::usecases::job_stop::Stop;
 use crate::usecases::settings::current;
@@ -64,6 +65,12 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         inner_file_name: inner_name,
         created_at: e.created_at,
         xlsx_rows_per_sheet: ports.config.export.xlsx_rows_per_sheet,
+        document: DocumentInfo {
+            report_name: report.name.clone(),
+            query: report.query.clone(),
+            time_in_status_unit: (report.report_type == ReportType::TimeInStatus)
+                .then(|| unit_name(report.time_in_status.as_ref().map(|t| t.unit).unwrap_or_default())),
+        },
     };
     let request = SourceRequest {
         connection,
@@ -77,6 +84,17 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         as_of: e.created_at,
     };
     Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days })
+}
+
+/// The word a chart of durations in this unit is labelled with.
+fn unit_name(unit: DurationUnit) -> String {
+    match unit {
+        DurationUnit::Hours | DurationUnit::Duration => "hours",
+        DurationUnit::Days => "days",
+        DurationUnit::Minutes => "minutes",
+        DurationUnit::Seconds => "seconds",
+    }
+    .to_string()
 }
 
 /// The first site connection of a kind ("run as app").

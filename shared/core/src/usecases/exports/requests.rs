@@ -127,6 +127,7 @@ pub fn new_export(
         expires_at: None,
         error: None,
         warnings: Vec::new(),
+        summary: None,
         run_as_app: false,
         from_date: None,
         to_date: None,

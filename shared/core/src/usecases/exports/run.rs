@@ -19,7 +19,8 @@ use super::plan::plan_export;
 use crate::content_hash::encode_header;
 use crate::error::{CoreError, PortError};
 use crate::hashing::ResumableSha256;
-use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, PartTag};
+use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, PartTag, RowSummary};
+use crate::model::format_options::Format;
 use crate::ports::format::FormatWriter;
 use crate::ports::source::RowSource;
 use crate::usecases::job_stop::Stop;
@@ -51,11 +52,15 @@ struct Run<'a> {
     upload_id: String,
     /// Rows formatted so far: ahead of the checkpoint, which follows uploads.
     formatted_rows: u64,
+    /// The most rows the file holds (a PDF's `maxRows`); more rows read make a warning.
+    row_cap: Option<u64>,
+    /// The column headers, for the summary of the first rows.
+    headers: Vec<String>,
 }
 
 pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Result<RunEnd, CoreError> {
     let started = ports.clock.now();
-    let Prepared { source, writer, resumable, retention_days, headers } = match prepare(ports, &mut e).await {
+    let Prepared { source, writer, resumable, retention_days, headers, row_cap } = match prepare(ports, &mut e).await {
         Ok(p) => p,
         Err(Stop::Refused(message)) => return fail(ports, &mut e, message).await,
         Err(Stop::Store(err)) => return Err(err),
@@ -87,7 +92,7 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
         }
     };
     let formatted_rows = e.checkpoint.as_ref().map_or(0, |cp| cp.rows);
-    let mut run = Run { ports, worker, e, key, upload_id, formatted_rows };
+    let mut run = Run { ports, worker, e, key, upload_id, formatted_rows, row_cap, headers };
     if let Some(end) = run.save().await? {
         return Ok(end);
     }
@@ -130,6 +135,7 @@ struct Prepared {
     retention_days: u32,
     /// The column headers, the start of the content hash.
     headers: Vec<String>,
+    row_cap: Option<u64>,
 }
 
 /// Plans the export and opens its source and writer; a refusal fails the export.
@@ -155,7 +161,8 @@ async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
     }
     let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
     let writer = ports.formats.create(&spec, resume_state.as_ref()).map_err(Stop::refused)?;
-    Ok(Prepared { source, writer, resumable, retention_days: plan.retention_days, headers: spec.headers })
+    let row_cap = (spec.format == Format::Pdf).then_some(spec.options.pdf.max_rows);
+    Ok(Prepared { source, writer, resumable, retention_days: plan.retention_days, headers: spec.headers, row_cap })
 }
 
 impl Run<'_> {
@@ -213,6 +220,10 @@ impl Run<'_> {
                 Formatted::Done { rows, sha256, content_sha256 } => {
                     self.cp_mut().rows = rows;
                     return self.complete(free_parts, retention_days, sha256, content_sha256).await;
+                }
+                // Saved with the next checkpoint or the finished export.
+                Formatted::Summary(rows) => {
+                    self.e.summary = Some(RowSummary { columns: self.headers.clone(), rows });
                 }
                 Formatted::Failed(message) => return self.fail(message).await,
             }
@@ -334,6 +345,9 @@ impl Run<'_> {
         e.content_sha256 = content_sha256;
         e.progress.completed = cp.rows;
         e.progress.total = Some(cp.rows);
+        if let Some(cap) = self.row_cap.filter(|cap| cp.rows > *cap) {
+            e.warnings.push(left_out_warning(cp.rows, cap));
+        }
         e.file_key = Some(self.key.clone());
         e.expires_at = Some(now + SignedDuration::from_hours(24 * retention_days as i64));
         e.checkpoint = None;
@@ -376,6 +390,15 @@ impl Run<'_> {
     async fn fail(mut self, message: String) -> Result<RunEnd, CoreError> {
         fail(self.ports, &mut self.e, message).await
     }
+}
+
+/// What an export whose file holds fewer rows than were read says.
+fn left_out_warning(rows: u64, cap: u64) -> String {
+    format!(
+        "the PDF holds the first {cap} of {rows} rows ({} left out, maxRows {cap}); \
+         export as CSV or XLSX for every row",
+        rows - cap
+    )
 }
 
 /// Marks an export FAILED with a message for the user, dropping its partial upload.

@@ -34,6 +34,7 @@ fn export(status: ExportStatus) -> Export {
         expires_at: None,
         error: Some("boom".into()),
         warnings: vec![],
+        summary: None,
         run_as_app: false,
         from_date: None,
         to_date: None,

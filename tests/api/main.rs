@@ -16,6 +16,7 @@ mod jira_bench;
 mod jira_connections;
 mod jira_export;
 mod jira_sim;
+mod nobody_in;
 mod schedules;
 mod time_in_status;
 mod validation;

@@ -10,7 +10,7 @@ use ferry_local::{start, LocalConfig, RunningFerry};
 use reqwest::{redirect, Client, Response, StatusCode};
 use serde_json::{json, Value};
 
-pub const ADMIN_KEY: &str = "test-admin-key-0123456789abcdef";
+pub const ADMIN_KEY: &str = "test-admin-key-0123456789abcdef0123";
 
 pub struct TestApp {
     pub ferry: Option<RunningFerry>,

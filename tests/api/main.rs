@@ -17,6 +17,7 @@ mod jira_connections;
 mod jira_export;
 mod jira_sim;
 mod pdf_export;
+mod nobody_in;
 mod schedules;
 mod time_in_status;
 mod validation;

@@ -87,3 +87,50 @@ async fn the_schedules_page_under_the_prod_stage_links_under_prod() {
     assert!(html.contains(&format!(r#"action="/{STAGE}/schedules/{}/pause""#, created.body["id"].as_str().unwrap())));
     assert!(header(&page, "content-security-policy").contains("script-src 'self'"));
 }
+
+/// `event` as API Gateway sends it for a client at `ip`.
+fn from_ip(mut event: Value, ip: &str) -> Value {
+    event["requestContext"]["identity"]["sourceIp"] = json!(ip);
+    event
+}
+
+#[tokio::test]
+async fn wrong_keys_are_counted_per_source_ip_and_a_signed_out_session_stays_out_on_dynamodb() {
+    let stack = Stack::new().await;
+    // Stored sessions: sign in, sign out, send the cookie again.
+    let form = stack.invoke_raw(rest_request("GET", "/sign-in", None, None)).await;
+    let nonce = set_cookie(&form, "ferry_sign_in").split(';').next().unwrap().to_string();
+    let body = format!("key={ADMIN_KEY}&csrf={}", csrf_field(form["body"].as_str().unwrap()));
+    let event = with(rest_request("POST", "/sign-in", None, None), &[("Cookie", &nonce)], Some(&body));
+    let signed_in = stack.invoke_raw(event).await;
+    let cookie = set_cookie(&signed_in, "ferry_session").split(';').next().unwrap().to_string();
+    let page =
+        stack.invoke_raw(with(rest_request("GET", "/schedules", None, None), &[("Cookie", &cookie)], None)).await;
+    assert_eq!(page["statusCode"], 200, "{page}");
+    let csrf = csrf_field(page["body"].as_str().unwrap());
+    let out = format!("csrf={csrf}");
+    let event = with(rest_request("POST", "/sign-out", None, None), &[("Cookie", &cookie)], Some(&out));
+    assert_eq!(stack.invoke_raw(event).await["statusCode"], 303);
+    let again =
+        stack.invoke_raw(with(rest_request("GET", "/schedules", None, None), &[("Cookie", &cookie)], None)).await;
+    assert_eq!(again["statusCode"], 303, "{again}");
+    assert_eq!(header(&again, "location"), format!("/{STAGE}/sign-in"));
+    let api =
+        with(rest_request("GET", "/v1/exports", None, None), &[("Cookie", &cookie), ("X-Ferry-Csrf", &csrf)], None);
+    assert_eq!(stack.invoke_raw(api).await["statusCode"], 401);
+
+    // Guessing from one source IP: the 11th answer is 429, right key included.
+    let guesser = "198.51.100.23";
+    for i in 0..10 {
+        let event = from_ip(rest_request("GET", "/v1/reports", Some(&format!("wrong-key-{i}")), None), guesser);
+        assert_eq!(stack.invoke_raw(event).await["statusCode"], 401, "guess {i}");
+    }
+    let refused = stack.invoke_raw(from_ip(rest_request("GET", "/v1/reports", Some(ADMIN_KEY), None), guesser)).await;
+    assert_eq!(refused["statusCode"], 429, "{refused}");
+    let wait: u64 = header(&refused, "retry-after").parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Another client address is not affected.
+    let other =
+        stack.invoke_raw(from_ip(rest_request("GET", "/v1/reports", Some(ADMIN_KEY), None), "192.0.2.44")).await;
+    assert_eq!(other["statusCode"], 200, "{other}");
+}

@@ -87,6 +87,8 @@ impl Stack {
         let delivery_queue = queue(&clients, &unique_name("ferry-deliveries")).await;
         clients.scheduler.create_schedule_group().name(&group).send().await.map_err(fail("schedule group")).unwrap();
         clients.sesv2.create_email_identity().email_identity(&sender).send().await.map_err(fail("identity")).unwrap();
+        let kms_key = clients.kms.create_key().send().await.map_err(fail("KMS key")).unwrap();
+        let kms_key_id = kms_key.key_metadata().map(|m| m.key_id().to_string());
         let settings = AwsSettings {
             table: Some(table),
             bucket: Some(bucket.clone()),
@@ -98,6 +100,7 @@ impl Stack {
             scheduler_dlq_arn: Some("arn:aws:sqs:us-east-1:123456789012:ferry-scheduler-dlq".into()),
             email_from: Some(sender.clone()),
             public_url: Some(format!("https://{API_HOST}/{STAGE}")),
+            kms_key_id,
         };
         let mut ports = ferry_lambda::aws_ports(&clients, &settings).await.expect("aws_ports");
         ports.config.export.part_size = PART_SIZE;

@@ -10,9 +10,24 @@ use ferry_core::Ports;
 use lambda_http::request::LambdaRequest;
 use lambda_http::{Adapter, Context, LambdaEvent, Service};
 
-/// The service `lambda_http::run` serves.
+/// The service `lambda_http::run` serves: the router, told each request's
+/// client address from API Gateway's request context (`identity.sourceIp`,
+/// which API Gateway sets from the connection, never from a header).
 pub fn app(ports: Ports) -> Router {
-    ferry_http::router(ports)
+    ferry_http::router(ports).layer(axum::middleware::map_request(source_ip))
+}
+
+async fn source_ip(mut request: axum::extract::Request) -> axum::extract::Request {
+    use lambda_http::request::RequestContext;
+    use lambda_http::RequestExt;
+    let ip = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(context)) => context.identity.source_ip.clone(),
+        _ => None,
+    };
+    if let Some(ip) = ip {
+        request.extensions_mut().insert(ferry_http::ClientAddress(ip));
+    }
+    request
 }
 
 /// On a cold start: stores the first admin key (and the demo connection and

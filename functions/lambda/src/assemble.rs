@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use ferry_aws::kms_data_key::kms_data_key;
 use ferry_aws::s3::AWS_PART_SIZE;
 use ferry_aws::settings::{require, MissingSetting};
 use ferry_aws::sts_roles::StsRoleAssumer;
@@ -34,6 +35,8 @@ pub enum AssembleError {
     SignedUrlTtl,
     #[error("reading the link key: {0}")]
     LinkKey(#[source] PortError),
+    #[error("unwrapping the data key of stored secrets: {0}")]
+    DataKey(#[source] PortError),
 }
 
 /// The ports of an AWS function. The export step budget is left unset: the
@@ -49,6 +52,8 @@ pub async fn aws_ports(clients: &AwsClients, settings: &AwsSettings) -> Result<P
 
     let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), table));
     let link_key = store.link_key().await.map_err(AssembleError::LinkKey)?;
+    let kms_key_id = require(&settings.kms_key_id, "FERRY_KMS_KEY_ID", "the KMS key of the data key")?;
+    let data_key = kms_data_key(&store, &clients.kms, kms_key_id).await.map_err(AssembleError::DataKey)?;
     let backends = Backends {
         timers: Arc::new(timers),
         files: Arc::new(S3FileStore::new(clients.s3.clone(), bucket)),
@@ -57,7 +62,7 @@ pub async fn aws_ports(clients: &AwsClients, settings: &AwsSettings) -> Result<P
         mailer: Arc::new(SesMailer::new(clients.sesv2.clone(), mime)),
         sftp: Arc::new(RusshSftpClient::new()),
         webhooks: Arc::new(ReqwestWebhookClient::new()),
-        s3: Arc::new(ObjectStoreS3Client::new()),
+        s3: Arc::new(ObjectStoreS3Client::with_own_credentials()),
         roles: Some(Arc::new(StsRoleAssumer::new(clients.sts.clone()))),
         sources: Arc::new(Sources::new()),
         formats: Arc::new(StandardFormats),
@@ -68,6 +73,7 @@ pub async fn aws_ports(clients: &AwsClients, settings: &AwsSettings) -> Result<P
         signed_url_ttl: signed_url_ttl()?,
         default_email_from: email_from.to_string(),
         link_key: LinkKey(link_key),
+        data_key: ferry_core::sealing::DataKey(data_key),
         export: ExportConfig { part_size: AWS_PART_SIZE, ..ExportConfig::default() },
         own_buckets: vec![bucket.to_string()],
     };

@@ -57,6 +57,14 @@ impl LocalConfig {
     pub fn with_env(mut self) -> anyhow::Result<Self> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         if let Some(k) = var("FERRY_ADMIN_KEY") {
+            // Refused on every start, not only the first: a short key in the
+            // environment is a mistake to hear about at once.
+            anyhow::ensure!(
+                k.chars().count() >= ferry_core::usecases::bootstrap::MIN_ADMIN_KEY_CHARS,
+                "FERRY_ADMIN_KEY must be at least {} characters (it has {})",
+                ferry_core::usecases::bootstrap::MIN_ADMIN_KEY_CHARS,
+                k.chars().count()
+            );
             self.admin_key = Some(k);
         }
         if let Some(u) = var("FERRY_PUBLIC_URL") {

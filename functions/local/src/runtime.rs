@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use ferry_channels::{ObjectStoreS3Client, OutboxMailer, ReqwestWebhookClient, RusshSftpClient, SmtpMailer};
 use ferry_core::ports::{Backends, LinkKey, Mailer, PolledTimers, Ports, RuntimeConfig, WorkQueue};
+use ferry_core::sealing::{seal_stored_secrets, DataKey};
 use ferry_core::usecases::bootstrap::{bootstrap, Bootstrapped};
 use ferry_core::usecases::exports::recovery::release_stale_leases;
 use ferry_formats::StandardFormats;
@@ -93,6 +94,14 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
     let (ports, files) = assemble(&config, &data_dir, &public_url, wake.clone(), delivery_wake.clone())?;
 
     let bootstrapped = bootstrap(&ports, config.admin_key.clone()).await.context("first-start set-up")?;
+    // Secrets stored by a Ferry before sealing are sealed now, once.
+    let raw = SqliteStore::open(&data_dir.database()).context("opening the state database")?;
+    let sealed = seal_stored_secrets(&ports, &raw, &raw).await.context("sealing stored secrets")?;
+    if sealed > 0 {
+        raw.checkpoint().await.context("checkpointing the sealed secrets")?;
+        tracing::info!(sealed, "sealed the secrets of connections and schedules stored in plain text");
+    }
+    drop(raw);
     let released = release_stale_leases(&ports).await.context("recovering interrupted exports")?;
     if released > 0 {
         tracing::info!(released, "resuming exports interrupted by the previous stop");
@@ -101,6 +110,8 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
     let app = ferry_http::router(ports.clone()).merge(signed_files_router(files));
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
+        // The peer address is what wrong keys are counted by.
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = rx.await;
         });
@@ -182,6 +193,7 @@ pub fn assemble(
         signed_url_ttl: config.signed_url_ttl,
         default_email_from: config.email_from.clone(),
         link_key: LinkKey(data_dir.link_key()?),
+        data_key: DataKey(data_dir.data_key()?),
         export: config.export.clone(),
         own_buckets: Vec::new(),
     };

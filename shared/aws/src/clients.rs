@@ -13,6 +13,7 @@ pub struct AwsClients {
     pub scheduler: aws_sdk_scheduler::Client,
     pub sesv2: aws_sdk_sesv2::Client,
     pub sts: aws_sdk_sts::Client,
+    pub kms: aws_sdk_kms::Client,
 }
 
 impl AwsClients {
@@ -32,6 +33,7 @@ impl AwsClients {
             scheduler: aws_sdk_scheduler::Client::new(config),
             sesv2: aws_sdk_sesv2::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod clients;
 pub mod dynamo;
+pub mod kms_data_key;
 pub mod s3;
 pub mod scheduler;
 pub mod ses_mailer;

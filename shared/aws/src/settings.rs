@@ -34,6 +34,8 @@ pub struct AwsSettings {
     pub email_from: Option<String>,
     /// `FERRY_PUBLIC_URL`: the API's base URL, for `Location` and links in mail.
     pub public_url: Option<String>,
+    /// `FERRY_KMS_KEY_ID`: the KMS key that wraps the data key of stored secrets.
+    pub kms_key_id: Option<String>,
 }
 
 impl AwsSettings {
@@ -56,6 +58,7 @@ impl AwsSettings {
             scheduler_dlq_arn: var("FERRY_SCHEDULER_DLQ_ARN"),
             email_from: var("FERRY_EMAIL_FROM"),
             public_url: var("FERRY_PUBLIC_URL"),
+            kms_key_id: var("FERRY_KMS_KEY_ID"),
         }
     }
 }

@@ -10,9 +10,14 @@ use ferry_aws::dynamo::create_table;
 use ferry_aws::emulator::{unique_name, Emulator};
 use ferry_aws::DynamoStore;
 use ferry_core::conformance::{
-    connection_store::connection_store_conformance, delivery_store::delivery_store_conformance,
-    export_store::export_store_conformance, key_store::key_store_conformance, report_store::report_store_conformance,
-    schedule_run_store::schedule_run_store_conformance, schedule_store::schedule_store_conformance,
+    connection_store::connection_store_conformance,
+    delivery_store::delivery_store_conformance,
+    export_store::export_store_conformance,
+    key_store::key_store_conformance,
+    report_store::report_store_conformance,
+    schedule_run_store::schedule_run_store_conformance,
+    schedule_store::schedule_store_conformance,
+    session_store::{failed_key_store_conformance, session_store_conformance},
     settings_store::settings_store_conformance,
 };
 use ferry_core::model::api_key::{hash_key, ApiKey, Role};
@@ -35,6 +40,13 @@ async fn fresh_store() -> DynamoStore {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn dynamo_store_passes_the_key_store_suite() {
     key_store_conformance(Arc::new(fresh_store().await)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dynamo_store_passes_the_session_and_failed_key_suites() {
+    let store = fresh_store().await;
+    session_store_conformance(Arc::new(store.clone())).await;
+    failed_key_store_conformance(Arc::new(store)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -49,11 +49,9 @@ pub async fn resolve_checked(
     if !allow_private_networks {
         for addr in &addrs {
             if let Some(range) = forbidden_range(addr.ip()) {
-                return Err(DeliveryError::Forbidden(format!(
-                    "{host} resolves to {}, {}",
-                    addr.ip(),
-                    range.describe()
-                )));
+                // The address itself is not told: it is the private
+                // network's, and this text is shown to members.
+                return Err(DeliveryError::Forbidden(format!("{host} resolves to {}", range.describe())));
             }
         }
     }

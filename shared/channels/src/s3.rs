@@ -32,16 +32,27 @@ use crate::timeouts::{describe, Timeouts};
 #[derive(Debug, Clone, Default)]
 pub struct ObjectStoreS3Client {
     timeouts: Timeouts,
+    /// The runtime has credentials of its own (the Lambda's role). Off
+    /// locally: there, nothing reads ambient AWS credentials (environment,
+    /// profile files or an instance-metadata service).
+    own_credentials: bool,
 }
 
 impl ObjectStoreS3Client {
-    /// With the default timeouts (10 s to resolve and connect, 10 min in all).
+    /// With the default timeouts (10 s to resolve and connect, 10 min in
+    /// all) and no credentials of the runtime's own (the local runtime).
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// The AWS runtime's client: `S3Credentials::Runtime` uses the
+    /// function's role, from the environment Lambda gives it.
+    pub fn with_own_credentials() -> Self {
+        ObjectStoreS3Client { own_credentials: true, ..Self::default() }
+    }
+
     pub fn with_timeouts(timeouts: Timeouts) -> Self {
-        ObjectStoreS3Client { timeouts }
+        ObjectStoreS3Client { timeouts, own_credentials: false }
     }
 }
 
@@ -72,7 +83,17 @@ impl ObjectStoreS3Client {
                 .with_access_key_id(&t.access_key_id)
                 .with_secret_access_key(&t.secret_access_key)
                 .with_token(&t.session_token),
-            // Environment variables, or the Lambda's role through its own.
+            S3Credentials::Runtime if !self.own_credentials => {
+                return Err(DeliveryError::Rejected(
+                    "this Ferry has no AWS credentials of its own: give the destination an access key pair".into(),
+                ))
+            }
+            // Never towards another endpoint: the core refuses that pairing,
+            // and this is the last place to be sure.
+            S3Credentials::Runtime if target.endpoint_url.is_some() => {
+                return Err(DeliveryError::Rejected("Ferry's own credentials are never sent to an endpointUrl".into()))
+            }
+            // The Lambda's role, from the variables Lambda sets.
             S3Credentials::Runtime => AmazonS3Builder::from_env(),
         };
         builder = builder

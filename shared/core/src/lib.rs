@@ -9,6 +9,7 @@ pub mod json_input;
 pub mod model;
 pub mod ports;
 pub mod recurrence;
+pub mod sealing;
 pub mod time_in_status;
 pub mod usecases;
 

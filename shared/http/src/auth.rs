@@ -7,14 +7,16 @@
 //! is a 401, never a fallback to the query. Without a key, the dashboard's
 //! session cookie counts only together with the page's CSRF token in
 //! `X-Ferry-Csrf`; refused, it is a 401 without a challenge (a browser must
-//! not pop up a Basic dialog over a page).
+//! not pop up a Basic dialog over a page). Presented keys, and malformed
+//! `Authorization` headers, are throttled per client address
+//! (`authenticate_from`); sessions are not.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use base64::Engine;
 use ferry_core::model::api_key::Principal;
-use ferry_core::usecases::auth::authenticate;
+use ferry_core::usecases::auth::authenticate_from;
 use ferry_core::CoreError;
 use ferry_web::SessionError;
 
@@ -32,8 +34,12 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let query = QueryParams::from_parts(parts);
-        if let Some(key) = presented_key(&parts.headers, &query)? {
-            return Ok(Caller(authenticate(&state.ports, &key).await?));
+        let address = ferry_web::client_address(&parts.extensions);
+        match presented_key(&parts.headers, &query) {
+            Ok(Some(key)) => return Ok(Caller(authenticate_from(&state.ports, &key, &address).await?)),
+            // A header that cannot carry a key counts as a wrong key.
+            Err(_) => return Ok(Caller(authenticate_from(&state.ports, "", &address).await?)),
+            Ok(None) => {}
         }
         // The dashboard's script: session cookie plus the page's CSRF token.
         match ferry_web::api_principal(&state.ports, &parts.headers).await {

@@ -14,6 +14,7 @@ pub mod state;
 
 pub use auth::Caller;
 pub use error::ApiError;
+pub use ferry_web::ClientAddress;
 pub use json::ApiJson;
 pub use openapi::ApiDoc;
 pub use routes::router;

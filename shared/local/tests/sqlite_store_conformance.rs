@@ -6,9 +6,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ferry_core::conformance::{
-    connection_store::connection_store_conformance, delivery_store::delivery_store_conformance,
-    export_store::export_store_conformance, key_store::key_store_conformance, report_store::report_store_conformance,
-    schedule_run_store::schedule_run_store_conformance, schedule_store::schedule_store_conformance,
+    connection_store::connection_store_conformance,
+    delivery_store::delivery_store_conformance,
+    export_store::export_store_conformance,
+    key_store::key_store_conformance,
+    report_store::report_store_conformance,
+    schedule_run_store::schedule_run_store_conformance,
+    schedule_store::schedule_store_conformance,
+    session_store::{failed_key_store_conformance, session_store_conformance},
     settings_store::settings_store_conformance,
 };
 use ferry_core::model::api_key::{hash_key, ApiKey, Role};
@@ -34,6 +39,13 @@ fn fresh_store() -> (tempfile::TempDir, SqliteStore) {
 async fn sqlite_store_passes_the_key_store_suite() {
     let (_dir, store) = fresh_store();
     key_store_conformance(Arc::new(store)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_session_and_failed_key_suites() {
+    let (_dir, store) = fresh_store();
+    session_store_conformance(Arc::new(store.clone())).await;
+    failed_key_store_conformance(Arc::new(store)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -75,6 +75,7 @@ pub fn test_ports_at(now: Timestamp) -> TestPorts {
         signed_url_ttl: SignedDuration::from_secs(300),
         default_email_from: "ferry@localhost".into(),
         link_key: LinkKey(b"test-link-key".to_vec()),
+        data_key: ferry_core::sealing::DataKey([7; 32]),
         export: ExportConfig::default(),
         own_buckets: vec!["ferry-own-files".into()],
     };

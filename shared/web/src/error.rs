@@ -57,7 +57,7 @@ impl WebError {
                     "This report already has an export in progress: see Exports.".into(),
                 ),
                 CoreError::TooManyRequests { message, .. } => {
-                    (StatusCode::TOO_MANY_REQUESTS, "Too many exports", message.clone())
+                    (StatusCode::TOO_MANY_REQUESTS, "Too many requests", message.clone())
                 }
                 CoreError::NotReady { .. } => (
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -66,6 +66,11 @@ impl WebError {
                 ),
                 CoreError::Gone(m) => (StatusCode::GONE, "Gone", m.clone()),
                 CoreError::ExportFailed(m) => (StatusCode::INTERNAL_SERVER_ERROR, "Export failed", m.clone()),
+                CoreError::Port(ferry_core::PortError::BadCursor) => (
+                    StatusCode::BAD_REQUEST,
+                    "Not accepted",
+                    "The query parameter cursor is not a page of this list: go back to its first page.".into(),
+                ),
                 CoreError::Port(source) => {
                     tracing::error!(error = %source, "page failed in an adapter");
                     internal()
@@ -108,16 +113,26 @@ impl IntoResponse for WebError {
             return response;
         }
         let (status, title, message) = self.status_title_message();
+        let retry_after = match &self {
+            WebError::Shown { error: CoreError::TooManyRequests { retry_after_secs, .. }, .. } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        };
         let frame = match self {
             WebError::Shown { frame, .. } => *frame,
             WebError::Csrf { base } | WebError::NoSuchPage { base } => Frame::anonymous(&base),
             _ => Frame::anonymous(""),
         };
         let page = ErrorPage { frame, title: title.to_string(), message };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, title).into_response(),
+        };
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        response
     }
 }
 

@@ -7,6 +7,7 @@
 //! makes the live parts live: every action is a plain form first.
 
 pub mod assets;
+pub mod client_address;
 pub mod connection_form;
 pub mod connections;
 pub mod deletes;
@@ -36,6 +37,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use ferry_core::Ports;
 
+pub use client_address::{client_address, ClientAddress};
 pub use error::WebError;
 pub use session::{api_principal, SessionError, CSRF_HEADER, SESSION_COOKIE};
 

@@ -1,13 +1,16 @@
-//! Dashboard sessions without server-side storage: the cookie holds the key's
-//! *id*, the issue time and a nonce, signed with HMAC-SHA256 under a key
-//! derived from the runtime's link key (so local and AWS need no new secret).
-//! It never holds the API key. Each request re-reads the key by id through
-//! the key store port, so deleting a key ends its sessions at once, on any
-//! runtime. The CSRF token is a second HMAC over the same payload: nothing to
-//! store, and it changes with every sign-in.
+//! Dashboard sessions: the cookie holds the key's *id*, the issue time and a
+//! random session id, signed with HMAC-SHA256 under a key derived from the
+//! runtime's link key. It never holds the API key. The signature turns away
+//! forged cookies without a read; the session store (the SHA-256 of the
+//! session id, with its expiry) is what makes sign-out final: a cookie whose
+//! session was deleted is refused even though its signature is good. Each
+//! request also re-reads the key by id, so deleting a key ends its sessions
+//! at once. The CSRF token is a second HMAC over the same payload, so it
+//! dies with the session.
 
 use axum::http::{header, HeaderMap};
-use ferry_core::model::api_key::Principal;
+use ferry_core::model::api_key::{hash_key, Principal};
+use ferry_core::ports::session_store::StoredSession;
 use ferry_core::ports::LinkKey;
 use ferry_core::{CoreError, Ports};
 use hmac::{Hmac, Mac};
@@ -36,6 +39,8 @@ pub enum SessionError {
     Expired,
     #[error("the session's API key was deleted")]
     KeyDeleted,
+    #[error("the session was ended (signed out) or is not stored")]
+    Ended,
     #[error("the CSRF token is missing or wrong")]
     Csrf,
     #[error(transparent)]
@@ -83,7 +88,7 @@ impl SessionKeys {
             return Err(SessionError::Invalid);
         }
         let mut parts = payload.splitn(3, '.');
-        let (Some(key_id), Some(issued), Some(_nonce)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(key_id), Some(issued), Some(nonce)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(SessionError::Invalid);
         };
         let issued: i64 = issued.parse().map_err(|_| SessionError::Invalid)?;
@@ -91,7 +96,7 @@ impl SessionKeys {
         if now >= issued + SESSION_LIFETIME || now < issued - SignedDuration::from_mins(5) {
             return Err(SessionError::Expired);
         }
-        Ok(Session { key_id: key_id.to_string(), csrf: self.mac("csrf", payload) })
+        Ok(Session { key_id: key_id.to_string(), csrf: self.mac("csrf", payload), id_hash: hash_key(nonce) })
     }
 
     /// The token the sign-in form carries for the nonce in its cookie.
@@ -122,6 +127,8 @@ pub struct Session {
     pub key_id: String,
     /// The CSRF token of this session.
     pub csrf: String,
+    /// What the session store knows this session by.
+    pub id_hash: String,
 }
 
 impl Session {
@@ -135,8 +142,27 @@ impl Session {
     }
 }
 
-/// The principal of a session, if its key still exists.
+/// Starts a stored session of `key_id`: the cookie value to set.
+pub async fn start(ports: &Ports, keys: &SessionKeys, key_id: &str) -> Result<String, SessionError> {
+    let (now, id) = (ports.clock.now(), ferry_core::model::ids::random_token());
+    let stored =
+        StoredSession { id_hash: hash_key(&id), key_id: key_id.to_string(), expires_at: now + SESSION_LIFETIME };
+    ports.sessions.insert_session(&stored, now).await.map_err(CoreError::from)?;
+    Ok(keys.issue(key_id, now, &id))
+}
+
+/// Ends a session on the server: its cookie is refused from now on.
+pub async fn end(ports: &Ports, session: &Session) -> Result<(), SessionError> {
+    ports.sessions.delete_session(&session.id_hash).await.map_err(CoreError::from)?;
+    Ok(())
+}
+
+/// The principal of a session, if it is still stored and its key still exists.
 pub async fn principal(ports: &Ports, session: &Session) -> Result<Principal, SessionError> {
+    let stored = ports.sessions.find_session(&session.id_hash, ports.clock.now()).await.map_err(CoreError::from)?;
+    if stored.is_none_or(|s| s.key_id != session.key_id) {
+        return Err(SessionError::Ended);
+    }
     let key = ports.keys.find_key_by_id(&session.key_id).await.map_err(CoreError::from)?;
     let key = key.ok_or(SessionError::KeyDeleted)?;
     Ok(Principal { key_id: key.id, user: key.user, email: key.email, role: key.role })

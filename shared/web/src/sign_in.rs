@@ -4,11 +4,11 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use ferry_core::model::ids::random_token;
-use ferry_core::usecases::auth::authenticate;
+use ferry_core::usecases::auth::authenticate_from;
 use ferry_core::CoreError;
 use serde::Deserialize;
 
@@ -56,13 +56,15 @@ pub async fn form(State(state): State<WebState>) -> Result<Response, WebError> {
 pub async fn submit(
     State(state): State<WebState>,
     headers: HeaderMap,
+    extensions: Extensions,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
     let nonce = session::cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default().to_string();
     if !state.keys.check_sign_in(&nonce, &form.csrf) {
         return Err(WebError::Csrf { base: state.base.clone() });
     }
-    let principal = match authenticate(&state.ports, form.key.trim()).await {
+    let address = crate::client_address(&extensions);
+    let principal = match authenticate_from(&state.ports, form.key.trim(), &address).await {
         Ok(p) => p,
         Err(CoreError::Unauthorized) => {
             let page = SignInPage {
@@ -74,7 +76,7 @@ pub async fn submit(
         }
         Err(error) => return Err(WebError::Shown { frame: Box::new(Frame::anonymous(&state.base)), error }),
     };
-    let value = state.keys.issue(&principal.key_id, state.ports.clock.now(), &random_token());
+    let value = session::start(&state.ports, &state.keys, &principal.key_id).await.map_err(|e| refused(&state, e))?;
     tracing::info!(user = %principal.user, "signed in to the dashboard");
     let mut response = Redirect::to(&state.link("/schedules")).into_response();
     let h = response.headers_mut();
@@ -83,16 +85,26 @@ pub async fn submit(
     Ok(response)
 }
 
-/// `POST /sign-out`: forgets the session cookie.
+/// `POST /sign-out`: ends the session on the server and forgets its cookie.
 pub async fn sign_out(
     State(state): State<WebState>,
     viewer: Viewer,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
     viewer.check_csrf(&form.csrf)?;
+    session::end(&state.ports, &viewer.session).await.map_err(|e| refused(&state, e))?;
     let mut response = Redirect::to(&state.link("/sign-in")).into_response();
     response.headers_mut().append(header::SET_COOKIE, cookie(&state, SESSION_COOKIE, "", 0));
     Ok(response)
+}
+
+/// A session store failure as a page (adapter text is logged, not shown).
+fn refused(state: &WebState, e: session::SessionError) -> WebError {
+    let error = match e {
+        session::SessionError::Core(error) => error,
+        other => CoreError::Port(ferry_core::PortError::backend(other.to_string())),
+    };
+    WebError::Shown { frame: Box::new(Frame::anonymous(&state.base)), error }
 }
 
 /// A cookie of the dashboard: `HttpOnly`, `SameSite=Strict`, on the public

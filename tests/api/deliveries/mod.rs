@@ -3,9 +3,11 @@
 //! asyncssh SFTP server), retries and retention under a manual clock, and the
 //! save-time rules (validation, write-only secrets, private networks).
 
+mod at_rest;
 mod deliver_when;
 mod email;
 mod jira_users;
+mod limits;
 mod link;
 mod receiver;
 mod rules;

@@ -185,3 +185,56 @@ async fn s3_destinations_are_checked_when_saved_and_the_external_id_is_generated
     let again: Value = app.get(ADMIN_KEY, "/settings").await.json().await.unwrap();
     assert_eq!(again["s3ExternalId"], external_id.as_str());
 }
+
+#[tokio::test]
+async fn report_names_with_dots_deliver_and_a_dotted_name_is_never_a_path() {
+    let client = s3().await;
+    let bucket = new_bucket(&client).await;
+    let (app, _clock) = app().await;
+    allow_private_networks(&app, true).await;
+    for (name, folder) in [("Q1...Q2", "Q1...Q2"), ("../../etc/passwd", ".._.._etc_passwd")] {
+        let report = app.sample_report(ADMIN_KEY, 5, json!({"name": name})).await;
+        let mut dest = destination(&bucket);
+        dest["key"] = json!("{{reportName}}/{{fileName}}");
+        let schedule = schedule(&app, ADMIN_KEY, &report, json!([dest])).await;
+        let export = run_now(&app, ADMIN_KEY, &schedule).await;
+        let run = wait_delivered(&app, ADMIN_KEY, &schedule, export["id"].as_str().unwrap()).await;
+        assert_eq!(run["status"], "SUCCEEDED", "{name}: {run}");
+        let key = format!("exports/{folder}/{}", export["fileName"].as_str().unwrap());
+        client.get_object().bucket(&bucket).key(&key).send().await.unwrap_or_else(|e| panic!("{key}: {e:?}"));
+    }
+}
+
+#[tokio::test]
+async fn ferrys_own_credentials_never_go_to_an_endpoint_url_and_empty_key_segments_are_refused() {
+    let (app, _clock) = app().await;
+    allow_private_networks(&app, true).await;
+    let report = app.sample_report(ADMIN_KEY, 5, json!({})).await;
+    let r = app.put(ADMIN_KEY, "/settings", &json!({"s3AllowedBuckets": ["allowed-bkt"]})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let own_with_endpoint = json!({"type": "s3", "bucket": "allowed-bkt", "region": "eu-central-1", "endpointUrl": "https://s3.evil.example"});
+    assert_eq!(refused_fields(&app, &report, own_with_endpoint).await, vec!["destinations[0].endpointUrl"]);
+    let mut double_slash = destination("ferry-dest-x");
+    double_slash["key"] = json!("a//{{fileName}}");
+    assert_eq!(refused_fields(&app, &report, double_slash).await, vec!["destinations[0].key"]);
+
+    // Refused again when sent, and the local runtime asks no metadata service.
+    let target = S3Target {
+        bucket: "allowed-bkt".into(),
+        key: "k.csv".into(),
+        region: "eu-central-1".into(),
+        endpoint_url: None,
+        credentials: S3Credentials::Runtime,
+        storage_class: None,
+        server_side_encryption: None,
+        kms_key_id: None,
+        content_type: "text/csv".into(),
+        metadata: vec![],
+        allow_private_networks: false,
+    };
+    let body: ferry_core::ports::file_store::ByteStream =
+        Box::pin(futures::stream::once(async { Ok::<_, PortError>(Bytes::from_static(b"a,b\n")) }));
+    let err = ObjectStoreS3Client::new().put(&target, body).await.unwrap_err();
+    let DeliveryError::Rejected(text) = err else { panic!("refused outright: {err:?}") };
+    assert!(text.contains("no AWS credentials of its own") && !text.contains("169.254"), "{text}");
+}

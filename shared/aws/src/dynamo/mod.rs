@@ -14,6 +14,7 @@ mod reports;
 mod runs;
 mod schedules;
 mod secrets;
+mod sessions;
 mod settings;
 mod slots;
 mod store;

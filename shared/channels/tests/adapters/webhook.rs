@@ -197,7 +197,7 @@ async fn private_loopback_and_metadata_destinations_are_refused_while_private_ne
     let url = format!("http://localhost:{port}/ok");
     let err = ReqwestWebhookClient::new().post(&request(url, false), stream(b"x")).await.unwrap_err();
     let DeliveryError::Forbidden(why) = &err else { panic!("{err:?}") };
-    assert!(why.starts_with("localhost resolves to ") && why.ends_with(", a loopback address"), "{why}");
+    assert_eq!(why, "localhost resolves to a loopback address", "the address itself is not told");
     assert_eq!(err.to_string(), format!("destination_forbidden: {why}"));
     assert!(receiver.received().is_empty());
 }

@@ -9,6 +9,7 @@ pub mod key_store;
 pub mod report_store;
 pub mod schedule_run_store;
 pub mod schedule_store;
+pub mod session_store;
 pub mod settings_store;
 pub mod work_queue;
 

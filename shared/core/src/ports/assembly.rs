@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use super::id_generator::UlidGenerator;
 use super::{
-    Clock, ConnectionStore, DeliveryStore, ExportStore, FileStore, FormatFactory, KeyStore, Mailer, Ports, ReportStore,
-    RoleAssumer, RuntimeConfig, S3Client, ScheduleRunStore, ScheduleStore, ScheduleTimers, SettingsStore, SftpClient,
-    SourceFactory, WebhookClient, WorkQueue,
+    Clock, ConnectionStore, DeliveryStore, ExportStore, FailedKeyStore, FileStore, FormatFactory, KeyStore, Mailer,
+    Ports, ReportStore, RoleAssumer, RuntimeConfig, S3Client, ScheduleRunStore, ScheduleStore, ScheduleTimers,
+    SessionStore, SettingsStore, SftpClient, SourceFactory, WebhookClient, WorkQueue,
 };
+use crate::sealing::{SealedConnections, SealedSchedules, SecretBox};
 
 /// A backend that keeps all of Ferry's state.
 pub trait StateStore:
@@ -22,6 +23,8 @@ pub trait StateStore:
     + ScheduleStore
     + ScheduleRunStore
     + DeliveryStore
+    + SessionStore
+    + FailedKeyStore
     + 'static
 {
 }
@@ -35,6 +38,8 @@ impl<T> StateStore for T where
         + ScheduleStore
         + ScheduleRunStore
         + DeliveryStore
+        + SessionStore
+        + FailedKeyStore
         + 'static
 {
 }
@@ -74,15 +79,19 @@ impl Ports {
             formats,
             clock,
         } = backends;
+        // Secrets are sealed above the store, so every backend holds them sealed.
+        let secrets = SecretBox::new(&config.data_key);
         Ports {
             keys: store.clone(),
-            connections: store.clone(),
+            connections: Arc::new(SealedConnections::new(store.clone(), secrets.clone())),
             reports: store.clone(),
             exports: store.clone(),
             settings: store.clone(),
-            schedules: store.clone(),
+            schedules: Arc::new(SealedSchedules::new(store.clone(), secrets)),
             runs: store.clone(),
-            deliveries: store,
+            deliveries: store.clone(),
+            sessions: store.clone(),
+            failed_keys: store,
             timers,
             files,
             export_queue,

@@ -16,6 +16,7 @@ pub mod connection_store;
 pub mod delivery;
 pub mod delivery_store;
 pub mod export_store;
+pub mod failed_key_store;
 pub mod file_store;
 pub mod format;
 pub mod id_generator;
@@ -28,6 +29,7 @@ pub mod s3_client;
 pub mod schedule_run_store;
 pub mod schedule_store;
 pub mod schedule_timers;
+pub mod session_store;
 pub mod settings_store;
 pub mod sftp_client;
 pub mod source;
@@ -43,6 +45,7 @@ pub use clock::Clock;
 pub use connection_store::ConnectionStore;
 pub use delivery_store::DeliveryStore;
 pub use export_store::ExportStore;
+pub use failed_key_store::FailedKeyStore;
 pub use file_store::FileStore;
 pub use format::FormatFactory;
 pub use id_generator::IdGenerator;
@@ -54,6 +57,7 @@ pub use s3_client::S3Client;
 pub use schedule_run_store::ScheduleRunStore;
 pub use schedule_store::ScheduleStore;
 pub use schedule_timers::{PolledTimers, ScheduleTimers};
+pub use session_store::SessionStore;
 pub use settings_store::SettingsStore;
 pub use sftp_client::SftpClient;
 pub use source::SourceFactory;
@@ -72,6 +76,8 @@ pub struct RuntimeConfig {
     /// Derives the tokens of download links (`/v1/files/{token}`), so only
     /// their hashes need to be stored.
     pub link_key: LinkKey,
+    /// The key stored secrets are sealed under (see `sealing`).
+    pub data_key: crate::sealing::DataKey,
     pub export: ExportConfig,
     /// Buckets Ferry itself uses (its file store on AWS): an S3 destination
     /// never writes there with the runtime's own credentials, and an admin
@@ -123,6 +129,10 @@ pub struct Ports {
     pub schedules: Arc<dyn ScheduleStore>,
     pub runs: Arc<dyn ScheduleRunStore>,
     pub deliveries: Arc<dyn DeliveryStore>,
+    /// Dashboard sessions (hashed ids).
+    pub sessions: Arc<dyn SessionStore>,
+    /// Wrong keys per client address (throttling).
+    pub failed_keys: Arc<dyn FailedKeyStore>,
     /// What fires schedules: EventBridge Scheduler on AWS, nothing locally (polled).
     pub timers: Arc<dyn ScheduleTimers>,
 

@@ -29,6 +29,11 @@ pub struct Bootstrapped {
     pub demo_report: ReportView,
 }
 
+/// The shortest `FERRY_ADMIN_KEY` accepted (SPEC, Authentication): with
+/// guessing throttled to 10 a minute per address, 32 characters are out of
+/// reach of any number of addresses.
+pub const MIN_ADMIN_KEY_CHARS: usize = 32;
+
 /// On an install without keys: creates the admin key (`preset` when given),
 /// the demo connection and the demo report. None when the install is not new.
 pub async fn bootstrap(ports: &Ports, preset_admin_key: Option<String>) -> Result<Option<Bootstrapped>, CoreError> {
@@ -36,8 +41,8 @@ pub async fn bootstrap(ports: &Ports, preset_admin_key: Option<String>) -> Resul
         return Ok(None);
     }
     if let Some(k) = &preset_admin_key {
-        if k.len() < 16 {
-            return Err(CoreError::invalid("FERRY_ADMIN_KEY", "must be at least 16 characters"));
+        if k.chars().count() < MIN_ADMIN_KEY_CHARS {
+            return Err(CoreError::invalid("FERRY_ADMIN_KEY", "must be at least 32 characters"));
         }
     }
     let generated = preset_admin_key.is_none();

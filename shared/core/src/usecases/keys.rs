@@ -106,6 +106,8 @@ pub async fn delete_key(ports: &Ports, actor: &Principal, id: &str) -> Result<()
     let user = keys.iter().find(|k| k.id == id).map(|k| k.user.clone());
     match ports.keys.delete_key(id).await? {
         KeyDeleteOutcome::Deleted => {
+            // Pages re-read the key anyway; this drops the rows at once.
+            ports.sessions.delete_sessions_of_key(id).await?;
             if let Some(user) = user {
                 if !keys.iter().any(|k| k.id != id && k.user == user) {
                     pause_schedules_of(ports, &user).await?;

@@ -171,13 +171,47 @@ pub fn file_name_problem(template: &str, allowed: &[&str]) -> Option<String> {
     if template.chars().any(char::is_control) {
         return Some("must not contain control characters (NUL, line breaks, tabs)".into());
     }
+    if template.chars().any(is_disguising) {
+        return Some(
+            "must not contain direction marks or line separators (U+202E, U+2028 and the like): they disguise \
+             a name's extension"
+                .into(),
+        );
+    }
     check(template, allowed).err().map(|e| e.to_string())
+}
+
+/// Characters that change how a name looks without being seen: bidi
+/// embeddings, overrides, isolates and marks (U+202E shows `gpj.exe` as
+/// `exe.jpg`), and the Unicode line and paragraph separators.
+pub fn is_disguising(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// A placeholder's value made safe inside an object key or a path: it
+/// cannot add a folder (`/`, `\` become `_`), climb out of one (a value of
+/// only dots becomes underscores, so `..` is never a segment; `Q1...Q2`
+/// stays as it is), be empty, or hide characters.
+pub fn safe_path_value(value: &str) -> String {
+    let cleaned: String = value
+        .chars()
+        .map(|c| if c == '/' || c == '\\' || c.is_control() || is_disguising(c) { '_' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        "_".to_string()
+    } else if cleaned.chars().all(|c| c == '.') {
+        "_".repeat(cleaned.chars().count())
+    } else {
+        cleaned
+    }
 }
 
 /// Makes a rendered file name safe for every store: no path separators or control characters.
 pub fn safe_file_name(name: &str) -> String {
-    let cleaned: String =
-        name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() || c == '"' { '_' } else { c }).collect();
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c == '/' || c == '\\' || c.is_control() || is_disguising(c) || c == '"' { '_' } else { c })
+        .collect();
     let trimmed = cleaned.trim().trim_start_matches('.');
     if trimmed.is_empty() {
         "export".to_string()
@@ -222,6 +256,23 @@ mod tests {
             "https://x.org/h/Bugs%20%26%20Ops%2F2026%3Fx%3D1?rows=12&q=a%20b"
         );
         assert_eq!(p.render("{{exportConfigName}}: {{rows}} rows").unwrap(), "Bugs & Ops/2026?x=1: 12 rows");
+    }
+
+    #[test]
+    fn direction_marks_and_line_separators_are_refused_in_file_names_and_cleaned_from_values() {
+        for bad in ["report\u{202E}vsc.exe", "a\u{2028}b.csv", "x\u{2066}y.csv", "m\u{200F}.csv"] {
+            assert!(file_name_problem(bad, FILE_NAME_PLACEHOLDERS).is_some(), "{bad:?}");
+        }
+        assert_eq!(safe_file_name("evil\u{202E}vsc.exe"), "evil_vsc.exe");
+        assert_eq!(safe_path_value("a\u{2028}b"), "a_b");
+    }
+
+    #[test]
+    fn placeholder_values_in_paths_never_climb_and_keep_their_dots() {
+        assert_eq!(safe_path_value("../../etc/passwd"), ".._.._etc_passwd");
+        assert_eq!(safe_path_value("Q1...Q2"), "Q1...Q2");
+        assert_eq!(safe_path_value(".."), "__");
+        assert_eq!(safe_path_value(""), "_");
     }
 
     #[test]

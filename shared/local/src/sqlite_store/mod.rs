@@ -13,6 +13,7 @@ mod reports;
 mod runs;
 mod schedules;
 mod schema;
+mod sessions;
 mod settings;
 mod slots;
 mod store;

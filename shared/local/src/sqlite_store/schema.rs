@@ -109,6 +109,21 @@ CREATE TABLE IF NOT EXISTS settings (
     id  INTEGER PRIMARY KEY CHECK (id = 1),
     doc TEXT NOT NULL
 );
+
+-- Dashboard sessions by the SHA-256 of their id; times in unix milliseconds.
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash    TEXT PRIMARY KEY NOT NULL,
+    key_id     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_key ON sessions (key_id);
+
+-- Wrong API keys per client address in the window opened at `since`.
+CREATE TABLE IF NOT EXISTS failed_keys (
+    address TEXT PRIMARY KEY NOT NULL,
+    since   INTEGER NOT NULL,
+    count   INTEGER NOT NULL
+);
 ";
 
 /// Creates what is missing and records the schema version; refuses a file of

@@ -41,11 +41,24 @@ impl SqliteStore {
             return Err(PortError::backend(format!("journal_mode is {mode}, not wal")));
         }
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage_error)?;
+        // Replaced and deleted content is zeroed, not left in free space: a
+        // secret sealed on first start leaves no plain copy behind.
+        conn.pragma_update(None, "secure_delete", "ON").map_err(storage_error)?;
         // Integrity is kept by the use cases (409 on a connection in use), not
         // by the database, so that every backend behaves alike.
         conn.pragma_update(None, "foreign_keys", "OFF").map_err(storage_error)?;
         schema::migrate(&conn)?;
         Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Copies the write-ahead log into the database file and empties it, so
+    /// page images from before (plain secrets) are gone from both files.
+    pub async fn checkpoint(&self) -> Result<(), PortError> {
+        self.call(|conn| {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(storage_error)?;
+            Ok(())
+        })
+        .await
     }
 
     /// Runs `work` with the connection on tokio's blocking pool, under the lock.

@@ -44,8 +44,9 @@ pub async fn check_destination(url: &Url, allow_private_networks: bool) -> Resul
 fn pin(host: &str, addrs: &[SocketAddr]) -> Result<Option<PinnedHost>, JiraError> {
     // One forbidden answer is enough to refuse: a name that mixes public and
     // private addresses is either misconfigured or an attempt to slip through.
-    if let Some((addr, range)) = addrs.iter().find_map(|a| forbidden_range(a.ip()).map(|r| (a, r))) {
-        return Err(forbidden(&format!("the host {host} resolves to {}, {}", addr.ip(), range.describe())));
+    if let Some(range) = addrs.iter().find_map(|a| forbidden_range(a.ip())) {
+        // Not the address itself: it is the private network's, and members see this text.
+        return Err(forbidden(&format!("the host {host} resolves to {}", range.describe())));
     }
     match addrs.first() {
         Some(addr) => Ok(Some(PinnedHost { host: host.to_string(), addr: *addr })),

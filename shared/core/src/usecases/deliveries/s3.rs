@@ -7,7 +7,7 @@ use super::context::AttemptContext;
 use crate::model::destination::S3Destination;
 use crate::ports::delivery::DeliveryError;
 use crate::ports::s3_client::{S3Credentials, S3Target};
-use crate::usecases::templates::render;
+use crate::usecases::templates::{is_disguising, render, safe_path_value};
 
 /// The key template when the destination names none.
 pub const DEFAULT_S3_KEY: &str = "{{reportSlug}}/{{fileName}}";
@@ -21,6 +21,14 @@ pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Res
                 "bucket {} is Ferry's own bucket: give the destination an access key of the bucket's owner",
                 dest.bucket
             )))
+        }
+        // Refused when saved too; a schedule stored before that rule meets it here.
+        _ if dest.endpoint_url.is_some() => {
+            return Err(DeliveryError::Rejected(
+                "an S3 destination with endpointUrl needs its own access key pair: Ferry's own credentials only \
+                 go to AWS"
+                    .into(),
+            ))
         }
         // Checked when saved too; settings may have changed since.
         _ if cx.settings.s3_allowed_buckets.contains(&dest.bucket) => S3Credentials::Runtime,
@@ -73,14 +81,14 @@ async fn assumed_role(cx: &AttemptContext<'_>, role_arn: &str) -> Result<S3Crede
 }
 
 /// `prefix` and the rendered key template. A placeholder's value cannot add
-/// a folder or climb out of one: its `/`, `\` and control characters become `_`.
+/// a folder or climb out of one (`safe_path_value`).
 fn object_key(cx: &AttemptContext<'_>, dest: &S3Destination) -> Result<String, DeliveryError> {
     let template = dest.key.as_deref().unwrap_or(DEFAULT_S3_KEY);
     let file_name = cx.file_name();
     let rendered = render(template, |name| {
         let value =
             if name == "fileName" { Some(file_name.clone()) } else { cx.placeholders.get(name).map(str::to_string) };
-        value.map(|v| v.chars().map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c }).collect())
+        value.map(|v| safe_path_value(&v))
     })
     .map_err(|e| DeliveryError::Rejected(format!("key: {e}")))?;
     let key = join_key(&dest.prefix, &rendered);
@@ -100,16 +108,20 @@ pub fn join_key(prefix: &str, key: &str) -> String {
 }
 
 /// Why an object key (or a template or prefix of one) is refused: absolute,
-/// climbing (`..`), empty segments, control characters, or over S3's 1024 bytes.
+/// climbing (a `.` or `..` segment), empty segments (`a//b`), control
+/// characters, direction marks or line separators, or over S3's 1024 bytes.
+/// Dots inside a segment (`Q1...Q2`) are a name, not a path.
 pub fn key_problem(key: &str) -> Option<&'static str> {
     if key.starts_with('/') {
         Some("must be relative: no leading '/'")
     } else if key.split(['/', '\\']).any(|segment| segment == ".." || segment == ".") {
         Some("must not contain '.' or '..' segments")
-    } else if key.contains("..") {
-        Some("must not contain '..'")
+    } else if key.split(['/', '\\']).any(str::is_empty) {
+        Some("must not contain empty segments ('//' or a trailing '/')")
     } else if key.chars().any(char::is_control) {
         Some("must not contain control characters")
+    } else if key.chars().any(is_disguising) {
+        Some("must not contain direction marks or line separators")
     } else if key.len() > 1024 {
         Some("must be at most 1024 bytes")
     } else {
@@ -127,9 +139,10 @@ mod tests {
         assert_eq!(join_key("exports", "a/b.csv"), "exports/a/b.csv");
         assert_eq!(join_key("exports/", "a/b.csv"), "exports/a/b.csv");
         assert_eq!(key_problem("exports/{{reportSlug}}/{{fileName}}"), None);
-        for bad in ["/abs/key", "a/../b", "..", "a/./b", "a..b/c", "a\nb"] {
+        for bad in ["/abs/key", "a/../b", "..", "a/./b", "a//b", "a/", "a\nb", "a\u{202E}b"] {
             assert!(key_problem(bad).is_some(), "{bad:?}");
         }
+        assert_eq!(key_problem("reports/Q1...Q2/x.csv"), None, "dots inside a segment are a name");
         assert!(key_problem(&"k".repeat(1025)).is_some());
     }
 }

@@ -17,6 +17,10 @@ use super::s3_checks::check_s3;
 /// Longest template or header value accepted.
 const MAX_TEXT: usize = 10_000;
 
+/// Recipients of one mail (`to`, `cc` and `toUsers` together) and of a
+/// link's notice: SES's limit per message (SPEC, Destinations).
+pub const MAX_RECIPIENTS: usize = 50;
+
 /// Headers Ferry sets itself (or the HTTP client does): a destination may not replace them.
 const RESERVED_HEADERS: &[&str] = &[
     "user-agent",
@@ -52,6 +56,19 @@ fn check_email(field: &str, e: &EmailDestination, err: &mut Report) {
     if e.to.is_empty() && e.to_users.is_empty() {
         err(format!("{field}.to"), "needs at least one address (or Jira users in toUsers)");
     }
+    let total = e.to.len() + e.cc.len() + e.to_users.len();
+    if total > MAX_RECIPIENTS {
+        // Named by the largest list, the one to shorten first; the addresses
+        // themselves are not judged one by one (thousands of errors help no one).
+        let largest = [("to", e.to.len()), ("cc", e.cc.len()), ("toUsers", e.to_users.len())]
+            .into_iter()
+            .rev()
+            .max_by_key(|(_, n)| *n)
+            .map_or("to", |(name, _)| name);
+        let why = format!("to, cc and toUsers name {total} recipients together; at most {MAX_RECIPIENTS} are allowed");
+        err(format!("{field}.{largest}"), &why);
+        return;
+    }
     addresses(&format!("{field}.to"), &e.to, err);
     for (i, account) in e.to_users.iter().enumerate() {
         let bad =
@@ -82,6 +99,11 @@ fn check_link(field: &str, l: &LinkDestination, err: &mut Report) {
         if !(1..=3650).contains(&days) {
             err(format!("{field}.retentionDays"), "must be between 1 and 3650");
         }
+    }
+    if l.notify.len() > MAX_RECIPIENTS {
+        let why = format!("names {} addresses; at most {MAX_RECIPIENTS} are allowed", l.notify.len());
+        err(format!("{field}.notify"), &why);
+        return;
     }
     addresses(&format!("{field}.notify"), &l.notify, err);
 }

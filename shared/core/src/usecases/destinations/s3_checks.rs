@@ -2,7 +2,8 @@
 //! name S3 accepts, a key template that stays relative (no leading `/`, no
 //! `..`), an `endpointUrl` under the private-network rule, and credentials
 //! that can work: an access key pair, or a bucket the admin allows the
-//! runtime's own credentials for.
+//! runtime's own credentials for (on AWS's endpoint only, never with an
+//! `endpointUrl`).
 
 use crate::model::destination::{S3Destination, ServerSideEncryption};
 use crate::model::outbound_url::OutboundUrl;
@@ -43,7 +44,10 @@ pub(super) fn check_s3(field: &str, s: &S3Destination, settings: &Settings, err:
     if s.region.is_empty() || !s.region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         err(format!("{field}.region"), "must be a region name such as eu-central-1");
     }
-    if let Some(why) = key_problem(&s.prefix) {
+    // A prefix may end in '/' (it is a folder); "" is no prefix.
+    let prefix = s.prefix.strip_suffix('/').unwrap_or(&s.prefix);
+    let prefix_problem = if prefix.is_empty() { None } else { key_problem(prefix) };
+    if let Some(why) = prefix_problem {
         err(format!("{field}.prefix"), why);
     }
     let key_field = format!("{field}.key");
@@ -52,7 +56,7 @@ pub(super) fn check_s3(field: &str, s: &S3Destination, settings: &Settings, err:
         err(key_field, "must not be empty");
     } else if template(&key_field, key, err) {
         // The prefix is judged on its own above; joined, the two must still fit S3.
-        let joined = if key_problem(&s.prefix).is_some() { key.to_string() } else { join_key(&s.prefix, key) };
+        let joined = if prefix_problem.is_some() { key.to_string() } else { join_key(&s.prefix, key) };
         if let Some(why) = key_problem(&joined) {
             err(key_field, why);
         }
@@ -76,6 +80,11 @@ pub(super) fn check_s3(field: &str, s: &S3Destination, settings: &Settings, err:
             format!("{field}.accessKeyId"),
             "give an access key pair: the bucket is not in the setting s3AllowedBuckets, which alone may be written \
              with Ferry's own credentials",
+        ),
+        // Ferry's own credentials only ever go to AWS's endpoints.
+        (None, None, None) if s.endpoint_url.is_some() => err(
+            format!("{field}.endpointUrl"),
+            "cannot be used with Ferry's own credentials: give the store's access key pair, or leave endpointUrl out",
         ),
         (None, None, None) => {}
     }

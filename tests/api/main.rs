@@ -16,6 +16,8 @@ mod jira_bench;
 mod jira_connections;
 mod jira_export;
 mod jira_sim;
+mod notices;
 mod schedules;
+mod stalled_exports;
 mod time_in_status;
 mod validation;

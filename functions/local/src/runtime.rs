@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use ferry_channels::{ObjectStoreS3Client, OutboxMailer, ReqwestWebhookClient, RusshSftpClient, SmtpMailer};
 use ferry_core::ports::{Backends, LinkKey, Mailer, PolledTimers, Ports, RuntimeConfig, WorkQueue};
-use ferry_core::usecases::bootstrap::{bootstrap, Bootstrapped};
+use ferry_core::usecases::bootstrap::{adopt_admin_email, bootstrap, Bootstrapped};
 use ferry_core::usecases::exports::recovery::release_stale_leases;
 use ferry_formats::StandardFormats;
 use ferry_local_adapters::{signed_files_router, FsFileStore, SqliteQueue, SqliteStore};
@@ -93,6 +93,9 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
     let (ports, files) = assemble(&config, &data_dir, &public_url, wake.clone(), delivery_wake.clone())?;
 
     let bootstrapped = bootstrap(&ports, config.admin_key.clone()).await.context("first-start set-up")?;
+    if let Some(email) = &config.admin_email {
+        adopt_admin_email(&ports, email, "FERRY_ADMIN_EMAIL").await.context("FERRY_ADMIN_EMAIL")?;
+    }
     let released = release_stale_leases(&ports).await.context("recovering interrupted exports")?;
     if released > 0 {
         tracing::info!(released, "resuming exports interrupted by the previous stop");

@@ -3,11 +3,12 @@
 //! asyncssh SFTP server), retries and retention under a manual clock, and the
 //! save-time rules (validation, write-only secrets, private networks).
 
+mod crash;
 mod deliver_when;
 mod email;
 mod jira_users;
 mod link;
-mod receiver;
+pub(crate) mod receiver;
 mod rules;
 mod s3;
 mod sftp;

@@ -15,6 +15,8 @@ use crate::Ports;
 
 pub(super) struct AttemptContext<'a> {
     pub ports: &'a Ports,
+    /// The delivery's id: the same on every attempt (a webhook's `Idempotency-Key`).
+    pub delivery_id: String,
     pub export: Export,
     /// The file's key in the file store.
     pub file_key: String,
@@ -53,7 +55,16 @@ pub(super) async fn load_context<'a>(
     let report = ports.reports.get_report(&export.report_id).await?;
     let settings = current(ports).await?;
     let placeholders = Placeholders::for_export(report.as_ref(), &export);
-    Ok(AttemptContext { ports, export, file_key, schedule_id: schedule.id, destination, settings, placeholders })
+    Ok(AttemptContext {
+        ports,
+        delivery_id: d.id.clone(),
+        export,
+        file_key,
+        schedule_id: schedule.id,
+        destination,
+        settings,
+        placeholders,
+    })
 }
 
 impl AttemptContext<'_> {

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::dashboard::sign_in;
 use crate::deliveries::receiver::Receiver;
-use crate::deliveries::{allow_private_networks, app, outbox, run_now, wait_delivered};
+use crate::deliveries::{allow_private_networks, app, outbox, run_now, wait_delivered, wait_outbox};
 use crate::helpers::{error_of, spawn_app_with, AppOptions, TestApp, ADMIN_KEY};
 
 /// Recipients and subject of an outbox mail.
@@ -40,8 +40,8 @@ async fn patch_email(app: &TestApp, id: &str, email: Value) -> reqwest::Response
 }
 
 /// Five failed runs in a row (a webhook answering 404 is not retried): the
-/// schedule pauses itself. Returns the mails that came of it.
-async fn fail_five_times(app: &TestApp, key: &str, report: &str) -> (String, Vec<std::path::PathBuf>) {
+/// schedule pauses itself. Returns the mails that came of it (`expected` of them).
+async fn fail_five_times(app: &TestApp, key: &str, report: &str, expected: usize) -> (String, Vec<std::path::PathBuf>) {
     let receiver = Receiver::start(&[404; 5]).await;
     let before = outbox(app).len();
     // Pause notices only: no failed-run mails.
@@ -63,8 +63,9 @@ async fn fail_five_times(app: &TestApp, key: &str, report: &str) -> (String, Vec
     );
     assert!(s["lastError"].as_str().unwrap().contains("404"), "{s}");
     assert!(s["pausedAt"].is_string(), "{s}");
-    let mails = outbox(app)[before..].to_vec();
-    (id, mails)
+    // The notice is mailed after the pause is stored.
+    let mails = if expected > 0 { wait_outbox(app, before + expected).await } else { outbox(app) };
+    (id, mails[before..].to_vec())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -78,7 +79,7 @@ async fn pause_notices_reach_the_owner_and_alert_email_else_the_admins_else_a_ba
 
     // Nobody: no owner email, no alertEmail, no admin email → no mail, a banner for admins only.
     assert!(admin.get(&app, "/reports").await.text().await.unwrap().contains(banner));
-    let (paused, mails) = fail_five_times(&app, &nina, &report).await;
+    let (paused, mails) = fail_five_times(&app, &nina, &report, 0).await;
     assert!(mails.is_empty(), "no address, no mail: {mails:?}");
     let page = admin.get(&app, "/exports").await.text().await.unwrap();
     assert!(page.contains(banner) && page.contains("Alert email"), "every admin page says how to fix it");
@@ -113,7 +114,7 @@ async fn pause_notices_reach_the_owner_and_alert_email_else_the_admins_else_a_ba
     assert!(!admin.get(&app, "/reports").await.text().await.unwrap().contains(banner), "an address is known now");
 
     // The admins, when neither the owner nor alertEmail is known.
-    let (_, mails) = fail_five_times(&app, &nina, &report).await;
+    let (_, mails) = fail_five_times(&app, &nina, &report, 1).await;
     assert_eq!(mails.len(), 1);
     let (to, subject) = mail_to(&mails[0]);
     assert_eq!(to, ["root@example.org"]);
@@ -124,7 +125,7 @@ async fn pause_notices_reach_the_owner_and_alert_email_else_the_admins_else_a_ba
     assert_eq!(patch_email(&app, &nina_id, json!("nina@example.org")).await.status(), StatusCode::OK);
     let r = app.put(ADMIN_KEY, "/settings", &json!({"alertEmail": "ops@example.org"})).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let (_, mails) = fail_five_times(&app, &nina, &report).await;
+    let (_, mails) = fail_five_times(&app, &nina, &report, 1).await;
     assert_eq!(mails.len(), 1);
     let (mut to, _) = mail_to(&mails[0]);
     to.sort();

@@ -125,6 +125,8 @@ async fn settings_are_saved_from_the_form_and_a_refusal_is_shown_beside_its_fiel
         ("default_retention_days", "30"),
         ("email_from", "reports@example.org"),
         ("s3_allowed_buckets", "data-lake\r\nteam.reports"),
+        ("alert_email", "ops@example.org"),
+        ("stall_minutes", "45"),
     ];
     let r = b.post(&app, "/settings", &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -136,6 +138,7 @@ async fn settings_are_saved_from_the_form_and_a_refusal_is_shown_beside_its_fiel
     );
     assert_eq!(s["emailFrom"], "reports@example.org");
     assert_eq!(s["s3AllowedBuckets"], json!(["data-lake", "team.reports"]));
+    assert_eq!((&s["alertEmail"], &s["stallMinutes"]), (&json!("ops@example.org"), &json!(45)));
     let page = b.get(&app, "/settings").await.text().await.unwrap();
     assert!(page.contains(">data-lake\nteam.reports</textarea>"), "{page}");
     let external_id = s["s3ExternalId"].as_str().unwrap();

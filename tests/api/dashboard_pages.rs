@@ -23,7 +23,7 @@ async fn the_schedules_table_pauses_resumes_and_runs_now() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/schedules");
     let html = b.get(&app, "/schedules").await.text().await.unwrap();
-    assert!(html.contains("Paused (by hand)"));
+    assert!(html.contains("Paused by hand"));
     assert!(html.contains(">Resume</button>"));
     let s: Value = app.get(ADMIN_KEY, &format!("/schedules/{id}")).await.json().await.unwrap();
     assert_eq!(s["paused"], true);

@@ -32,6 +32,10 @@ pub struct AppOptions {
     pub scheduler: bool,
     /// `FERRY_PUBLIC_URL` (the default is the server's own http address).
     pub public_url: Option<String>,
+    /// The export heartbeat's real-time cadence (default: the runtime's).
+    pub heartbeat: Option<Duration>,
+    /// `FERRY_ADMIN_EMAIL`.
+    pub admin_email: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -45,6 +49,8 @@ impl Default for AppOptions {
             sample_page_rows: None,
             scheduler: true,
             public_url: None,
+            heartbeat: None,
+            admin_email: None,
         }
     }
 }
@@ -80,6 +86,10 @@ fn config_for(data_dir: &std::path::Path, opts: &AppOptions) -> LocalConfig {
     config.sample_page_rows = opts.sample_page_rows;
     config.scheduler = opts.scheduler;
     config.public_url = opts.public_url.clone();
+    config.admin_email = opts.admin_email.clone();
+    if let Some(beat) = opts.heartbeat {
+        config.export.heartbeat = beat;
+    }
     if let Some(n) = opts.xlsx_rows_per_sheet {
         config.export.xlsx_rows_per_sheet = n;
     }

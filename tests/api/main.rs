@@ -18,6 +18,8 @@ mod jira_export;
 mod jira_sim;
 mod pdf_export;
 mod nobody_in;
+mod notices;
 mod schedules;
+mod stalled_exports;
 mod time_in_status;
 mod validation;

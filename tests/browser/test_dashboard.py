@@ -93,7 +93,7 @@ def test_a_schedule_pauses_resumes_and_runs_now(page, ferry):
     expect(row).to_contain_text("Weekly on Mon, Wed at 09:00 (Europe/Berlin)")
     row.get_by_role("button", name="Pause").click()
     row = page.get_by_role("row").filter(has_text="Weekly figures")
-    expect(row).to_contain_text("Paused (by hand)")
+    expect(row).to_contain_text("Paused by hand")
     row.get_by_role("button", name="Resume").click()
     row = page.get_by_role("row").filter(has_text="Weekly figures")
     expect(row).to_contain_text("Active")

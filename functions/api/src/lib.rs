@@ -5,7 +5,7 @@
 //! start on an install without keys stores it (`first_start`).
 
 use axum::Router;
-use ferry_core::usecases::bootstrap::bootstrap_with_hash;
+use ferry_core::usecases::bootstrap::{adopt_admin_email, bootstrap_with_hash};
 use ferry_core::Ports;
 use lambda_http::request::LambdaRequest;
 use lambda_http::{Adapter, Context, LambdaEvent, Service};
@@ -31,14 +31,21 @@ async fn source_ip(mut request: axum::extract::Request) -> axum::extract::Reques
 }
 
 /// On a cold start: stores the first admin key (and the demo connection and
-/// report) when the install has no keys and a key hash was deployed. A
-/// failure is logged, not fatal: the API still serves existing keys.
+/// report) when the install has no keys and a key hash was deployed, and
+/// gives that key the stack's `AdminEmail` (env `FERRY_ADMIN_EMAIL`) while it
+/// has no email. A failure is logged, not fatal: the API still serves
+/// existing keys.
 pub async fn first_start(ports: &Ports, admin_key_sha256: Option<&str>) {
-    let Some(hash) = admin_key_sha256.filter(|h| !h.trim().is_empty()) else { return };
-    match bootstrap_with_hash(ports, hash).await {
-        Ok(Some(demo)) => tracing::info!(demo_report = %demo.id, "first admin key stored from AdminKeySha256"),
-        Ok(None) => {}
-        Err(err) => tracing::error!(error = %err, "storing the first admin key failed"),
+    if let Some(hash) = admin_key_sha256.filter(|h| !h.trim().is_empty()) {
+        match bootstrap_with_hash(ports, hash).await {
+            Ok(Some(demo)) => tracing::info!(demo_report = %demo.id, "first admin key stored from AdminKeySha256"),
+            Ok(None) => {}
+            Err(err) => tracing::error!(error = %err, "storing the first admin key failed"),
+        }
+    }
+    let email = std::env::var("FERRY_ADMIN_EMAIL").unwrap_or_default();
+    if let Err(err) = adopt_admin_email(ports, &email, "AdminEmail").await {
+        tracing::error!(error = %err, "giving the first admin key its email failed");
     }
 }
 

@@ -16,6 +16,8 @@ pub struct LocalConfig {
     pub public_url: Option<String>,
     /// The first admin key on an empty data dir (else one is generated).
     pub admin_key: Option<String>,
+    /// `FERRY_ADMIN_EMAIL`: the first admin key's email while it has none.
+    pub admin_email: Option<String>,
     pub signed_url_ttl: SignedDuration,
     pub email_from: String,
     pub export: ExportConfig,
@@ -39,6 +41,7 @@ impl LocalConfig {
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
             public_url: None,
             admin_key: None,
+            admin_email: None,
             signed_url_ttl: SignedDuration::from_secs(300),
             email_from: "ferry@localhost".into(),
             export: ExportConfig::default(),
@@ -51,7 +54,7 @@ impl LocalConfig {
         }
     }
 
-    /// Applies `FERRY_ADMIN_KEY`, `FERRY_PUBLIC_URL`, `FERRY_SIGNED_URL_TTL_SECONDS`,
+    /// Applies `FERRY_ADMIN_KEY`, `FERRY_ADMIN_EMAIL`, `FERRY_PUBLIC_URL`, `FERRY_SIGNED_URL_TTL_SECONDS`,
     /// `FERRY_EMAIL_FROM`, `FERRY_SMTP_URL`, `FERRY_WORKERS`, `FERRY_DELIVERY_WORKERS`
     /// and `FERRY_PART_SIZE_BYTES`.
     pub fn with_env(mut self) -> anyhow::Result<Self> {
@@ -66,6 +69,9 @@ impl LocalConfig {
                 k.chars().count()
             );
             self.admin_key = Some(k);
+        }
+        if let Some(e) = var("FERRY_ADMIN_EMAIL") {
+            self.admin_email = Some(e);
         }
         if let Some(u) = var("FERRY_PUBLIC_URL") {
             self.public_url = Some(u.trim_end_matches('/').to_string());

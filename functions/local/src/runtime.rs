@@ -9,7 +9,7 @@ use anyhow::Context;
 use ferry_channels::{ObjectStoreS3Client, OutboxMailer, ReqwestWebhookClient, RusshSftpClient, SmtpMailer};
 use ferry_core::ports::{Backends, LinkKey, Mailer, PolledTimers, Ports, RuntimeConfig, WorkQueue};
 use ferry_core::sealing::{seal_stored_secrets, DataKey};
-use ferry_core::usecases::bootstrap::{bootstrap, Bootstrapped};
+use ferry_core::usecases::bootstrap::{adopt_admin_email, bootstrap, Bootstrapped};
 use ferry_core::usecases::exports::recovery::release_stale_leases;
 use ferry_formats::StandardFormats;
 use ferry_local_adapters::{signed_files_router, FsFileStore, SqliteQueue, SqliteStore};
@@ -102,6 +102,9 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
         tracing::info!(sealed, "sealed the secrets of connections and schedules stored in plain text");
     }
     drop(raw);
+    if let Some(email) = &config.admin_email {
+        adopt_admin_email(&ports, email, "FERRY_ADMIN_EMAIL").await.context("FERRY_ADMIN_EMAIL")?;
+    }
     let released = release_stale_leases(&ports).await.context("recovering interrupted exports")?;
     if released > 0 {
         tracing::info!(released, "resuming exports interrupted by the previous stop");

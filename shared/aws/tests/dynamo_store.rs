@@ -93,6 +93,7 @@ fn key(i: u64, role: Role) -> ApiKey {
         role,
         hash: hash_key(&format!("secret-{i}")),
         created_at: jiff::Timestamp::UNIX_EPOCH,
+        last_used_at: None,
     }
 }
 

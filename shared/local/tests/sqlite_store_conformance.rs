@@ -99,6 +99,7 @@ fn admin_key() -> ApiKey {
         role: Role::Admin,
         hash: hash_key("admin-secret"),
         created_at: jiff::Timestamp::UNIX_EPOCH,
+        last_used_at: None,
     }
 }
 
@@ -236,6 +237,8 @@ fn daily_schedule(id: &str) -> Schedule {
         handled_through: jiff::Timestamp::UNIX_EPOCH,
         last_run: None,
         last_success_started_at: None,
+        notify_on_failure: true,
+        failures: Default::default(),
         created_at: jiff::Timestamp::UNIX_EPOCH,
         updated_at: jiff::Timestamp::UNIX_EPOCH,
         version: 0,

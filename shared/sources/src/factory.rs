@@ -157,6 +157,7 @@ mod tests {
             allow_private_networks: false,
             time_in_status: None,
             as_of: "2026-01-01T00:00:00Z".parse().unwrap(),
+            activity: Default::default(),
         }
     }
 

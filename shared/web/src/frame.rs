@@ -7,6 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use ferry_core::model::api_key::Principal;
+use ferry_core::usecases::dashboard::{self, Attention};
 use ferry_core::CoreError;
 
 use crate::error::WebError;
@@ -20,6 +21,8 @@ pub struct Viewer {
     pub principal: Principal,
     pub session: Session,
     pub base: String,
+    /// Schedules needing attention, and whether notices can be mailed (admins).
+    pub attention: Attention,
 }
 
 impl FromRequestParts<WebState> for Viewer {
@@ -35,7 +38,15 @@ impl FromRequestParts<WebState> for Viewer {
         };
         let session = state.keys.open(cookie, state.ports.clock.now()).map_err(refused)?;
         let principal = session::principal(&state.ports, &session).await.map_err(refused)?;
-        Ok(Viewer { principal, session, base })
+        let attention = match dashboard::attention(&state.ports, &principal).await {
+            Ok(a) => a,
+            Err(err) => {
+                // The page itself still works without the count.
+                tracing::warn!(error = %err, "counting schedules that need attention");
+                Attention::default()
+            }
+        };
+        Ok(Viewer { principal, session, base, attention })
     }
 }
 
@@ -59,6 +70,8 @@ impl Viewer {
             is_admin: self.principal.is_admin(),
             csrf: self.session.csrf.clone(),
             active,
+            attention: self.attention.schedules,
+            notices_unmailable: self.attention.notices_unmailable,
         }
     }
 
@@ -78,12 +91,25 @@ pub struct Frame {
     pub is_admin: bool,
     pub csrf: String,
     pub active: &'static str,
+    /// Schedules needing attention (shown beside `Schedules`).
+    pub attention: usize,
+    /// Admins only: no address is known for pause notices.
+    pub notices_unmailable: bool,
 }
 
 impl Frame {
     /// The frame of pages shown to nobody in particular.
     pub fn anonymous(base: &str) -> Self {
-        Frame { base: base.to_string(), user: None, role: "", is_admin: false, csrf: String::new(), active: "" }
+        Frame {
+            base: base.to_string(),
+            user: None,
+            role: "",
+            is_admin: false,
+            csrf: String::new(),
+            active: "",
+            attention: 0,
+            notices_unmailable: false,
+        }
     }
 
     /// The navigation entries this person sees.
@@ -98,7 +124,12 @@ impl Frame {
             nav.extend([("Settings", "/settings"), ("Keys", "/keys")]);
         }
         nav.into_iter()
-            .map(|(label, path)| NavLink { label, href: format!("{}{path}", self.base), current: self.active == label })
+            .map(|(label, path)| NavLink {
+                label,
+                href: format!("{}{path}", self.base),
+                current: self.active == label,
+                attention: if label == "Schedules" { self.attention } else { 0 },
+            })
             .collect()
     }
 }
@@ -109,6 +140,8 @@ pub struct NavLink {
     pub label: &'static str,
     pub href: String,
     pub current: bool,
+    /// Items there that need attention (0: none shown).
+    pub attention: usize,
 }
 
 /// A template as a 200 HTML response (the headers come from the pages' layer).

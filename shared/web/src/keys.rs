@@ -1,15 +1,16 @@
 //! `Keys` (admins): the list (never a key itself: only hashes are stored),
 //! a plain form that creates one and shows it once, with a copy button and a
-//! warning, and `Delete` (see [`crate::deletes`]).
+//! warning, each key's email (where its user's notices go) changed in place,
+//! and `Delete` (see [`crate::deletes`]).
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ferry_core::model::api_key::Role;
 use ferry_core::model::page::PageRequest;
-use ferry_core::usecases::keys::{self, KeyInput, KeyView};
+use ferry_core::usecases::keys::{self, KeyInput, KeyPatch, KeyView};
 use ferry_core::CoreError;
 use serde::Deserialize;
 
@@ -25,8 +26,10 @@ const KEYS_SHOWN: u32 = 500;
 #[template(path = "keys.html")]
 struct KeysPage {
     frame: Frame,
-    keys: Vec<(KeyView, String)>,
+    keys: Vec<KeyLine>,
     form: KeyForm,
+    /// `Email saved` after a change.
+    saved: bool,
     /// The refusal of a create: (field, message).
     problem: Option<(String, String)>,
 }
@@ -38,6 +41,28 @@ struct KeyCreatedPage {
     user: String,
     role: &'static str,
     key: String,
+}
+
+/// A key as listed, with its times in words.
+struct KeyLine {
+    key: KeyView,
+    created: String,
+    last_used: String,
+}
+
+/// The email form of one key.
+#[derive(Debug, Default, Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct KeysQuery {
+    #[serde(default)]
+    saved: Option<String>,
 }
 
 /// The create form as typed.
@@ -58,20 +83,50 @@ async fn page(
     viewer: &Viewer,
     form: KeyForm,
     problem: Option<(String, String)>,
+    saved: bool,
 ) -> Result<Response, WebError> {
     let found = keys::list_keys(&state.ports, &viewer.principal, PageRequest::first(KEYS_SHOWN))
         .await
         .map_err(|e| viewer.fail(e))?;
-    let keys = found.items.into_iter().map(|k| {
-        let created = utc(k.created_at);
-        (k, created)
+    let keys = found.items.into_iter().map(|k| KeyLine {
+        created: utc(k.created_at),
+        last_used: k.last_used_at.map(utc).unwrap_or_else(|| "never".into()),
+        key: k,
     });
-    render(KeysPage { frame: viewer.frame("Keys"), keys: keys.collect(), form, problem })
+    render(KeysPage { frame: viewer.frame("Keys"), keys: keys.collect(), form, problem, saved })
 }
 
 /// `GET /keys` (admins).
-pub async fn list(State(state): State<WebState>, viewer: Viewer) -> Result<Response, WebError> {
-    page(&state, &viewer, KeyForm { role: "member".into(), ..KeyForm::default() }, None).await
+pub async fn list(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    axum::extract::Query(q): axum::extract::Query<KeysQuery>,
+) -> Result<Response, WebError> {
+    let form = KeyForm { role: "member".into(), ..KeyForm::default() };
+    page(&state, &viewer, form, None, q.saved.is_some()).await
+}
+
+/// `POST /keys/{id}/email` (admins): sets or (empty) removes the key's email.
+pub async fn set_email(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, WebError> {
+    viewer.check_csrf(&form.csrf)?;
+    let patch = KeyPatch { email: Some(form.email.trim().to_string()).filter(|e| !e.is_empty()) };
+    match keys::patch_key(&state.ports, &viewer.principal, &id, patch).await {
+        Ok(_) => Ok(Redirect::to(&viewer.link("/keys?saved=email")).into_response()),
+        Err(CoreError::Invalid { message, details }) => {
+            let problem = details.into_iter().next().map(|d| (d.field, d.message)).unwrap_or(("".into(), message));
+            let problem = (problem.0, format!("{} (the email of key {id} was not changed)", problem.1));
+            let form = KeyForm { role: "member".into(), ..KeyForm::default() };
+            let mut response = page(&state, &viewer, form, Some(problem), false).await?;
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(response)
+        }
+        Err(e) => Err(viewer.fail(e)),
+    }
 }
 
 /// `POST /keys` (admins): the new key, shown on this answer only (the page
@@ -97,7 +152,7 @@ pub async fn create(
         }),
         Err(CoreError::Invalid { message, details }) => {
             let problem = details.into_iter().next().map(|d| (d.field, d.message)).unwrap_or(("".into(), message));
-            let mut response = page(&state, &viewer, form, Some(problem)).await?;
+            let mut response = page(&state, &viewer, form, Some(problem), false).await?;
             *response.status_mut() = StatusCode::BAD_REQUEST;
             Ok(response)
         }

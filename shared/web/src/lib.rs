@@ -109,6 +109,7 @@ pub fn pages(ports: Arc<Ports>) -> Router {
         .route("/settings", get(settings::show).post(settings::save))
         .route("/keys", get(keys::list).post(keys::create))
         .route("/keys/{id}/delete", get(deletes::confirm_key).post(deletes::delete_key))
+        .route("/keys/{id}/email", post(keys::set_email))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(headers::page_headers))
         .with_state(state)

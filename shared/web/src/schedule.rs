@@ -18,9 +18,10 @@ use crate::error::WebError;
 use crate::fields::flatten;
 use crate::frame::{render, Frame, Viewer};
 use crate::recurrence_words::describe;
-use crate::schedules::{paused_text, run_status, Instant};
+use crate::schedules::{paused_why, run_status, state_of, Instant};
 use crate::times::{in_zone, size};
 use crate::WebState;
+use ferry_core::model::schedule::ScheduleState;
 
 /// Runs shown on the page (newest first).
 const RUNS_SHOWN: u32 = 20;
@@ -34,6 +35,9 @@ struct SchedulePage {
     report_id: String,
     recurrence: String,
     state: String,
+    state_class: &'static str,
+    /// The banner of a schedule Ferry paused.
+    paused_by_ferry: Option<PausedByFerry>,
     paused: bool,
     failures: u32,
     next_run: Option<Instant>,
@@ -41,6 +45,13 @@ struct SchedulePage {
     deliver_when: &'static str,
     destinations: Vec<DestinationLine>,
     runs: Vec<Run>,
+}
+
+/// Why, since when and after what error Ferry paused a schedule.
+struct PausedByFerry {
+    why: &'static str,
+    since: Option<Instant>,
+    last_error: Option<String>,
 }
 
 impl SchedulePage {
@@ -107,7 +118,13 @@ pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<
         report: report.map(|r| r.name).unwrap_or_else(|| format!("(deleted report {})", s.report_id)),
         report_id: s.report_id.clone(),
         recurrence: describe(&s.recurrence),
-        state: paused_text(s.paused, s.paused_reason),
+        state: state_of(&s).words(),
+        state_class: state_of(&s).css_class(),
+        paused_by_ferry: (state_of(&s) == ScheduleState::PausedByFerry).then(|| PausedByFerry {
+            why: paused_why(s.paused_reason),
+            since: s.paused_at.map(|t| Instant::new(t, &zone)),
+            last_error: s.last_error.clone(),
+        }),
         paused: s.paused,
         failures: s.consecutive_failures,
         next_run: if s.paused { None } else { s.next_run_at.map(|t| Instant::new(t, &zone)) },
@@ -164,6 +181,7 @@ fn run(r: &RunView, zone: &str, has_destinations: bool) -> Run {
                         outcome: match a.outcome {
                             AttemptOutcome::Delivered => "Delivered",
                             AttemptOutcome::Failed => "Failed",
+                            AttemptOutcome::Sending => "Sending",
                         },
                         error: a.error.clone().unwrap_or_default(),
                     })

@@ -7,8 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ferry_core::model::page::PageRequest;
-use ferry_core::model::schedule::{PausedReason, RunStatus};
+use ferry_core::model::schedule::{PausedReason, RunStatus, ScheduleState};
 use ferry_core::usecases::dashboard::{self, ScheduleRow};
+use ferry_core::usecases::schedules::ScheduleView;
 use ferry_core::usecases::{schedule_runs, schedules};
 use serde::Deserialize;
 
@@ -48,6 +49,7 @@ struct Row {
     failures: u32,
     paused: bool,
     state: String,
+    state_class: &'static str,
 }
 
 /// An instant as text in a zone, with its ISO form for the browser's script.
@@ -99,7 +101,8 @@ fn row(r: ScheduleRow) -> Row {
         },
         failures: s.consecutive_failures,
         paused: s.paused,
-        state: paused_text(s.paused, s.paused_reason),
+        state: state_of(&s).words(),
+        state_class: state_of(&s).css_class(),
         id: s.id,
     }
 }
@@ -114,17 +117,17 @@ pub fn run_status(s: RunStatus) -> &'static str {
     }
 }
 
-/// `Active`, or `Paused` and why.
-pub fn paused_text(paused: bool, reason: Option<PausedReason>) -> String {
-    if !paused {
-        return "Active".into();
-    }
-    let why = match reason {
-        Some(PausedReason::Manual) | None => "by hand",
-        Some(PausedReason::Failures) => "after 5 failed runs in a row",
+/// `Active`, `Failing (n in a row)`, `Paused by Ferry`, `Paused by hand`.
+pub fn state_of(s: &ScheduleView) -> ScheduleState {
+    ScheduleState::of(s.paused, s.paused_reason, s.consecutive_failures)
+}
+
+/// Why Ferry paused a schedule, for its page.
+pub fn paused_why(reason: Option<PausedReason>) -> &'static str {
+    match reason {
         Some(PausedReason::OwnerRemoved) => "its owner's key was deleted",
-    };
-    format!("Paused ({why})")
+        _ => "5 runs failed in a row",
+    }
 }
 
 /// Percent-encodes a query value.

@@ -56,6 +56,11 @@ pub struct SettingsForm {
     /// One bucket per line (or separated by commas or spaces).
     #[serde(default)]
     s3_allowed_buckets: String,
+    /// Empty: none.
+    #[serde(default)]
+    alert_email: String,
+    #[serde(default)]
+    stall_minutes: String,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +85,8 @@ pub async fn show(
         default_retention_days: s.default_retention_days.to_string(),
         email_from: s.email_from,
         s3_allowed_buckets: s.s3_allowed_buckets.join("\n"),
+        alert_email: s.alert_email.unwrap_or_default(),
+        stall_minutes: s.stall_minutes.to_string(),
     };
     render(SettingsPage {
         frame: viewer.frame("Settings"),
@@ -127,6 +134,12 @@ pub async fn save(
         default_retention_days: number(&form.default_retention_days, "defaultRetentionDays", &mut problems),
         email_from: Some(form.email_from.trim().to_string()),
         s3_allowed_buckets: Some(buckets.clone()),
+        alert_email: Some(Some(form.alert_email.trim().to_string()).filter(|e| !e.is_empty())),
+        // An older form without the field keeps the setting.
+        stall_minutes: match form.stall_minutes.trim() {
+            "" => None,
+            typed => number(typed, "stallMinutes", &mut problems),
+        },
         s3_external_id: None,
     };
     if problems.is_empty() {

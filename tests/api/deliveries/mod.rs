@@ -4,12 +4,13 @@
 //! save-time rules (validation, write-only secrets, private networks).
 
 mod at_rest;
+mod crash;
 mod deliver_when;
 mod email;
 mod jira_users;
 mod limits;
 mod link;
-mod receiver;
+pub(crate) mod receiver;
 mod rules;
 mod s3;
 mod sftp;

@@ -108,6 +108,7 @@ async fn a_json_webhook_has_content_type_exactly_application_json_and_no_content
 
 #[tokio::test]
 async fn a_schedule_whose_webhook_is_down_five_runs_in_a_row_pauses_itself_and_mails_its_owner() {
+    // Also: one failed-run mail an hour (notifyOnFailure), the rest summed into the next one.
     let (app, clock) = app().await;
     allow_private_networks(&app, true).await;
     let r = app.post(ADMIN_KEY, "/keys", &json!({"user": "olga", "email": "olga@example.org", "role": "member"})).await;
@@ -139,11 +140,36 @@ async fn a_schedule_whose_webhook_is_down_five_runs_in_a_row_pauses_itself_and_m
     let s: Value = app.get(&olga, &format!("/schedules/{schedule}")).await.json().await.unwrap();
     assert_eq!(s["pausedReason"], "failures");
     assert!(s["nextRunAt"].is_null());
-    let (to, subject, body, _) = read_mail(&wait_outbox(&app, 1).await[0]);
+    assert!(s["lastError"].as_str().unwrap().starts_with("destination 0 (webhook)"), "{s}");
+    assert!(s["pausedAt"].is_string(), "{s}");
+    // The first failed run was mailed; the next three fell in the same hour; the fifth paused it.
+    let mails = wait_outbox(&app, 2).await;
+    assert_eq!(mails.len(), 2, "one failed-run mail in the hour, then the pause notice");
+    let (to, subject, body, _) = read_mail(&mails[0]);
+    assert_eq!(to, "olga@example.org");
+    assert!(subject.contains("failed") && !subject.contains("paused") && subject.contains("Nightly"), "{subject}");
+    assert!(body.contains("destination 0 (webhook)"), "the error: {body}");
+    assert!(body.contains(&format!("{}/schedules/{schedule}", app.url)), "links the schedule's page: {body}");
+    let (to, subject, body, _) = read_mail(&mails[1]);
     assert_eq!(to, "olga@example.org");
     assert!(subject.contains("paused") && subject.contains("Nightly"), "{subject}");
     assert!(body.contains(&schedule) && body.contains("resume"), "{body}");
+    assert!(body.contains("destination 0 (webhook)"), "the last error: {body}");
     assert!(body.contains(&format!("{}/schedules/{schedule}", app.url)), "links the schedule's page: {body}");
+
+    // An hour on, resumed, a failing run is mailed again, with the three the first mail did not tell of.
+    clock.advance(SignedDuration::from_hours(1));
+    let r = app.post(&olga, &format!("/schedules/{schedule}/resume"), &json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let export = run_now(&app, &olga, &schedule).await;
+    let id = export["id"].as_str().unwrap();
+    for (tries, wait) in [(1, 30), (2, 120)] {
+        wait_run(&app, &olga, &schedule, id, |r| attempts(r, 0).len() == tries).await;
+        clock.advance(SignedDuration::from_secs(wait));
+    }
+    let (_, subject, body, _) = read_mail(&wait_outbox(&app, 3).await[2]);
+    assert!(subject.contains("failed"), "{subject}");
+    assert!(body.contains("3 more runs failed"), "{body}");
 }
 
 async fn wait_schedule(app: &TestApp, key: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {

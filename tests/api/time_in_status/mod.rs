@@ -7,6 +7,7 @@
 //! on save.
 
 mod expected;
+mod slow_sites;
 
 use std::sync::Arc;
 

@@ -46,6 +46,24 @@ impl KeyStore for DynamoStore {
         }
     }
 
+    async fn update_key(&self, k: &ApiKey) -> Result<bool, PortError> {
+        let what = format!("key {}", k.id);
+        let Some(item) = self.get(key(KEYS, &k.id)).await? else { return Ok(false) };
+        // Only the mutable fields move: the stored id, hash and role stay.
+        let mut stored: ApiKey = from_doc(&item)?;
+        stored.email = k.email.clone();
+        stored.last_used_at = k.last_used_at;
+        let item = ItemBuilder::new(KEYS, &stored.id).text("role", stored.role.as_str()).doc(&what, &stored)?.build();
+        let by_hash =
+            ItemBuilder::new(hash_pk(&stored.hash), "KEYHASH").text("keyId", &stored.id).doc(&what, &stored)?.build();
+        let writes = vec![self.tx_put(item, Some(Expr::present()))?, self.tx_put(by_hash, Some(Expr::present()))?];
+        match self.transact(writes).await? {
+            TxOutcome::Committed => Ok(true),
+            // Deleted meanwhile.
+            TxOutcome::Refused(_) => Ok(false),
+        }
+    }
+
     async fn find_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>, PortError> {
         self.get(key(hash_pk(hash), "KEYHASH")).await?.as_ref().map(from_doc).transpose()
     }

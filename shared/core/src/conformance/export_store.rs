@@ -70,6 +70,7 @@ fn full_export(ms: u64) -> Export {
         from_date: Some(at - SignedDuration::from_hours(24)),
         to_date: Some(at),
         checkpoint: Some(Checkpoint {
+            pending: None,
             upload_id: "upl_1".into(),
             parts: 1,
             source_cursor: Some(serde_json::json!({"nextPageToken": "abc", "offset": 40})),

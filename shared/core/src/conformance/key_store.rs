@@ -22,6 +22,7 @@ fn key(ms: u64, role: Role, user: &str) -> ApiKey {
         email: Some(format!("{user}@example.org")),
         role,
         created_at: Timestamp::from_millisecond(ms as i64).expect("valid instant"),
+        last_used_at: None,
     }
 }
 
@@ -43,6 +44,23 @@ pub async fn key_store_conformance(store: Arc<dyn KeyStore>) {
     assert_eq!(store.find_key_by_hash(&hash_key("never-issued")).await.expect("find"), None);
     assert_eq!(store.find_key_by_id(&member.id).await.expect("find by id"), Some(member.clone()));
     assert_eq!(store.find_key_by_id("key_never_issued").await.expect("find by id"), None);
+
+    // Email and last use change; the lookup by hash sees the change.
+    let mut changed = member.clone();
+    changed.email = Some("max@example.com".into());
+    changed.last_used_at = Some(Timestamp::from_millisecond(base as i64 + 60_000).expect("valid instant"));
+    assert!(store.update_key(&changed).await.expect("update_key"));
+    assert_eq!(store.find_key_by_hash(&member.hash).await.expect("find"), Some(changed.clone()));
+    assert_eq!(store.find_key_by_id(&member.id).await.expect("find by id"), Some(changed.clone()));
+    let listed = store.list_keys(&PageRequest::first(10)).await.expect("list_keys");
+    assert!(listed.items.contains(&changed), "the list shows the change");
+    let mut member = changed;
+    member.email = None;
+    assert!(store.update_key(&member).await.expect("update_key"), "an email can be removed");
+    let ghost = key(base + 3, Role::Member, "ghost");
+    assert!(!store.update_key(&ghost).await.expect("update_key"), "no such key: nothing written");
+    assert_eq!(store.find_key_by_hash(&ghost.hash).await.expect("find"), None);
+    assert_eq!(store.count_keys().await.expect("count_keys"), 2);
 
     // One hash, one key: a second key with a stored hash is a conflict.
     let mut twin = key(base + 2, Role::Member, "eve");

@@ -66,6 +66,8 @@ fn schedule(ms: u64, owner: &str, report_id: &str) -> Schedule {
         handled_through: at(ms),
         last_run: None,
         last_success_started_at: None,
+        notify_on_failure: true,
+        failures: Default::default(),
         created_at: at(ms),
         updated_at: at(ms),
         version: 0,
@@ -109,6 +111,8 @@ fn full_schedule(ms: u64) -> Schedule {
         next_run_at: None,
         last_run: Some(LastRun { export_id: Some("exp_last".into()), status: RunStatus::Failed, at: at(ms + 1) }),
         last_success_started_at: Some(at(ms - 86_400_000)),
+        notify_on_failure: true,
+        failures: Default::default(),
         updated_at: at(ms + 2),
         version: 3,
         ..schedule(ms, "olga", "rep_full")

@@ -23,6 +23,8 @@ pub async fn settings_store_conformance(store: Arc<dyn SettingsStore>) {
         email_from: "reports@example.org".into(),
         s3_allowed_buckets: vec!["data-lake".into(), "team.reports".into()],
         s3_external_id: "ferry-0123456789abcdef".into(),
+        alert_email: Some("ops@example.org".into()),
+        stall_minutes: 45,
     };
     store.put_settings(&second).await.expect("put_settings");
     assert_eq!(store.get_settings().await.expect("get_settings"), Some(second.clone()), "a put replaces");

@@ -39,6 +39,9 @@ pub struct ApiKey {
     /// Lowercase hex SHA-256 of the key.
     pub hash: String,
     pub created_at: Timestamp,
+    /// When the key last authenticated a request (to the minute: see `auth`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<Timestamp>,
 }
 
 /// Who is calling: the user a key belongs to, and its role.

@@ -39,6 +39,9 @@ impl DeliveryStatus {
 pub enum AttemptOutcome {
     Delivered,
     Failed,
+    /// Recorded before the attempt is sent; a worker that dies leaves it so,
+    /// and the next one marks it failed (interrupted) before trying again.
+    Sending,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -97,6 +97,11 @@ pub struct Checkpoint {
     /// None in checkpoints written before content hashes existed.
     #[serde(default)]
     pub content_sha256: Option<Sha256State>,
+    /// The file's bytes after the last part (base64), when the checkpoint
+    /// was taken between parts: a store's parts cannot be smaller than its
+    /// minimum (S3: 5 MiB), so a slow source's checkpoint keeps them here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<String>,
 }
 
 /// The first rows of an export (at most `SUMMARY_ROWS`) as text: what an

@@ -19,6 +19,19 @@ pub struct Settings {
     /// generated once per install, never chosen by a user (read-only).
     #[serde(default)]
     pub s3_external_id: String,
+    /// An operations address that gets every pause notice.
+    #[serde(default)]
+    pub alert_email: Option<String>,
+    /// Minutes without progress after which an export or a delivery is
+    /// ended `stalled` (1–1440).
+    #[serde(default = "default_stall_minutes")]
+    pub stall_minutes: u32,
+}
+
+pub const DEFAULT_STALL_MINUTES: u32 = 30;
+
+fn default_stall_minutes() -> u32 {
+    DEFAULT_STALL_MINUTES
 }
 
 impl Settings {
@@ -33,6 +46,8 @@ impl Settings {
             email_from: email_from.to_string(),
             s3_allowed_buckets: Vec::new(),
             s3_external_id: String::new(),
+            alert_email: None,
+            stall_minutes: DEFAULT_STALL_MINUTES,
         }
     }
 }
@@ -48,8 +63,18 @@ pub struct SettingsPatch {
     pub default_retention_days: Option<u32>,
     pub email_from: Option<String>,
     pub s3_allowed_buckets: Option<Vec<String>>,
+    /// An address, or null to clear it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub alert_email: Option<Option<String>>,
+    pub stall_minutes: Option<u32>,
     /// Read-only: accepted (a GET sent back as a PUT) and ignored.
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub s3_external_id: Option<serde::de::IgnoredAny>,
+}
+
+/// A field that is present (even as null) is `Some`: `"alertEmail": null` clears it.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }

@@ -25,6 +25,9 @@ pub trait KeyStore: Send + Sync {
     async fn find_key_by_id(&self, id: &str) -> Result<Option<ApiKey>, PortError>;
     /// Keys in id order.
     async fn list_keys(&self, page: &PageRequest) -> Result<Page<ApiKey>, PortError>;
+    /// Replaces a stored key's `email` and `last_used_at` (its id, hash and
+    /// role never change); false when no key has its id.
+    async fn update_key(&self, key: &ApiKey) -> Result<bool, PortError>;
     /// Deletes a key, atomically refusing to delete the last admin key.
     async fn delete_key(&self, id: &str) -> Result<KeyDeleteOutcome, PortError>;
     /// Number of stored keys (0 on a fresh install).

@@ -102,6 +102,9 @@ pub struct ExportConfig {
     pub part_size: usize,
     /// How long a worker's claim lasts without renewal.
     pub lease: SignedDuration,
+    /// How often a running export renews its lease, writes its progress and
+    /// checkpoints at the next page (real time; well inside `lease`).
+    pub heartbeat: std::time::Duration,
     /// Data rows per XLSX sheet (Excel's limit unless lowered for tests).
     pub xlsx_rows_per_sheet: u32,
     /// Upper bound of one worker step (Lambda time budget); None = run to the end.
@@ -113,6 +116,7 @@ impl Default for ExportConfig {
         ExportConfig {
             part_size: 8 * 1024 * 1024,
             lease: SignedDuration::from_secs(60),
+            heartbeat: std::time::Duration::from_secs(5),
             xlsx_rows_per_sheet: format::XLSX_MAX_DATA_ROWS_PER_SHEET,
             step_budget: None,
         }

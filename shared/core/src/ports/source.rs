@@ -2,6 +2,8 @@
 //! pages and names its position with an opaque cursor, so an export can stop
 //! after any page and continue there later.
 
+use std::sync::{Arc, Mutex};
+
 use async_trait::async_trait;
 use jiff::Timestamp;
 
@@ -52,6 +54,42 @@ pub struct SourceRequest {
     /// resumed or re-run export computes the same durations (time in the
     /// current status lasts until then).
     pub as_of: Timestamp,
+    /// Where the source notes what it last asked and heard.
+    pub activity: SourceActivity,
+}
+
+/// What a source last asked its site and what it heard back: the export's
+/// stall guard names them when the source stops making progress. Shared
+/// between the source (which writes) and the run (which reads).
+#[derive(Debug, Clone, Default)]
+pub struct SourceActivity(Arc<Mutex<Activity>>);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Activity {
+    /// Where the source reads from (a site's address).
+    pub source: Option<String>,
+    /// The last request sent (`POST /rest/api/3/search/jql`).
+    pub request: Option<String>,
+    /// The last answer (`429 Too Many Requests`, or why none came).
+    pub answer: Option<String>,
+}
+
+impl SourceActivity {
+    pub fn reading_from(&self, source: &str) {
+        self.0.lock().expect("activity lock").source = Some(source.to_string());
+    }
+    /// A request goes out: the answer to the one before no longer applies.
+    pub fn requested(&self, request: String) {
+        let mut a = self.0.lock().expect("activity lock");
+        a.request = Some(request);
+        a.answer = None;
+    }
+    pub fn answered(&self, answer: String) {
+        self.0.lock().expect("activity lock").answer = Some(answer);
+    }
+    pub fn get(&self) -> Activity {
+        self.0.lock().expect("activity lock").clone()
+    }
 }
 
 pub struct SourcePage {

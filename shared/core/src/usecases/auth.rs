@@ -19,6 +19,7 @@ pub async fn authenticate(ports: &Ports, presented: &str) -> Result<Principal, C
     if !bool::from(key.hash.as_bytes().ct_eq(hash.as_bytes())) {
         return Err(CoreError::Unauthorized);
     }
+    let key = crate::usecases::keys::note_use(ports, key).await;
     Ok(Principal { key_id: key.id, user: key.user, email: key.email, role: key.role })
 }
 

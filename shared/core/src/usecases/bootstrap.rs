@@ -75,6 +75,7 @@ pub async fn bootstrap_with_hash(ports: &Ports, key_sha256: &str) -> Result<Opti
         role: Role::Admin,
         hash: hash.clone(),
         created_at: ports.clock.now(),
+        last_used_at: None,
     };
     if let Err(err) = ports.keys.insert_key(&key).await {
         if ports.keys.find_key_by_hash(&hash).await?.is_some() {
@@ -128,4 +129,31 @@ async fn create_demo(ports: &Ports, admin: &Principal) -> Result<ReportView, Cor
         },
     )
     .await
+}
+
+/// `FERRY_ADMIN_EMAIL` (local) or the stack parameter `AdminEmail` (AWS):
+/// the first admin key takes this address while it has none, so notices
+/// reach someone from the first start on. True when an email was set.
+pub async fn adopt_admin_email(ports: &Ports, email: &str, setting: &'static str) -> Result<bool, CoreError> {
+    let email = email.trim();
+    if email.is_empty() {
+        return Ok(false);
+    }
+    crate::model::email_address::EmailAddress::parse_field(setting, email)?;
+    let mut page = crate::model::page::PageRequest::first(1000);
+    loop {
+        let found = ports.keys.list_keys(&page).await?;
+        let first = found.items.into_iter().find(|k| k.user == FIRST_ADMIN_USER && k.role == Role::Admin);
+        if let Some(mut key) = first {
+            if key.email.is_some() {
+                return Ok(false);
+            }
+            key.email = Some(email.to_string());
+            return Ok(ports.keys.update_key(&key).await?);
+        }
+        match found.next_cursor {
+            Some(c) => page.cursor = Some(c),
+            None => return Ok(false),
+        }
+    }
 }

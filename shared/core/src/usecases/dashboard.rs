@@ -87,3 +87,29 @@ impl ReportNames {
         Ok(name)
     }
 }
+
+/// What every page's frame shows about failures: how many of the caller's
+/// schedules need attention (failing, or paused by Ferry), and for admins
+/// whether failure notices can reach anyone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attention {
+    pub schedules: usize,
+    pub notices_unmailable: bool,
+}
+
+pub async fn attention(ports: &Ports, actor: &Principal) -> Result<Attention, CoreError> {
+    let owner = (!actor.is_admin()).then_some(actor.user.as_str());
+    let mut page = PageRequest::first(1000);
+    let mut schedules = 0;
+    loop {
+        let stored = ports.schedules.list_schedules(owner, &page).await?;
+        schedules += stored.items.iter().filter(|s| s.state().needs_attention()).count();
+        match stored.next_cursor {
+            Some(c) => page.cursor = Some(c),
+            None => break,
+        }
+    }
+    let notices_unmailable =
+        actor.is_admin() && crate::usecases::deliveries::notices::notices_unmailable(ports).await?;
+    Ok(Attention { schedules, notices_unmailable })
+}

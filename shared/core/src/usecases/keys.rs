@@ -32,7 +32,20 @@ pub struct KeyView {
     pub role: Role,
     #[schema(value_type = String)]
     pub created_at: jiff::Timestamp,
+    /// When the key last authenticated a request (to the minute); null when never.
+    #[schema(value_type = Option<String>)]
+    pub last_used_at: Option<jiff::Timestamp>,
 }
+
+/// `PATCH /v1/keys/{id}`: the address Ferry's notices go to (null removes it).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KeyPatch {
+    pub email: Option<String>,
+}
+
+/// How stale `lastUsedAt` may get: a key used all the time is written once a minute, not on every request.
+const LAST_USE_RESOLUTION: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
 
 /// The answer to a create: the only time `key` is shown.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -51,6 +64,7 @@ impl From<&ApiKey> for KeyView {
             email: k.email.clone(),
             role: k.role,
             created_at: k.created_at,
+            last_used_at: k.last_used_at,
         }
     }
 }
@@ -85,6 +99,7 @@ pub async fn store_key(ports: &Ports, input: &KeyInput, value: Option<String>) -
         role: input.role,
         hash: hash_key(&key),
         created_at: ports.clock.now(),
+        last_used_at: None,
     };
     ports.keys.insert_key(&stored).await?;
     Ok(CreatedKey { view: KeyView::from(&stored), key })
@@ -98,6 +113,37 @@ pub async fn create_key(ports: &Ports, actor: &Principal, input: KeyInput) -> Re
 pub async fn list_keys(ports: &Ports, actor: &Principal, page: PageRequest) -> Result<Page<KeyView>, CoreError> {
     ensure_admin(actor)?;
     Ok(ports.keys.list_keys(&page).await?.map(|k| KeyView::from(&k)))
+}
+
+/// Sets or removes a key's email, the address its user's notices go to.
+pub async fn patch_key(ports: &Ports, actor: &Principal, id: &str, patch: KeyPatch) -> Result<KeyView, CoreError> {
+    ensure_admin(actor)?;
+    let email = patch.email.filter(|e| !e.trim().is_empty());
+    if let Some(e) = &email {
+        EmailAddress::parse_field("email", e)?;
+    }
+    for _ in 0..3 {
+        let Some(mut key) = ports.keys.find_key_by_id(id).await? else { break };
+        key.email = email.clone();
+        if ports.keys.update_key(&key).await? {
+            return Ok(KeyView::from(&key));
+        }
+    }
+    Err(CoreError::not_found("key", id))
+}
+
+/// Records that `key` was just used, at most once a minute; a failed write
+/// is logged and never refuses the request.
+pub async fn note_use(ports: &Ports, mut key: ApiKey) -> ApiKey {
+    let now = ports.clock.now();
+    if key.last_used_at.is_some_and(|t| now.duration_since(t) < LAST_USE_RESOLUTION) {
+        return key;
+    }
+    key.last_used_at = Some(now);
+    if let Err(err) = ports.keys.update_key(&key).await {
+        tracing::warn!(key_id = %key.id, error = %err, "could not record the key's last use");
+    }
+    key
 }
 
 pub async fn delete_key(ports: &Ports, actor: &Principal, id: &str) -> Result<(), CoreError> {

@@ -105,6 +105,7 @@ async fn first_rows(
         allow_private_networks,
         time_in_status: report.time_in_status.clone(),
         as_of: ports.clock.now(),
+        activity: Default::default(),
     };
     let mut source = ports.sources.open(request).await?;
     let headers = source.headers().unwrap_or(headers);

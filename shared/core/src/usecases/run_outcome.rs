@@ -4,16 +4,18 @@
 //! deliveries each time either ends (`on_export_finished`,
 //! `on_delivery_finished`), and written once: then the schedule's failure
 //! count moves — five failed runs in a row pause it (`pausedReason:
-//! "failures"`) and its owner is mailed; a success resets it. Idempotent: a
-//! run already finished is left alone.
+//! "failures"`, `pausedAt`, `lastError`) and its owner is mailed; a success
+//! resets it. With `notifyOnFailure` each failed run is mailed to the owner,
+//! at most once an hour (`notices`). Idempotent: a run already finished is
+//! left alone.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use crate::error::CoreError;
 use crate::model::delivery::{Delivery, DeliveryStatus};
 use crate::model::export::{Export, ExportStatus};
 use crate::model::schedule::{LastRun, PausedReason, RunStatus, MAX_CONSECUTIVE_FAILURES};
-use crate::usecases::deliveries::notices::send_pause_notice;
+use crate::usecases::deliveries::notices::{send_failure_notice, send_pause_notice};
 use crate::usecases::deliveries::start::start_deliveries;
 use crate::usecases::schedules::modify_schedule;
 use crate::Ports;
@@ -82,31 +84,54 @@ async fn settle(ports: &Ports, e: &Export) -> Result<(), CoreError> {
     let at = v.finished_at.unwrap_or_else(|| ports.clock.now());
     let succeeded = v.status == RunStatus::Succeeded;
     let mut paused_now = false;
+    let mut mail_now: Option<u32> = None;
+    let now = ports.clock.now();
     let updated = modify_schedule(ports, &schedule_id, |s| {
         s.last_run = Some(LastRun { export_id: Some(e.id.clone()), status: v.status, at });
-        paused_now = false;
+        (paused_now, mail_now) = (false, None);
         if succeeded {
             s.consecutive_failures = 0;
             s.last_success_started_at = e.started_at.or(Some(e.created_at));
         } else {
             s.consecutive_failures += 1;
+            s.failures.last_error = v.error.clone();
             if s.consecutive_failures >= MAX_CONSECUTIVE_FAILURES && !s.paused {
                 s.paused = true;
                 s.paused_reason = Some(PausedReason::Failures);
+                s.failures.paused_at = Some(now);
                 s.next_run_at = None;
                 paused_now = true;
+            } else if s.notify_on_failure {
+                mail_now = note_failure(&mut s.failures, now);
             }
         }
     })
     .await?;
-    if let (true, Some(s)) = (paused_now, updated) {
+    if let (true, Some(s)) = (paused_now, &updated) {
         tracing::warn!(
             schedule_id = %s.id, owner = %s.owner, failures = s.consecutive_failures,
             "schedule paused after {MAX_CONSECUTIVE_FAILURES} failed runs in a row"
         );
-        send_pause_notice(ports, &s, v.error.as_deref()).await;
+        send_pause_notice(ports, s, v.error.as_deref()).await;
+    } else if let (Some(earlier), Some(s)) = (mail_now, &updated) {
+        send_failure_notice(ports, s, v.error.as_deref(), earlier).await;
     }
     Ok(())
+}
+
+/// At most one failed-run mail per schedule an hour.
+const FAILURE_MAIL_EVERY: SignedDuration = SignedDuration::from_hours(1);
+
+/// Counts a failed run against the hourly cap: Some(earlier failures not
+/// yet mailed) when a mail goes out now, None when this one waits for the
+/// next mail.
+fn note_failure(notes: &mut crate::model::schedule::FailureNotes, now: Timestamp) -> Option<u32> {
+    if notes.mailed_at.is_some_and(|t| now.duration_since(t) < FAILURE_MAIL_EVERY) {
+        notes.unmailed += 1;
+        return None;
+    }
+    notes.mailed_at = Some(now);
+    Some(std::mem::take(&mut notes.unmailed))
 }
 
 /// Moves the run from RUNNING to its outcome; false when it was already done.

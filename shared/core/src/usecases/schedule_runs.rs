@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
 use crate::model::deliver_when::SkipReason;
-use crate::model::delivery::{DeliveryAttempt, DeliveryStatus};
+use crate::model::delivery::{AttemptOutcome, DeliveryAttempt, DeliveryStatus};
 use crate::model::destination::DestinationType;
 use crate::model::export::{ExportStatus, Trigger};
 use crate::model::page::{Page, PageRequest};
@@ -126,7 +126,9 @@ pub(crate) async fn run_view(ports: &Ports, run: &ScheduleRun, has_destinations:
                 status: d.status,
                 reason: d.skip_reason,
                 url: shown_link(ports, d),
-                attempts: d.attempts.clone(),
+                // One being sent has no outcome yet: it shows once it has one
+                // (or, cut off by a crash, when the next attempt marks it).
+                attempts: d.attempts.iter().filter(|a| a.outcome != AttemptOutcome::Sending).cloned().collect(),
                 next_attempt_at: d.not_before.filter(|_| d.status == DeliveryStatus::Pending),
             })
             .collect(),

@@ -53,6 +53,9 @@ pub struct ScheduleInput {
     /// `always` (default), `nonEmpty` or `changed`.
     #[serde(default)]
     pub deliver_when: DeliverWhen,
+    /// Mail the owner each failed run's error (at most one mail an hour; default true).
+    #[serde(default)]
+    pub notify_on_failure: Option<bool>,
     #[serde(default, skip_serializing)]
     #[schema(ignore)]
     pub id: Option<IgnoredAny>,
@@ -68,6 +71,12 @@ pub struct ScheduleInput {
     #[serde(default, skip_serializing)]
     #[schema(ignore)]
     pub consecutive_failures: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub paused_at: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub last_error: Option<IgnoredAny>,
     #[serde(default, skip_serializing)]
     #[schema(ignore)]
     pub next_run_at: Option<IgnoredAny>,
@@ -98,8 +107,14 @@ pub struct ScheduleView {
     pub incremental: bool,
     pub range: Option<DateRange>,
     pub deliver_when: DeliverWhen,
+    pub notify_on_failure: bool,
     pub paused: bool,
     pub paused_reason: Option<PausedReason>,
+    /// When Ferry paused it after failures.
+    #[schema(value_type = Option<String>)]
+    pub paused_at: Option<Timestamp>,
+    /// The error of the last failed run.
+    pub last_error: Option<String>,
     pub consecutive_failures: u32,
     /// The next run, None while paused or after `end`.
     #[schema(value_type = Option<String>)]
@@ -152,8 +167,11 @@ pub fn schedule_view(ports: &Ports, s: &Schedule) -> ScheduleView {
         incremental: s.incremental,
         range: s.range,
         deliver_when: s.deliver_when,
+        notify_on_failure: s.notify_on_failure,
         paused: s.paused,
         paused_reason: s.paused_reason,
+        paused_at: s.failures.paused_at.filter(|_| s.paused),
+        last_error: s.failures.last_error.clone(),
         consecutive_failures: s.consecutive_failures,
         next_run_at: if s.paused { None } else { upcoming.first().copied() },
         upcoming,
@@ -209,6 +227,8 @@ async fn build(
         handled_through: now,
         last_run: existing.and_then(|e| e.last_run.clone()),
         last_success_started_at: existing.and_then(|e| e.last_success_started_at),
+        notify_on_failure: input.notify_on_failure.unwrap_or(true),
+        failures: existing.map(|e| e.failures.clone()).unwrap_or_default(),
         created_at: existing.map(|e| e.created_at).unwrap_or(now),
         updated_at: now,
         version: existing.map(|e| e.version).unwrap_or(0),
@@ -377,6 +397,7 @@ pub async fn resume_schedule(ports: &Ports, actor: &Principal, id: &str) -> Resu
         s.paused = false;
         s.paused_reason = None;
         s.consecutive_failures = 0;
+        s.failures.paused_at = None;
         s.handled_through = now;
         s.next_run_at = next;
         s.updated_at = now;

@@ -72,6 +72,19 @@ pub async fn update_settings(ports: &Ports, actor: &Principal, patch: SettingsPa
         EmailAddress::parse_field("emailFrom", &v)?;
         s.email_from = v;
     }
+    if let Some(v) = patch.alert_email {
+        let v = v.filter(|a| !a.trim().is_empty());
+        if let Some(a) = &v {
+            EmailAddress::parse_field("alertEmail", a)?;
+        }
+        s.alert_email = v;
+    }
+    if let Some(v) = patch.stall_minutes {
+        if !(1..=1440).contains(&v) {
+            return Err(CoreError::invalid("stallMinutes", "must be between 1 and 1440"));
+        }
+        s.stall_minutes = v;
+    }
     ports.settings.put_settings(&s).await?;
     Ok(s)
 }

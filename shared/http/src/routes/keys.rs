@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use ferry_core::usecases::keys::{self, CreatedKey, KeyInput, KeyView};
+use ferry_core::usecases::keys::{self, CreatedKey, KeyInput, KeyPatch, KeyView};
 
 use super::{created, RouteTable};
 use crate::auth::Caller;
@@ -18,6 +18,7 @@ use crate::state::AppState;
 pub(crate) fn register(t: RouteTable) -> RouteTable {
     t.add::<__path_create_key, _, _>(create_key)
         .add::<__path_list_keys, _, _>(list_keys)
+        .add::<__path_patch_key, _, _>(patch_key)
         .add::<__path_delete_key, _, _>(delete_key)
 }
 
@@ -54,6 +55,24 @@ pub async fn list_keys(
     Paging(page): Paging,
 ) -> Result<Json<PageBody<KeyView>>, ApiError> {
     page_response(keys::list_keys(&state.ports, &actor, page).await)
+}
+
+/// Sets (or with null removes) a key's email: where its user's notices go.
+#[utoipa::path(patch, path = "/v1/keys/{id}", tag = "keys", request_body = KeyPatch,
+    params(("id" = String, Path, description = "Key id")),
+    responses(
+        (status = 200, description = "The key, without its value", body = KeyView),
+        (status = 400, description = "Invalid email", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "Not an admin", body = ErrorResponse),
+        (status = 404, description = "No such key", body = ErrorResponse)))]
+pub async fn patch_key(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId,
+    ApiJson(patch): ApiJson<KeyPatch>,
+) -> Result<Json<KeyView>, ApiError> {
+    Ok(Json(keys::patch_key(&state.ports, &actor, &id, patch).await?))
 }
 
 /// Deletes a key. The last admin key cannot be deleted (409 `last_admin_key`).

@@ -28,6 +28,17 @@ impl KeyStore for SqliteStore {
         .await
     }
 
+    async fn update_key(&self, key: &ApiKey) -> Result<bool, PortError> {
+        let doc = to_doc(key)?;
+        let id = key.id.clone();
+        self.call(move |conn| {
+            let changed =
+                conn.execute("UPDATE api_keys SET doc = ?2 WHERE id = ?1", params![id, doc]).map_err(storage_error)?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+
     async fn find_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>, PortError> {
         let hash = hash.to_string();
         self.call(move |conn| {

@@ -1,19 +1,23 @@
-//! Status changelogs of a batch of issues. In bulk first:
+//! Status changelogs of a chunk of issues. In bulk first:
 //! `POST /rest/api/3/changelog/bulkfetch` with `fieldIds: ["status"]` for up
 //! to 1000 issues, paged by `nextPageToken`. Its pages are ordered by change
-//! date across the whole batch, so one issue's history is complete only
-//! when the last page of its batch is read: the reader checkpoints at batch
-//! boundaries, never inside one.
+//! date across the whole request, so one issue's history is complete only
+//! when the last page of its request is read: the reader asks for as many
+//! issues at once as it can read in a few seconds, and checkpoints between
+//! such chunks, never inside one.
 //!
 //! When the bulk endpoint is refused (404, 403 or 405: an older site, a
 //! proxy, a token without its scope), each issue's own
 //! `GET /rest/api/3/issue/{id}/changelog` is read instead (`startAt` paging),
-//! and the reader remembers to go there directly for the rest of the export.
-//! Both give the same changes in the same order, so the file is the same.
+//! a few issues at once (`IN_FLIGHT`), each request under the site's rate
+//! ceiling and `Retry-After` like every other, and the reader remembers to go
+//! there directly for the rest of the export. Both give the same changes in
+//! the same order, so the file is the same.
 
 use std::collections::HashMap;
 
 use ferry_core::time_in_status::StatusChange;
+use futures::stream::{self, StreamExt, TryStreamExt};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -24,6 +28,9 @@ use super::error::JiraError;
 
 /// Issues per bulk request, Jira's limit.
 pub const BATCH_SIZE: usize = 1000;
+/// Issues whose own changelogs are read at once: a throttled request waits
+/// out its `Retry-After` while the others go on, all under the site's ceiling.
+pub const IN_FLIGHT: usize = 6;
 const BULK_PATH: &str = "/rest/api/3/changelog/bulkfetch";
 /// Histories asked per bulk page (Jira's default, at most 10000).
 const BULK_PAGE_SIZE: u32 = 1000;
@@ -157,34 +164,34 @@ impl Collected {
     }
 }
 
-/// The status changes of the issues `ids` (`BATCH_SIZE` per bulk request), through
-/// `route`, which turns `PerIssue` for good when the bulk endpoint is refused.
-pub async fn status_changes(
-    client: &JiraClient,
-    ids: &[String],
-    route: &mut ChangelogRoute,
-) -> Result<StatusChanges, JiraError> {
-    if ids.is_empty() {
-        return Ok(StatusChanges::new());
-    }
-    if *route == ChangelogRoute::Bulk {
-        // A search page longer than asked could overfill a batch: Jira takes 1000 ids a request.
-        let mut all = StatusChanges::new();
-        let mut chunks = ids.chunks(BATCH_SIZE);
-        let refusal = loop {
-            let Some(chunk) = chunks.next() else { return Ok(all) };
-            match bulk(client, chunk).await {
-                Ok(changes) => all.extend(changes),
-                Err(e) if refused(&e) => break e,
-                Err(e) => return Err(e),
+/// The status changes of the issues `ids` in bulk (`BATCH_SIZE` per
+/// request); None when the site refuses the bulk endpoint.
+pub async fn bulk_status_changes(client: &JiraClient, ids: &[String]) -> Result<Option<StatusChanges>, JiraError> {
+    let mut all = StatusChanges::new();
+    for chunk in ids.chunks(BATCH_SIZE) {
+        match bulk(client, chunk).await {
+            Ok(changes) => all.extend(changes),
+            Err(e) if refused(&e) => {
+                tracing::info!(site = %client.site(), error = %e, "bulk changelogs refused; reading each issue's changelog");
+                return Ok(None);
             }
-        };
-        tracing::info!(site = %client.site(), error = %refusal, "bulk changelogs refused; reading each issue's changelog");
-        *route = ChangelogRoute::PerIssue;
+            Err(e) => return Err(e),
+        }
     }
+    Ok(Some(all))
+}
+
+/// The status changes of the issues `ids`, each from its own changelog,
+/// `IN_FLIGHT` issues at a time.
+pub async fn per_issue_status_changes(client: &JiraClient, ids: &[String]) -> Result<StatusChanges, JiraError> {
+    let reads = ids.iter().cloned().map(|id| async move {
+        let histories = issue_histories(client, &id).await?;
+        Ok::<_, JiraError>((id, histories))
+    });
+    let histories: Vec<(String, Vec<History>)> = stream::iter(reads).buffered(IN_FLIGHT).try_collect().await?;
     let mut collected = Collected::default();
-    for id in ids {
-        collected.add(id, &issue_histories(client, id).await?);
+    for (id, h) in &histories {
+        collected.add(id, h);
     }
     Ok(collected.into_changes())
 }

@@ -9,6 +9,8 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use ferry_core::ports::source::SourceActivity;
+
 use super::error::{error_messages, JiraError};
 use super::rate_limit::SiteBudget;
 use super::retry::{parse_retry_after, RetryPolicy, Verdict};
@@ -27,6 +29,8 @@ pub struct JiraClient {
     timeout: Duration,
     budget: SiteBudget,
     retry: RetryPolicy,
+    /// Notes each request and answer for an export's stall guard.
+    activity: SourceActivity,
 }
 
 impl std::fmt::Debug for JiraClient {
@@ -62,7 +66,15 @@ impl JiraClient {
                 std::sync::Arc::new(ferry_core::ports::clock::SystemClock),
             ),
             retry: RetryPolicy::default(),
+            activity: SourceActivity::default(),
         })
+    }
+
+    /// Notes requests and answers in `activity` (an export's).
+    pub fn with_activity(mut self, activity: SourceActivity) -> Self {
+        activity.reading_from(&self.base);
+        self.activity = activity;
+        self
     }
 
     /// The site's base URL, as messages name it.
@@ -128,6 +140,7 @@ impl JiraClient {
             if let Some(b) = &body {
                 request = request.header(CONTENT_TYPE, "application/json").body(b.clone());
             }
+            self.activity.requested(format!("{method} {}", url.path()));
             let (status, retry_after, outcome) = match request.send().await {
                 Err(e) => (None, None, Err(self.unreachable(what, &e))),
                 Ok(response) => {
@@ -149,6 +162,11 @@ impl JiraClient {
                     }
                 }
             };
+            self.activity.answered(match (&outcome, status) {
+                (Err(e), _) => e.to_string(),
+                (Ok(_), Some(s)) => status_text(s),
+                (Ok(_), None) => String::new(),
+            });
             match (self.retry.verdict(attempt, status.map(|s| s.as_u16()), retry_after), outcome) {
                 (Verdict::RetryAfter(wait), outcome) => {
                     let reason = match (&outcome, status) {

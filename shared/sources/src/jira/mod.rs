@@ -26,6 +26,7 @@ mod settings;
 mod ssrf;
 mod statuses;
 mod time_in_status;
+mod time_in_status_cursor;
 mod users;
 mod values;
 mod worklogs;
@@ -128,7 +129,8 @@ pub async fn user_address(
 
 /// Opens a reader: connects, resolves the columns against the site's fields.
 pub async fn open(request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError> {
-    let client = connect(&request.connection, request.allow_private_networks).await?;
+    let client =
+        connect(&request.connection, request.allow_private_networks).await?.with_activity(request.activity.clone());
     let catalog = FieldCatalog::fetch(&client).await?;
     let plan = RowPlan::resolve(&catalog, request.report_type, &request.columns).map_err(SourceError::Invalid)?;
     let scope = SearchScope {

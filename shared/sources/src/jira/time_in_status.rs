@@ -1,14 +1,16 @@
-//! The `timeInStatus` reader: one source page is one batch of up to 1000
-//! issues of the JQL search (each search page asks for the rest of the
-//! batch), whose status
-//! changelogs are fetched together (`changelogs`), turned into time per
-//! status by the core's engine and laid out as the report asks. The cursor
-//! after a page names the next search page, so checkpoints fall on batch
-//! boundaries and a resumed export starts at the batch after the last one
-//! stored, computing the same durations (they end at the export's
-//! `createdAt`, not at the time of reading).
+//! The `timeInStatus` reader: one source page is one chunk of issues of a
+//! JQL search page, whose status changelogs are fetched together
+//! (`changelogs`), turned into time per status by the core's engine and laid
+//! out as the report asks. A chunk is as many issues as the site answers for
+//! in a few seconds (`TARGET_PAGE_TIME`): up to 1000 in bulk, far fewer when
+//! each issue's changelog is read or the site throttles, so the export can
+//! show progress and checkpoint every few seconds however slow the site is.
+//! The cursor after a page names the search page and how many of its issues
+//! were read (`time_in_status_cursor`); a resumed export starts at the
+//! chunk after the last one stored, computing the same durations (they end
+//! at the export's `createdAt`, not at the time of reading).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use ferry_core::model::report::Column;
@@ -19,18 +21,34 @@ use ferry_core::time_in_status::{StatusHistory, StatusTable, WorkingCalendar};
 use jiff::Timestamp;
 use serde_json::Value as Json;
 
-use super::changelogs::{status_changes, ChangelogRoute, BATCH_SIZE};
+use super::changelogs::{bulk_status_changes, per_issue_status_changes, ChangelogRoute, StatusChanges, BATCH_SIZE};
 use super::client::JiraClient;
 use super::columns::RowPlan;
-use super::cursor::JiraCursor;
 use super::dates::parse_datetime;
 use super::scope::SearchScope;
 use super::search::{approximate_count, search_page_of, Issue};
 use super::statuses::site_statuses;
+use super::time_in_status_cursor::ChunkCursor;
 
 const DAY_MS: i64 = 86_400_000;
-/// The cursor's field holding a wide file's status columns.
-const STATUSES_KEY: &str = "statuses";
+/// How long reading one chunk should take: the chunk grows or shrinks
+/// towards it, so progress and checkpoints come every few seconds.
+const TARGET_PAGE_TIME: Duration = Duration::from_secs(5);
+/// The first chunk once each issue's changelog must be read.
+const FIRST_PER_ISSUE_CHUNK: usize = 25;
+/// The smallest chunk.
+const MIN_CHUNK: usize = 5;
+
+/// The search page being read, kept between this reader's pages.
+struct SearchBuffer {
+    jql: String,
+    /// The token it was asked with (None: the first page).
+    token: Option<String>,
+    issues: Vec<Issue>,
+    next_token: Option<String>,
+    /// Issues of it already read.
+    read: usize,
+}
 
 /// What a `timeInStatus` export reads and how it lays it out.
 pub struct TimeInStatusSpec {
@@ -53,6 +71,9 @@ pub struct TimeInStatusReader {
     calendar: Option<WorkingCalendar>,
     as_of: Timestamp,
     route: ChangelogRoute,
+    /// Issues per page now (see `TARGET_PAGE_TIME`).
+    chunk: usize,
+    buffer: Option<SearchBuffer>,
 }
 
 impl TimeInStatusReader {
@@ -95,6 +116,8 @@ impl TimeInStatusReader {
             calendar,
             as_of,
             route: ChangelogRoute::Bulk,
+            chunk: BATCH_SIZE,
+            buffer: None,
         })
     }
 
@@ -105,33 +128,74 @@ impl TimeInStatusReader {
         Ok(self.jql.clone().unwrap_or_default())
     }
 
-    /// Search pages from `token`, each asking for the rest of the batch
-    /// (Jira gives as many as it will for the fields asked), until the batch
-    /// is full; the issues kept and the token after the batch.
-    async fn batch(&self, jql: &str, mut token: Option<String>) -> Result<(Vec<Issue>, Option<String>), SourceError> {
-        let mut issues = Vec::new();
-        let mut searched = 0;
+    /// The search page at `token` with `skip` of its issues read: the one
+    /// in hand when the export goes on, else asked for (again, on resume).
+    async fn search_buffer(
+        &mut self,
+        jql: String,
+        token: Option<String>,
+        skip: usize,
+    ) -> Result<SearchBuffer, SourceError> {
+        if let Some(b) = self.buffer.take().filter(|b| b.jql == jql && b.token == token && b.read == skip) {
+            return Ok(b);
+        }
+        let page = search_page_of(&self.client, &jql, &self.fields, token.as_deref(), BATCH_SIZE as u32).await?;
+        let next_token = page.next_token().map(str::to_string);
+        let read = skip.min(page.issues.len());
+        Ok(SearchBuffer { jql, token, issues: page.issues, next_token, read })
+    }
+
+    /// The status changes of the issues `from..` of the buffer, as many as
+    /// one chunk; and where the chunk ended. A refused bulk endpoint turns
+    /// the route to each issue's changelog and the chunk small, for good.
+    async fn chunk_changes(
+        &mut self,
+        buffer: &SearchBuffer,
+        from: usize,
+    ) -> Result<(Vec<String>, usize, StatusChanges), SourceError> {
         loop {
-            let rest = (BATCH_SIZE - searched) as u32;
-            let page = search_page_of(&self.client, jql, &self.fields, token.as_deref(), rest).await?;
-            searched += page.issues.len();
-            token = page.next_token().map(str::to_string);
-            issues.extend(page.issues.into_iter().filter(|i| !self.scope.updated_before_from(i)));
-            if token.is_none() || searched >= BATCH_SIZE {
-                return Ok((issues, token));
+            let end = (from + self.chunk).min(buffer.issues.len());
+            let kept = buffer.issues[from..end].iter().filter(|i| !self.scope.updated_before_from(i));
+            let ids: Vec<String> = kept.map(Issue::id_text).collect();
+            if ids.is_empty() {
+                return Ok((ids, end, StatusChanges::new()));
+            }
+            if self.route == ChangelogRoute::PerIssue {
+                let changes = per_issue_status_changes(&self.client, &ids).await?;
+                return Ok((ids, end, changes));
+            }
+            match bulk_status_changes(&self.client, &ids).await? {
+                Some(changes) => return Ok((ids, end, changes)),
+                None => {
+                    self.route = ChangelogRoute::PerIssue;
+                    self.chunk = self.chunk.min(FIRST_PER_ISSUE_CHUNK);
+                }
             }
         }
     }
 
-    /// The search's cursor, plus (wide) the status columns, so a resumed
-    /// export lays out its rows like the rows already written even if the
-    /// site's statuses changed meanwhile.
-    fn cursor(&self, jql: String, next_page_token: String) -> Json {
-        let mut cursor = JiraCursor { jql, next_page_token }.to_json();
-        if let (Layout::Wide, Some(statuses)) = (self.layout, &self.table.statuses) {
-            cursor[STATUSES_KEY] = serde_json::json!(statuses);
+    /// Moves the chunk size towards what the site answers in `TARGET_PAGE_TIME`.
+    fn adapt_chunk(&mut self, read: usize, took: Duration) {
+        if read < self.chunk {
+            return; // the end of a search page says nothing of the site's pace
         }
-        cursor
+        if took > TARGET_PAGE_TIME {
+            let scaled = (self.chunk as f64 * TARGET_PAGE_TIME.as_secs_f64() / took.as_secs_f64()) as usize;
+            self.chunk = scaled.min(self.chunk / 2 + 1).max(MIN_CHUNK);
+        } else if took < TARGET_PAGE_TIME / 4 {
+            self.chunk = (self.chunk * 2).min(BATCH_SIZE);
+        }
+    }
+
+    /// The position after the issues `..read` of the buffer; None at the end of the search.
+    fn cursor_after(&self, buffer: &SearchBuffer) -> Option<Json> {
+        let (next_page_token, skip) = if buffer.read < buffer.issues.len() {
+            (buffer.token.clone(), buffer.read)
+        } else {
+            (Some(buffer.next_token.clone()?), 0)
+        };
+        let statuses = self.table.statuses.clone().filter(|_| self.layout == Layout::Wide);
+        Some(ChunkCursor { jql: buffer.jql.clone(), next_page_token, skip, statuses }.to_json())
     }
 
     fn issue_rows(&self, issue: &Issue, changes: &[ferry_core::time_in_status::StatusChange]) -> Vec<Row> {
@@ -163,31 +227,33 @@ impl RowSource for TimeInStatusReader {
     }
 
     async fn page(&mut self, cursor: Option<&Json>) -> Result<SourcePage, SourceError> {
-        let (jql, token) = match cursor {
+        let (jql, token, skip) = match cursor {
             Some(c) => {
+                let c = ChunkCursor::from_json(c)?;
                 // The wide columns the file was started with, whatever the site has now.
-                if let Some(statuses) = c.get(STATUSES_KEY).filter(|_| self.layout == Layout::Wide) {
-                    self.table.statuses = Some(
-                        serde_json::from_value(statuses.clone())
-                            .map_err(|_| SourceError::Failed("the saved status columns are not valid".into()))?,
-                    );
+                if let (Layout::Wide, Some(statuses)) = (self.layout, c.statuses) {
+                    self.table.statuses = Some(statuses);
                 }
-                let c = JiraCursor::from_json(c)?;
-                (c.jql, Some(c.next_page_token))
+                (c.jql, c.next_page_token, c.skip)
             }
-            None => (self.fresh_jql().await?, None),
+            None => (self.fresh_jql().await?, None, 0),
         };
+        let mut buffer = self.search_buffer(jql, token, skip).await?;
         let started = Instant::now();
-        let (issues, next) = self.batch(&jql, token).await?;
-        let ids: Vec<String> = issues.iter().map(Issue::id_text).collect();
-        let changes = status_changes(&self.client, &ids, &mut self.route).await?;
-        let mut rows = Vec::with_capacity(issues.len());
-        for (issue, id) in issues.iter().zip(&ids) {
+        let from = buffer.read;
+        let (ids, end, changes) = self.chunk_changes(&buffer, from).await?;
+        let mut rows = Vec::with_capacity(ids.len());
+        let kept = buffer.issues[from..end].iter().filter(|i| !self.scope.updated_before_from(i));
+        for (issue, id) in kept.zip(&ids) {
             rows.extend(self.issue_rows(issue, changes.get(id).map_or(&[], Vec::as_slice)));
         }
-        tracing::debug!(site = %self.client.site(), issues = issues.len(), rows = rows.len(),
-            ms = started.elapsed().as_millis() as u64, "Jira time-in-status batch read");
-        let next = next.map(|t| self.cursor(jql, t));
+        let took = started.elapsed();
+        tracing::debug!(site = %self.client.site(), issues = ids.len(), rows = rows.len(), chunk = self.chunk,
+            ms = took.as_millis() as u64, "Jira time-in-status chunk read");
+        self.adapt_chunk(end - from, took);
+        buffer.read = end;
+        let next = self.cursor_after(&buffer);
+        self.buffer = Some(buffer);
         Ok(SourcePage { rows, next })
     }
 }

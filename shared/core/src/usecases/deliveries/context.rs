@@ -15,6 +15,8 @@ use crate::Ports;
 
 pub(super) struct AttemptContext<'a> {
     pub ports: &'a Ports,
+    /// The delivery's id: the same on every attempt (a webhook's `Idempotency-Key`).
+    pub delivery_id: String,
     pub export: Export,
     /// The file's key in the file store.
     pub file_key: String,
@@ -59,6 +61,7 @@ pub(super) async fn load_context<'a>(
     let run_time = export.created_at.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z").to_string();
     Ok(AttemptContext {
         ports,
+        delivery_id: d.id.clone(),
         export,
         file_key,
         schedule_id: schedule.id,

@@ -43,6 +43,8 @@ fn webhook_headers(cx: &AttemptContext<'_>, dest: &WebhookDestination) -> Vec<(S
     headers.push(("X-Ferry-Schedule-Id".to_string(), cx.schedule_id.clone()));
     headers.push(("X-Ferry-Execution-Id".to_string(), e.id.clone()));
     headers.push(("X-Ferry-Content-Sha256".to_string(), sha256.clone()));
+    // The same on every attempt, so a receiver can drop a repeat after a crash.
+    headers.push(("Idempotency-Key".to_string(), cx.delivery_id.clone()));
     if let Some(secret) = &dest.secret {
         let t = cx.ports.clock.now().as_second();
         headers.push(("X-Ferry-Signature".to_string(), signature(secret, t, &sha256)));

@@ -6,7 +6,18 @@
 //! calls `handle` once per message of its SQS event; tests advance a manual
 //! clock to reach the retries. Receive counts are bounded as in the export
 //! worker (`ports::job_policy`): past `GIVE_UP_AFTER_RECEIVES` the delivery fails for good.
+//!
+//! Liveness is the export's: the claim is a short lease that a heartbeat
+//! renews while the attempt runs, however long the upload takes, so a
+//! delivery cut off by a crash is tried again once the lease (and the job's
+//! visibility) ends, within a minute. Each attempt is recorded `SENDING`
+//! before anything is sent; the worker that finds one left so marks it
+//! failed (interrupted) and tries again: the history shows both.
 
+use std::pin::pin;
+
+use futures::future::{self, Either};
+use futures::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 
 use super::context::load_context;
@@ -22,14 +33,19 @@ use crate::model::destination::Destination;
 use crate::ports::delivery::DeliveryError;
 use crate::ports::job_policy::{past_giving_up, settle, Handled, JobOutcome, StepOutcome};
 use crate::ports::work_queue::{Job, ReceivedJob};
+use crate::usecases::exports::heartbeat;
 use crate::usecases::job_stop::Stop;
 use crate::usecases::run_outcome::on_delivery_finished;
 use crate::usecases::schedules::modify_schedule;
+use crate::usecases::settings::current;
 use crate::Ports;
 
-/// How long a worker's claim on a delivery (and the job's visibility) lasts:
-/// long enough to upload a large file.
-pub const ATTEMPT_LEASE: SignedDuration = SignedDuration::from_secs(15 * 60);
+/// How long a worker's claim on a delivery (and the job's visibility) lasts
+/// without renewal; the heartbeat renews it while an attempt runs.
+pub const ATTEMPT_LEASE: SignedDuration = SignedDuration::from_secs(60);
+
+/// The error of an attempt its worker did not live to finish.
+pub const INTERRUPTED: &str = "interrupted: Ferry stopped during this attempt; it was tried again";
 
 /// Wait before the 2nd and the 3rd attempt of a round.
 pub const BACKOFF: [SignedDuration; 2] = [SignedDuration::from_secs(30), SignedDuration::from_secs(120)];
@@ -98,12 +114,18 @@ impl DeliveryWorker {
             // Claimed by another worker, or backing off: this (duplicate) job waits.
             return Ok(Handled::Later(wait.duration_since(started)));
         }
+        if let Some(cut_off) = d.attempts.last_mut().filter(|a| a.outcome == AttemptOutcome::Sending) {
+            cut_off.outcome = AttemptOutcome::Failed;
+            cut_off.error = Some(INTERRUPTED.into());
+        }
+        // Recorded before it is sent: a crash leaves a trace in the history.
+        d.attempts.push(DeliveryAttempt { at: started, outcome: AttemptOutcome::Sending, error: None, bytes_sent: 0 });
         d.not_before = Some(started + ATTEMPT_LEASE);
         d.updated_at = started;
         if !ports.deliveries.update_delivery(&mut d).await? {
             return Ok(Handled::Later(SignedDuration::from_secs(1)));
         }
-        let result = match attempt(ports, &mut d).await {
+        let result = match self.attempt_alive(&mut d, started).await? {
             Ok(bytes) => Ok(bytes),
             Err(Stop::Refused(err)) => Err(err),
             Err(Stop::Store(e)) => return Err(e),
@@ -130,6 +152,52 @@ impl DeliveryWorker {
                 Ok(Handled::Done)
             }
         }
+    }
+}
+
+impl DeliveryWorker {
+    /// Makes the attempt while a heartbeat renews the claim; an attempt
+    /// without an answer for `stallMinutes` ends `stalled`, for good.
+    /// Err only when the store failed.
+    async fn attempt_alive(
+        &self,
+        d: &mut Delivery,
+        started: Timestamp,
+    ) -> Result<Result<u64, Stop<DeliveryError>>, CoreError> {
+        let ports = &self.ports;
+        let stall_after = SignedDuration::from_mins(current(ports).await?.stall_minutes.max(1) as i64);
+        // The heartbeat writes its own copy (only the lease changes); the
+        // attempt's record is written over it with the version it leaves.
+        let mut beat = d.clone();
+        let mut ticks = heartbeat::ticks(ports.config.export.heartbeat);
+        let result = {
+            let mut work = pin!(attempt(ports, d));
+            loop {
+                match future::select(work.as_mut(), ticks.next()).await {
+                    Either::Left((result, _)) => break result,
+                    Either::Right(_) => {
+                        let now = ports.clock.now();
+                        if now.duration_since(started) >= stall_after {
+                            let minutes = stall_after.as_secs() / 60;
+                            let why = format!(
+                                "stalled: the {} attempt to destination {} started at {started} \
+                                 had no answer for {minutes} minutes",
+                                beat.kind.as_str(),
+                                beat.destination
+                            );
+                            tracing::error!(delivery_id = %beat.id, %why, "delivery stalled");
+                            break Err(Stop::Refused(DeliveryError::Rejected(why)));
+                        }
+                        beat.not_before = Some(now + ATTEMPT_LEASE);
+                        if !ports.deliveries.update_delivery(&mut beat).await? {
+                            tracing::warn!(delivery_id = %beat.id, "delivery changed during its attempt");
+                        }
+                    }
+                }
+            }
+        };
+        d.version = beat.version;
+        Ok(result)
     }
 }
 
@@ -179,6 +247,9 @@ fn record(
         Ok(bytes) => (AttemptOutcome::Delivered, None, *bytes),
         Err(err) => (AttemptOutcome::Failed, Some(err.to_string()), 0),
     };
+    if d.attempts.last().is_some_and(|a| a.outcome == AttemptOutcome::Sending) {
+        d.attempts.pop();
+    }
     d.attempts.push(DeliveryAttempt { at, outcome, error, bytes_sent });
     d.updated_at = now;
     d.not_before = None;

@@ -1,10 +1,12 @@
 //! Exports, read in the order a job flows: `requests` (start, status, list,
 //! download, cancel: what the API calls), then the `worker` that takes a job
 //! and claims the export, the `run` that plans it (`plan`), streams it through
-//! the `pipeline` and checkpoints each part, and `finish` for an export that
+//! the `pipeline` and checkpoints each part, keeping its lease by the
+//! `heartbeat`, and `finish` for an export that
 //! ends without a file. `recovery` releases leases at a local start.
 
 mod finish;
+pub(crate) mod heartbeat;
 mod pipeline;
 mod plan;
 pub mod recovery;

@@ -30,7 +30,10 @@
 //! A part is cut only at a page boundary, and it carries the source cursor
 //! after its last row and the writer's state at that point: the run saves a
 //! checkpoint with them only after the part is uploaded, so a resumed export
-//! continues exactly after the last row of the last stored part.
+//! continues exactly after the last row of the last stored part. A part is
+//! cut when it is full, or earlier when the run's heartbeat asks for a
+//! checkpoint (`PartRules::checkpoint_wanted`) and the store takes a part
+//! that small, so a slow source never reads long without one.
 //!
 //! The threads are plain `std::thread`s (the core names no async runtime);
 //! they wait on the channels with a small `block_on`.
@@ -38,6 +41,7 @@
 use std::future::Future;
 use std::io::Read;
 use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
@@ -57,6 +61,9 @@ use crate::ports::source::RowSource;
 const PAGES: usize = 3;
 /// Part buffers in flight: being filled, hashed, uploaded.
 const PARTS: usize = 3;
+/// The most bytes a checkpoint keeps in itself (`Checkpoint::pending`): it
+/// is stored with the export (a DynamoDB item holds 400 KB).
+pub(crate) const MAX_PENDING: usize = 192 * 1024;
 
 /// Where a resumed export continues after a part.
 pub(crate) struct Resume {
@@ -74,6 +81,10 @@ pub(crate) enum Formatted {
     /// file, and then its checkpoint can be saved; it is None for the last
     /// parts of a finished file.
     Part { data: Vec<u8>, rows: u64, resume: Option<Resume>, sha256: Sha256State, content_sha256: Option<Sha256State> },
+    /// A checkpoint between parts: `data` is a copy of the bytes after the
+    /// last part (not yet hashed into the file's SHA-256), `content_sha256`
+    /// the content hash after `rows`.
+    Pending { data: Vec<u8>, rows: u64, resume: Resume, content_sha256: Option<Sha256State> },
     /// The file is finished and every part of it was sent; `sha256` is its
     /// hash, `content_sha256` the hash of its header and rows (None when the
     /// run resumed from a checkpoint that did not keep it).
@@ -90,6 +101,7 @@ pub(crate) enum Formatted {
 enum Cut {
     Page { rows: u64, content: Vec<u8> },
     Part { data: Vec<u8>, rows: u64, resume: Option<Resume>, content: Vec<u8> },
+    Pending { data: Vec<u8>, rows: u64, resume: Resume, content: Vec<u8> },
     Done { rows: u64, content: Vec<u8> },
     Summary(Vec<Vec<String>>),
     Failed(String),
@@ -112,6 +124,32 @@ pub(crate) struct PartRules {
     pub part_size: usize,
     /// Cut parts mid-file with checkpoints (CSV, JSON, JSONL, not zipped).
     pub resumable: bool,
+    /// The smallest part the file store takes before the last one.
+    pub min_part: usize,
+    /// Set by the run: cut a part at the next page if it is at least `min_part`.
+    pub checkpoint_wanted: Arc<AtomicBool>,
+}
+
+impl PartRules {
+    /// Whether a checkpoint was asked for that a part cannot give: the bytes
+    /// since the last part are then kept in the checkpoint itself.
+    fn keep_pending(&self, buffered: usize) -> bool {
+        self.resumable
+            && buffered < self.min_part
+            && buffered <= MAX_PENDING
+            && self.checkpoint_wanted.load(Ordering::Acquire)
+    }
+
+    /// Whether a page boundary with `buffered` bytes ends a part.
+    fn cut_here(&self, buffered: usize) -> bool {
+        if !self.resumable {
+            return false;
+        }
+        if buffered >= self.part_size {
+            return true;
+        }
+        buffered > 0 && buffered >= self.min_part && self.checkpoint_wanted.load(Ordering::Acquire)
+    }
 }
 
 /// Where the file stands when the stages start: a resumed export continues
@@ -123,6 +161,8 @@ pub(crate) struct Position {
     /// The content hash so far (the header included); None when a resumed
     /// checkpoint did not keep one, and then the export has no content hash.
     pub content: Option<ResumableSha256>,
+    /// The file's bytes after the last part, kept in the checkpoint.
+    pub pending: Vec<u8>,
 }
 
 /// Starts reading at `at` and formatting with `writer`.
@@ -155,6 +195,7 @@ pub(crate) fn start(
         // A resumed file's first rows were summarised by the run that wrote them.
         summary: (at.rows == 0).then(Vec::new),
         rows: at.rows,
+        pending: at.pending,
         pages,
         out: cut_tx,
         free_parts: free_parts_rx,
@@ -230,6 +271,8 @@ struct FormatStage {
     /// The first rows' text, until `SUMMARY_ROWS` are in or the rows end.
     summary: Option<Vec<Vec<String>>>,
     rows: u64,
+    /// Bytes of a resumed checkpoint that start the first part.
+    pending: Vec<u8>,
     pages: Pages,
     out: mpsc::UnboundedSender<Cut>,
     free_parts: mpsc::UnboundedReceiver<Vec<u8>>,
@@ -250,6 +293,7 @@ impl FormatStage {
 
     fn format_all(&mut self, mut writer: Box<dyn FormatWriter>) -> Result<(), String> {
         let Some(mut buf) = self.free_buffer() else { return Ok(()) };
+        buf.append(&mut self.pending);
         loop {
             let Some(page) = self.pages.next() else { return Ok(()) };
             let (rows, next) = page?;
@@ -261,7 +305,8 @@ impl FormatStage {
             let Some(cursor) = next else {
                 return self.finish(writer, buf);
             };
-            let message = if self.rules.resumable && buf.len() >= self.rules.part_size {
+            let message = if self.rules.cut_here(buf.len()) {
+                self.rules.checkpoint_wanted.store(false, Ordering::Release);
                 let resume = Resume { cursor, format_state: writer.checkpoint_state() };
                 let data = std::mem::take(&mut buf);
                 match self.free_buffer() {
@@ -269,6 +314,10 @@ impl FormatStage {
                     None => return Ok(()),
                 }
                 Cut::Part { data, rows: self.rows, resume: Some(resume), content: self.take_content() }
+            } else if self.rules.keep_pending(buf.len()) {
+                self.rules.checkpoint_wanted.store(false, Ordering::Release);
+                let resume = Resume { cursor, format_state: writer.checkpoint_state() };
+                Cut::Pending { data: buf.clone(), rows: self.rows, resume, content: self.take_content() }
             } else {
                 Cut::Page { rows: self.rows, content: self.take_content() }
             };
@@ -375,6 +424,11 @@ fn hash_parts(mut h: Hashers, mut cuts: mpsc::UnboundedReceiver<Cut>, out: mpsc:
                 h.content(content);
                 let content_sha256 = h.content.as_ref().map(ResumableSha256::snapshot);
                 Formatted::Part { data, rows, resume, sha256: h.file.snapshot(), content_sha256 }
+            }
+            Cut::Pending { data, rows, resume, content } => {
+                h.content(content);
+                let content_sha256 = h.content.as_ref().map(ResumableSha256::snapshot);
+                Formatted::Pending { data, rows, resume, content_sha256 }
             }
             Cut::Done { rows, content } => {
                 h.content(content);

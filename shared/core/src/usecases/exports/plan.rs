@@ -19,6 +19,8 @@ pub(crate) struct ExportPlan {
     pub request: SourceRequest,
     pub spec: FormatSpec,
     pub retention_days: u32,
+    /// `stallMinutes`: how long the run may go without progress.
+    pub stall_after: jiff::SignedDuration,
 }
 
 /// `Stop::Refused` with a message when the export cannot run as configured.
@@ -82,8 +84,10 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         allow_private_networks: settings.allow_private_networks,
         time_in_status: report.time_in_status.clone(),
         as_of: e.created_at,
+        activity: Default::default(),
     };
-    Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days })
+    let stall_after = jiff::SignedDuration::from_mins(settings.stall_minutes.max(1) as i64);
+    Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days, stall_after })
 }
 
 /// The word a chart of durations in this unit is labelled with.

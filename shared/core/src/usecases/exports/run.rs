@@ -2,11 +2,16 @@
 //! `pipeline`, and each time a part's worth of bytes is ready the run
 //! uploads it and saves a checkpoint (source cursor, part count, writer
 //! state, running SHA-256); completing lists the parts back from the store. After every page it looks for a cancel and for a lost
-//! lease. A worker that dies loses at most the rows after its last
+//! lease; between pages the `heartbeat` keeps the lease, the progress and
+//! the checkpoints coming however slow the source. A worker that dies loses at most the rows after its last
 //! checkpoint, which the next worker writes again: no row twice, none missing.
 
 use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 use bytes::Bytes;
 use futures::channel::mpsc;
 use futures::future::{self, Either};
@@ -14,7 +19,8 @@ use futures::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 
 use super::finish::{finish, Ending};
-use super::pipeline::{self, Formatted, PartRules, Pipeline, Position};
+use super::heartbeat;
+use super::pipeline::{self, Formatted, PartRules, Pipeline, Position, Resume};
 use super::plan::plan_export;
 use crate::content_hash::encode_header;
 use crate::error::{CoreError, PortError};
@@ -22,7 +28,7 @@ use crate::hashing::ResumableSha256;
 use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, PartTag, RowSummary};
 use crate::model::format_options::Format;
 use crate::ports::format::FormatWriter;
-use crate::ports::source::RowSource;
+use crate::ports::source::{Activity, RowSource, SourceActivity};
 use crate::usecases::job_stop::Stop;
 use crate::Ports;
 
@@ -41,6 +47,9 @@ pub(crate) enum RunEnd {
 pub(crate) const OUT_OF_SPACE: &str = "Ferry's storage ran out of space while writing the file, so nothing was kept; \
      free some space (or ask an admin to) and start the export again";
 
+/// The code an export or a delivery ends with when it made no progress for `stallMinutes`.
+pub(crate) const STALLED: &str = "stalled";
+
 /// Pages between progress writes when no part was uploaded meanwhile.
 const PAGES_PER_PROGRESS_WRITE: u32 = 8;
 
@@ -56,15 +65,22 @@ struct Run<'a> {
     row_cap: Option<u64>,
     /// The column headers, for the summary of the first rows.
     headers: Vec<String>,
+    /// Asks the format stage to cut a part (and so a checkpoint) at the next page.
+    checkpoint_wanted: Arc<AtomicBool>,
+    /// When the source last gave rows (clock port), and how long it may not.
+    moved_at: Timestamp,
+    stall_after: SignedDuration,
+    activity: SourceActivity,
 }
 
 pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Result<RunEnd, CoreError> {
     let started = ports.clock.now();
-    let Prepared { source, writer, resumable, retention_days, headers, row_cap } = match prepare(ports, &mut e).await {
-        Ok(p) => p,
-        Err(Stop::Refused(message)) => return fail(ports, &mut e, message).await,
-        Err(Stop::Store(err)) => return Err(err),
-    };
+    let Prepared { source, writer, resumable, retention_days, headers, row_cap, stall_after, activity } =
+        match prepare(ports, &mut e).await {
+            Ok(p) => p,
+            Err(Stop::Refused(message)) => return fail(ports, &mut e, message).await,
+            Err(Stop::Store(err)) => return Err(err),
+        };
     let key = e.upload_key().expect("plan sets the file name");
     let (upload_id, hasher, content) = match &e.checkpoint {
         Some(cp) => (
@@ -87,18 +103,40 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
                 bytes: 0,
                 sha256: ResumableSha256::new().snapshot(),
                 content_sha256: Some(content.snapshot()),
+                pending: None,
             });
             (upload_id, ResumableSha256::new(), Some(content))
         }
     };
     let formatted_rows = e.checkpoint.as_ref().map_or(0, |cp| cp.rows);
-    let mut run = Run { ports, worker, e, key, upload_id, formatted_rows, row_cap, headers };
+    let checkpoint_wanted = Arc::new(AtomicBool::new(false));
+    let mut run = Run {
+        ports,
+        worker,
+        e,
+        key,
+        upload_id,
+        formatted_rows,
+        row_cap,
+        headers,
+        checkpoint_wanted: checkpoint_wanted.clone(),
+        moved_at: started,
+        stall_after,
+        activity,
+    };
     if let Some(end) = run.save().await? {
         return Ok(end);
     }
     let part_size = ports.config.export.part_size.max(ports.files.min_part_size());
-    let at = Position { cursor: run.cp().source_cursor.clone(), rows: run.cp().rows, hasher, content };
-    let rules = PartRules { part_size, resumable };
+    let pending = match run.cp().pending.as_deref().map(|p| BASE64.decode(p)) {
+        None => Vec::new(),
+        Some(Ok(bytes)) => bytes,
+        Some(Err(_)) => {
+            return fail(ports, &mut run.e, "the export's saved position is damaged; start it again".into()).await
+        }
+    };
+    let at = Position { cursor: run.cp().source_cursor.clone(), rows: run.cp().rows, hasher, content, pending };
+    let rules = PartRules { part_size, resumable, min_part: ports.files.min_part_size(), checkpoint_wanted };
     let Pipeline { mut formatted, free_parts, pump } = pipeline::start(source, writer, rules, at)
         .map_err(|e| CoreError::Port(PortError::backend(format!("starting the format thread: {e}"))))?;
     // The pump reads pages on this task while the run uploads; when the run
@@ -136,6 +174,8 @@ struct Prepared {
     /// The column headers, the start of the content hash.
     headers: Vec<String>,
     row_cap: Option<u64>,
+    stall_after: SignedDuration,
+    activity: SourceActivity,
 }
 
 /// Plans the export and opens its source and writer; a refusal fails the export.
@@ -151,6 +191,7 @@ async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
             e.progress.completed = 0;
         }
     }
+    let activity = plan.request.activity.clone();
     let mut source = ports.sources.open(plan.request).await.map_err(Stop::refused)?;
     let mut spec = plan.spec;
     if let Some(headers) = source.headers() {
@@ -162,7 +203,16 @@ async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
     let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
     let writer = ports.formats.create(&spec, resume_state.as_ref()).map_err(Stop::refused)?;
     let row_cap = (spec.format == Format::Pdf).then_some(spec.options.pdf.max_rows);
-    Ok(Prepared { source, writer, resumable, retention_days: plan.retention_days, headers: spec.headers, row_cap })
+    Ok(Prepared {
+        source,
+        writer,
+        resumable,
+        retention_days: plan.retention_days,
+        headers: spec.headers,
+        row_cap,
+        stall_after: plan.stall_after,
+        activity,
+    })
 }
 
 impl Run<'_> {
@@ -176,13 +226,24 @@ impl Run<'_> {
         retention_days: u32,
     ) -> Result<RunEnd, CoreError> {
         let mut pages_since_write = 0u32;
+        let mut ticks = heartbeat::ticks(self.ports.config.export.heartbeat);
         loop {
-            let Some(message) = formatted.next().await else {
+            let next = match future::select(formatted.next(), ticks.next()).await {
+                Either::Left((next, _)) => next,
+                Either::Right(_) => {
+                    if let Some(end) = self.beat().await? {
+                        return Ok(end);
+                    }
+                    continue;
+                }
+            };
+            let Some(message) = next else {
                 return Err(CoreError::Port(PortError::backend("the format thread stopped unexpectedly")));
             };
             match message {
                 Formatted::Page { rows } => {
                     self.formatted_rows = rows;
+                    self.moved_at = self.ports.clock.now();
                     if let Some(end) = self.check_interruptions().await? {
                         return Ok(end);
                     }
@@ -198,24 +259,26 @@ impl Run<'_> {
                 }
                 Formatted::Part { data, rows, resume, sha256, content_sha256 } => {
                     self.formatted_rows = rows;
+                    self.moved_at = self.ports.clock.now();
                     self.upload(data, free_parts).await?;
                     self.cp_mut().sha256 = sha256;
                     self.cp_mut().content_sha256 = content_sha256;
+                    self.cp_mut().pending = None;
                     let Some(resume) = resume else { continue };
-                    let cp = self.cp_mut();
-                    cp.source_cursor = Some(resume.cursor);
-                    cp.rows = rows;
-                    cp.format_state = resume.format_state;
-                    self.e.progress.completed = rows;
-                    if let Some(end) = self.save().await? {
+                    if let Some(end) = self.checkpoint(resume, rows, started).await? {
                         return Ok(end);
                     }
                     pages_since_write = 0;
-                    if let Some(budget) = self.ports.config.export.step_budget {
-                        if self.ports.clock.now().duration_since(started) >= budget {
-                            return Ok(RunEnd::BudgetSpent);
-                        }
+                }
+                Formatted::Pending { data, rows, resume, content_sha256 } => {
+                    self.formatted_rows = rows;
+                    self.moved_at = self.ports.clock.now();
+                    self.cp_mut().content_sha256 = content_sha256;
+                    self.cp_mut().pending = Some(BASE64.encode(&data));
+                    if let Some(end) = self.checkpoint(resume, rows, started).await? {
+                        return Ok(end);
                     }
+                    pages_since_write = 0;
                 }
                 Formatted::Done { rows, sha256, content_sha256 } => {
                     self.cp_mut().rows = rows;
@@ -228,6 +291,24 @@ impl Run<'_> {
                 Formatted::Failed(message) => return self.fail(message).await,
             }
         }
+    }
+
+    /// Saves the checkpoint at `resume` (after `rows`); ends the step when its budget is spent.
+    async fn checkpoint(&mut self, resume: Resume, rows: u64, started: Timestamp) -> Result<Option<RunEnd>, CoreError> {
+        let cp = self.cp_mut();
+        cp.source_cursor = Some(resume.cursor);
+        cp.rows = rows;
+        cp.format_state = resume.format_state;
+        self.e.progress.completed = rows;
+        if let Some(end) = self.save().await? {
+            return Ok(Some(end));
+        }
+        if let Some(budget) = self.ports.config.export.step_budget {
+            if self.ports.clock.now().duration_since(started) >= budget {
+                return Ok(Some(RunEnd::BudgetSpent));
+            }
+        }
+        Ok(None)
     }
 
     fn cp(&self) -> &Checkpoint {
@@ -283,6 +364,26 @@ impl Run<'_> {
             return Ok(None);
         }
         self.on_conflict().await
+    }
+
+    /// A heartbeat: renews the lease and writes the progress (noticing a
+    /// cancel or a takeover), and asks for a checkpoint at the next page.
+    async fn beat(&mut self) -> Result<Option<RunEnd>, CoreError> {
+        let still = self.ports.clock.now().duration_since(self.moved_at);
+        if still >= self.stall_after {
+            let message = stalled_message(still, &self.activity.get());
+            tracing::error!(export_id = %self.e.id, %message, "export stalled");
+            self.ports.files.abort_upload(&self.key, &self.upload_id).await?;
+            let Some(mut e) = self.ports.exports.get_export(&self.e.id).await? else {
+                return Ok(Some(RunEnd::LeaseLost));
+            };
+            if e.status.is_terminal() {
+                return Ok(Some(RunEnd::Finished));
+            }
+            return fail(self.ports, &mut e, message).await.map(Some);
+        }
+        self.checkpoint_wanted.store(true, Ordering::Release);
+        self.save_progress(self.formatted_rows).await
     }
 
     /// Someone else wrote the export: a cancel, or a worker that took it over.
@@ -398,6 +499,17 @@ fn left_out_warning(rows: u64, cap: u64) -> String {
         "the PDF holds the first {cap} of {rows} rows ({} left out, maxRows {cap}); \
          export as CSV or XLSX for every row",
         rows - cap
+    )
+}
+
+/// The error of a stalled export: `stalled`, how long, and where.
+fn stalled_message(still: SignedDuration, a: &Activity) -> String {
+    let minutes = still.as_secs() / 60;
+    let source = a.source.as_deref().unwrap_or("the source");
+    let request = a.request.as_deref().unwrap_or("none");
+    let answer = a.answer.as_deref().filter(|s| !s.is_empty()).unwrap_or("none yet");
+    format!(
+        "{STALLED}: no progress for {minutes} minutes reading {source}; last request: {request}; last answer: {answer}"
     )
 }
 

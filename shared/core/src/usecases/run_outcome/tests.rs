@@ -108,3 +108,18 @@ fn a_run_whose_deliveries_are_delivered_or_skipped_succeeds() {
     assert_eq!(all_skipped.status, RunStatus::Succeeded);
     assert_eq!(all_skipped.finished_at, e.completed_at, "a run with nothing sent ends with its export");
 }
+
+#[test]
+fn failed_run_mails_go_at_most_once_an_hour_and_the_next_sums_the_rest() {
+    let mut notes = crate::model::schedule::FailureNotes::default();
+    assert_eq!(note_failure(&mut notes, t("2026-01-01T09:00:00Z")), Some(0), "the first failure is mailed");
+    assert_eq!(note_failure(&mut notes, t("2026-01-01T09:10:00Z")), None);
+    assert_eq!(note_failure(&mut notes, t("2026-01-01T09:59:59Z")), None);
+    assert_eq!(notes.unmailed, 2);
+    assert_eq!(
+        note_failure(&mut notes, t("2026-01-01T10:00:00Z")),
+        Some(2),
+        "an hour later: this one and the two before"
+    );
+    assert_eq!((notes.unmailed, notes.mailed_at), (0, Some(t("2026-01-01T10:00:00Z"))));
+}

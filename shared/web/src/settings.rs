@@ -128,6 +128,8 @@ pub async fn save(
         email_from: Some(form.email_from.trim().to_string()),
         s3_allowed_buckets: Some(buckets.clone()),
         s3_external_id: None,
+        // Set through the API (PUT /v1/settings); this form leaves it as it is.
+        data_pipeline_report_id: None,
     };
     if problems.is_empty() {
         match settings::update_settings(&state.ports, &viewer.principal, patch).await {

@@ -19,6 +19,10 @@ pub struct Settings {
     /// generated once per install, never chosen by a user (read-only).
     #[serde(default)]
     pub s3_external_id: String,
+    /// The `dataset` report `/rest/datapipeline/latest/export` runs (the
+    /// Data Pipeline seed's REST surface); None: that surface answers 400.
+    #[serde(default)]
+    pub data_pipeline_report_id: Option<String>,
 }
 
 impl Settings {
@@ -33,6 +37,7 @@ impl Settings {
             email_from: email_from.to_string(),
             s3_allowed_buckets: Vec::new(),
             s3_external_id: String::new(),
+            data_pipeline_report_id: None,
         }
     }
 }
@@ -48,6 +53,8 @@ pub struct SettingsPatch {
     pub default_retention_days: Option<u32>,
     pub email_from: Option<String>,
     pub s3_allowed_buckets: Option<Vec<String>>,
+    /// A `dataset` report's id; `""` clears it.
+    pub data_pipeline_report_id: Option<String>,
     /// Read-only: accepted (a GET sent back as a PUT) and ignored.
     #[serde(default)]
     #[schema(value_type = Option<String>)]

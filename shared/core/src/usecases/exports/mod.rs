@@ -4,6 +4,7 @@
 //! the `pipeline` and checkpoints each part, and `finish` for an export that
 //! ends without a file. `recovery` releases leases at a local start.
 
+mod dataset_plan;
 mod finish;
 mod pipeline;
 mod plan;

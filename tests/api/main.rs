@@ -1,9 +1,15 @@
 //! Ferry's behaviour tests: one binary, the real local server over HTTP.
 
 mod access;
+mod confluence_connections;
+mod confluence_dataset;
+mod confluence_entities;
+mod confluence_sim;
 mod dashboard;
 mod dashboard_forms;
 mod dashboard_pages;
+mod data_pipeline_api;
+mod dataset_schema;
 mod deliveries;
 mod disk_full;
 mod export_files;

@@ -94,7 +94,17 @@ impl CsvWriter {
     }
 
     #[inline]
-    fn write_row(&mut self, row: &Row, out: &mut OutBuf) -> Result<(), FormatError> {
+    /// Writes one row of `cells` (after the header, written once): for a
+    /// writer that takes rows apart, such as a dataset's zip.
+    pub(crate) fn write_cells(&mut self, cells: &[Value], out: &mut Vec<u8>) -> Result<(), FormatError> {
+        let mut out = OutBuf::new(out);
+        if !self.header_written {
+            self.write_header(&mut out);
+        }
+        self.write_row(cells, &mut out)
+    }
+
+    fn write_row(&mut self, row: &[Value], out: &mut OutBuf) -> Result<(), FormatError> {
         for (i, value) in row.iter().enumerate() {
             if i > 0 {
                 out.push(self.delimiter);

@@ -2,9 +2,10 @@
 //! the writer for a report's format and wrapping it in zip when asked.
 
 use ferry_core::model::format_options::Format;
-use ferry_core::ports::format::{FormatError, FormatFactory, FormatSpec, FormatWriter};
+use ferry_core::ports::format::{DatasetLayout, FormatError, FormatFactory, FormatSpec, FormatWriter};
 
 use crate::csv::CsvWriter;
+use crate::dataset_zip::DatasetZipWriter;
 use crate::json::JsonWriter;
 use crate::jsonl::JsonlWriter;
 use crate::pdf::PdfWriter;
@@ -31,6 +32,17 @@ impl FormatFactory for StandardFormats {
             return Ok(Box::new(ZipFormatWriter::new(inner, spec)?));
         }
         plain_writer(spec, resume)
+    }
+
+    fn create_dataset(
+        &self,
+        layout: &DatasetLayout,
+        resume: Option<&serde_json::Value>,
+    ) -> Result<Box<dyn FormatWriter>, FormatError> {
+        Ok(match resume {
+            None => Box::new(DatasetZipWriter::new(layout)),
+            Some(state) => Box::new(DatasetZipWriter::resume(layout, state)?),
+        })
     }
 }
 

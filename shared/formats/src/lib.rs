@@ -16,6 +16,7 @@ mod resume_state;
 mod test_support;
 
 pub mod csv;
+pub mod dataset_zip;
 pub mod json;
 pub mod jsonl;
 pub mod pdf;
@@ -23,6 +24,7 @@ pub mod xlsx;
 pub mod zip;
 
 pub use crate::csv::CsvWriter;
+pub use crate::dataset_zip::DatasetZipWriter;
 pub use crate::json::JsonWriter;
 pub use crate::jsonl::JsonlWriter;
 pub use crate::pdf::PdfWriter;

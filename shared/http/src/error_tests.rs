@@ -43,6 +43,7 @@ fn sample_view() -> ExportView {
         expires_at: None,
         error: None,
         warnings: vec![],
+        dataset_progress: None,
     }
 }
 

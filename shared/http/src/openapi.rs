@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, Secur
 use utoipa::openapi::server::Server;
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{connections, exports, files, health, keys, reports, schedules, settings};
+use crate::routes::{connections, data_pipeline, exports, files, health, keys, reports, schedules, settings};
 
 /// The API's OpenAPI description. Every route registered in the router must
 /// be listed in `paths` (a test checks it).
@@ -55,6 +55,9 @@ use crate::routes::{connections, exports, files, health, keys, reports, schedule
         schedules::list_schedule_runs,
         schedules::redeliver_run,
         files::open_file_link,
+        data_pipeline::start_pipeline_export,
+        data_pipeline::get_pipeline_export,
+        data_pipeline::cancel_pipeline_export,
     ),
     components(schemas(crate::error::ErrorResponse, crate::error::ErrorInfo, crate::error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -68,6 +71,7 @@ use crate::routes::{connections, exports, files, health, keys, reports, schedule
         (name = "keys", description = "API keys (admins)"),
         (name = "settings", description = "Site settings (admins)"),
         (name = "other", description = "Health and this document"),
+        (name = "data pipeline", description = "The Data Pipeline seed's REST surface over the dataset report of `dataPipelineReportId`"),
     )
 )]
 pub struct ApiDoc;

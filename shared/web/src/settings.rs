@@ -141,6 +141,8 @@ pub async fn save(
             typed => number(typed, "stallMinutes", &mut problems),
         },
         s3_external_id: None,
+        // Set through the API (PUT /v1/settings); this form leaves it as it is.
+        data_pipeline_report_id: None,
     };
     if problems.is_empty() {
         match settings::update_settings(&state.ports, &viewer.principal, patch).await {

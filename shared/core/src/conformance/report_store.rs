@@ -34,6 +34,7 @@ fn report(ms: u64, owner: &str, visibility: Visibility, connection_id: &str) -> 
         file_name: DEFAULT_FILE_NAME.into(),
         compress: false,
         time_in_status: None,
+        dataset: None,
         created_at: at,
         updated_at: at,
     }

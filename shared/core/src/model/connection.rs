@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum ConnectionKind {
     Sample,
     Jira,
+    /// Confluence Cloud (REST v2); its settings are Jira's.
+    Confluence,
 }
 
 impl ConnectionKind {
@@ -16,13 +18,14 @@ impl ConnectionKind {
         match self {
             ConnectionKind::Sample => "sample",
             ConnectionKind::Jira => "jira",
+            ConnectionKind::Confluence => "confluence",
         }
     }
     /// Setting names whose values are secrets: write-only in the API.
     pub fn secret_settings(self) -> &'static [&'static str] {
         match self {
             ConnectionKind::Sample => &[],
-            ConnectionKind::Jira => &["apiToken"],
+            ConnectionKind::Jira | ConnectionKind::Confluence => &["apiToken"],
         }
     }
 }

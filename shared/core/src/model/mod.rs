@@ -3,6 +3,7 @@
 pub mod api_key;
 pub mod connection;
 pub mod content_disposition;
+pub mod dataset;
 pub mod deliver_when;
 pub mod delivery;
 pub mod destination;

@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::dataset::DatasetOptions;
 use super::format_options::{Format, FormatOptionsInput};
 use super::time_in_status::TimeInStatusOptions;
 
@@ -22,6 +23,8 @@ pub enum ReportType {
     /// Time per status from the changelog (Jira).
     #[serde(rename = "timeInStatus", alias = "timeinstatus")]
     TimeInStatus,
+    /// A whole site as tables, one CSV file per entity in one zip (the Data Pipeline seed).
+    Dataset,
 }
 
 impl ReportType {
@@ -30,6 +33,7 @@ impl ReportType {
             ReportType::Issues => "issues",
             ReportType::Worklogs => "worklogs",
             ReportType::TimeInStatus => "timeInStatus",
+            ReportType::Dataset => "dataset",
         }
     }
 }
@@ -73,6 +77,9 @@ pub struct Report {
     /// The `timeInStatus` report type's options (None: its defaults).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_in_status: Option<TimeInStatusOptions>,
+    /// The `dataset` report type's options (None: its defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetOptions>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

@@ -26,6 +26,10 @@ pub struct Settings {
     /// ended `stalled` (1–1440).
     #[serde(default = "default_stall_minutes")]
     pub stall_minutes: u32,
+    /// The `dataset` report `/rest/datapipeline/latest/export` runs (the
+    /// Data Pipeline seed's REST surface); None: that surface answers 400.
+    #[serde(default)]
+    pub data_pipeline_report_id: Option<String>,
 }
 
 pub const DEFAULT_STALL_MINUTES: u32 = 30;
@@ -48,6 +52,7 @@ impl Settings {
             s3_external_id: String::new(),
             alert_email: None,
             stall_minutes: DEFAULT_STALL_MINUTES,
+            data_pipeline_report_id: None,
         }
     }
 }
@@ -68,6 +73,8 @@ pub struct SettingsPatch {
     #[schema(value_type = Option<String>)]
     pub alert_email: Option<Option<String>>,
     pub stall_minutes: Option<u32>,
+    /// A `dataset` report's id; `""` clears it.
+    pub data_pipeline_report_id: Option<String>,
     /// Read-only: accepted (a GET sent back as a PUT) and ignored.
     #[serde(default)]
     #[schema(value_type = Option<String>)]

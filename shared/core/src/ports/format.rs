@@ -58,6 +58,27 @@ pub trait FormatWriter: Send {
     fn checkpoint_state(&self) -> Option<serde_json::Value>;
 }
 
+/// The files of a `dataset` export: one CSV file per table, in one zip.
+#[derive(Debug, Clone)]
+pub struct DatasetLayout {
+    /// In the order the source yields them; every file is written, with its
+    /// header, even when the source yields no row for it.
+    pub files: Vec<DatasetFile>,
+    /// CSV options (for a dataset, embedded line breaks are escaped unless
+    /// the report says otherwise).
+    pub options: FormatOptions,
+    /// The zip entries' timestamp: the export's `createdAt`.
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatasetFile {
+    pub entity: String,
+    /// `<entity>_<exportId>_<timestamp>.csv`
+    pub file_name: String,
+    pub headers: Vec<String>,
+}
+
 pub trait FormatFactory: Send + Sync {
     /// A writer for a new file, or (with `resume`) one that continues a file
     /// from a state returned by `checkpoint_state`.
@@ -66,4 +87,17 @@ pub trait FormatFactory: Send + Sync {
         spec: &FormatSpec,
         resume: Option<&serde_json::Value>,
     ) -> Result<Box<dyn FormatWriter>, FormatError>;
+
+    /// A writer of a dataset's zip: each row's first cell names its entity
+    /// (a `Value::Text` of a file's `entity`), the others are that table's
+    /// cells; the rows of one entity come together, entities in the
+    /// layout's order. Resumable like CSV (`resume`).
+    fn create_dataset(
+        &self,
+        layout: &DatasetLayout,
+        resume: Option<&serde_json::Value>,
+    ) -> Result<Box<dyn FormatWriter>, FormatError> {
+        let _ = (layout, resume);
+        Err(FormatError::Invalid("this runtime cannot write datasets".into()))
+    }
 }

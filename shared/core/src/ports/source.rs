@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use crate::model::connection::Connection;
+use crate::model::dataset::DatasetOptions;
 use crate::model::report::{Column, ReportType};
 use crate::model::time_in_status::TimeInStatusOptions;
 use crate::model::value::{FieldInfo, Row};
@@ -50,6 +51,8 @@ pub struct SourceRequest {
     pub allow_private_networks: bool,
     /// The `timeInStatus` options of such a report (None: the defaults).
     pub time_in_status: Option<TimeInStatusOptions>,
+    /// The `dataset` options of such a report (None: the defaults).
+    pub dataset: Option<DatasetOptions>,
     /// The instant the data is read as of: the export's `createdAt`, so a
     /// resumed or re-run export computes the same durations (time in the
     /// current status lasts until then).

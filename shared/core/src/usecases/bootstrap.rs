@@ -122,6 +122,7 @@ async fn create_demo(ports: &Ports, admin: &Principal) -> Result<ReportView, Cor
             file_name: None,
             compress: false,
             time_in_status: None,
+            dataset: None,
             id: None,
             owner: None,
             created_at: None,

@@ -6,6 +6,8 @@ pub mod auth;
 pub mod bootstrap;
 pub mod connections;
 pub mod dashboard;
+pub mod data_pipeline;
+pub mod dataset_checks;
 pub mod date_range;
 pub mod deliveries;
 pub mod destinations;

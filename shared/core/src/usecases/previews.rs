@@ -89,6 +89,12 @@ async fn first_rows(
     allow_private_networks: bool,
     count: bool,
 ) -> Result<(ReportPreview, Option<u64>), SourceError> {
+    if report.report_type == crate::model::report::ReportType::Dataset {
+        return Err(SourceError::Invalid(crate::FieldError::new(
+            "reportType",
+            "a dataset is several tables, one file each, so it has no preview of rows: start an export",
+        )));
+    }
     let columns = if report.columns.is_empty() {
         ports.sources.default_columns(&connection, report.report_type)
     } else {
@@ -104,6 +110,7 @@ async fn first_rows(
         to_date: None,
         allow_private_networks,
         time_in_status: report.time_in_status.clone(),
+        dataset: report.dataset.clone(),
         as_of: ports.clock.now(),
         activity: Default::default(),
     };

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
+use crate::model::dataset::DatasetOptions;
 use crate::model::format_options::{Format, FormatOptionsInput};
 use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
@@ -37,6 +38,9 @@ pub struct ReportInput {
     /// Options of the `timeInStatus` report type (only there).
     #[serde(default)]
     pub time_in_status: Option<TimeInStatusOptions>,
+    /// Options of the `dataset` report type (only there): `entities`, `bodyLength`.
+    #[serde(default)]
+    pub dataset: Option<DatasetOptions>,
     #[serde(default, skip_serializing)]
     #[schema(ignore)]
     pub id: Option<IgnoredAny>,
@@ -76,6 +80,8 @@ pub struct ReportView {
     pub compress: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_in_status: Option<TimeInStatusOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetOptions>,
     #[schema(value_type = String)]
     pub created_at: jiff::Timestamp,
     #[schema(value_type = String)]
@@ -98,6 +104,7 @@ impl From<&Report> for ReportView {
             file_name: r.file_name.clone(),
             compress: r.compress,
             time_in_status: r.time_in_status.clone(),
+            dataset: r.dataset.clone(),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -131,6 +138,7 @@ async fn build(
         .check_report(&connection, input.report_type, &input.columns)
         .map_err(|f| CoreError::invalid(f.field, f.message))?;
     check_time_in_status(input.report_type, input.time_in_status.as_ref())?;
+    let compress = super::dataset_checks::check_dataset(&connection, &input)? || input.compress;
     input.format_options.resolve().map_err(|f| CoreError::invalid(f.field, f.message))?;
     let file_name = input.file_name.unwrap_or_else(|| DEFAULT_FILE_NAME.to_string());
     if let Some(why) = file_name_problem(&file_name, FILE_NAME_PLACEHOLDERS) {
@@ -152,8 +160,9 @@ async fn build(
         format: input.format,
         format_options: input.format_options,
         file_name,
-        compress: input.compress,
+        compress,
         time_in_status: input.time_in_status,
+        dataset: input.dataset,
         created_at: existing.map(|e| e.created_at).unwrap_or(now),
         updated_at: now,
     })
@@ -262,6 +271,7 @@ pub async fn copy_report(
         file_name: Some(original.file_name.clone()),
         compress: original.compress,
         time_in_status: original.time_in_status.clone(),
+        dataset: original.dataset.clone(),
         id: None,
         owner: None,
         created_at: None,

@@ -68,6 +68,9 @@ pub async fn update_settings(ports: &Ports, actor: &Principal, patch: SettingsPa
         }
         s.s3_allowed_buckets = buckets;
     }
+    if let Some(id) = patch.data_pipeline_report_id {
+        s.data_pipeline_report_id = crate::usecases::data_pipeline::check_report_setting(ports, &id).await?;
+    }
     if let Some(v) = patch.email_from {
         EmailAddress::parse_field("emailFrom", &v)?;
         s.email_from = v;

@@ -4,6 +4,7 @@
 //! registered list with the document).
 
 pub mod connections;
+pub mod data_pipeline;
 pub mod exports;
 pub mod files;
 pub mod health;
@@ -104,6 +105,7 @@ pub(crate) fn api_routes() -> RouteTable {
     let table = reports::register(table);
     let table = schedules::register(table);
     let table = files::register(table);
+    let table = data_pipeline::register(table);
     exports::register(table)
 }
 

@@ -40,11 +40,14 @@ use ferry_core::model::value::{FieldInfo, FieldType};
 use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceRequest, UserAddress};
 use ferry_core::FieldError;
 
-use client::JiraClient;
+pub(crate) use client::{path_segment, JiraClient};
 use columns::RowPlan;
+pub(crate) use error::JiraError;
 use fields::FieldCatalog;
 use myself::Myself;
 use readers::JiraReader;
+#[cfg(test)]
+pub(crate) use retry::RetryPolicy;
 use scope::SearchScope;
 use time_in_status::{TimeInStatusReader, TimeInStatusSpec};
 use worklogs::WorklogField;
@@ -70,6 +73,8 @@ pub fn default_columns(report_type: ReportType) -> Vec<Column> {
             &["key", "summary", "worklog.author", "worklog.started", "worklog.timeSpentSeconds", "worklog.comment"]
         }
         ReportType::TimeInStatus => &["key", "summary"],
+        // A dataset's columns are its tables'.
+        ReportType::Dataset => &[],
     };
     fields.iter().map(|f| Column::new(f)).collect()
 }

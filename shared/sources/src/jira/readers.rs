@@ -37,7 +37,8 @@ impl JiraReader {
             // Kept exactly by `updated` (JQL only has minutes).
             ReportType::Issues => scope.from.map(|_| "updated"),
             ReportType::Worklogs => Some("worklog"),
-            ReportType::TimeInStatus => None,
+            // Datasets have readers of their own; nothing extra to ask.
+            ReportType::TimeInStatus | ReportType::Dataset => None,
         };
         if let Some(extra) = extra {
             if !fields.iter().any(|f| f == extra) {
@@ -83,7 +84,7 @@ impl RowSource for JiraReader {
                 Ok(approximate_count(&self.client, &jql).await?)
             }
             // The count of worklogs is only known once they are read.
-            ReportType::Worklogs | ReportType::TimeInStatus => Ok(None),
+            ReportType::Worklogs | ReportType::TimeInStatus | ReportType::Dataset => Ok(None),
         }
     }
 
@@ -98,7 +99,7 @@ impl RowSource for JiraReader {
         let started = Instant::now();
         let page = search_page(&self.client, &jql, &self.fields, token.as_deref()).await?;
         let rows = match self.scope.report_type {
-            ReportType::Issues | ReportType::TimeInStatus => self.issue_rows(&page),
+            ReportType::Issues | ReportType::TimeInStatus | ReportType::Dataset => self.issue_rows(&page),
             ReportType::Worklogs => self.worklog_rows(&page).await?,
         };
         tracing::debug!(site = %self.client.site(), issues = page.issues.len(), rows = rows.len(),

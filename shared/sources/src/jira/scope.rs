@@ -38,7 +38,7 @@ impl SearchScope {
     /// has to be written.
     pub async fn jql(&self, client: &JiraClient) -> Result<String, SourceError> {
         let needs_dates = match self.report_type {
-            ReportType::Issues | ReportType::TimeInStatus => self.from.is_some(),
+            ReportType::Issues | ReportType::TimeInStatus | ReportType::Dataset => self.from.is_some(),
             ReportType::Worklogs => self.from.is_some() || self.to.is_some(),
         };
         let zone = if needs_dates {
@@ -64,7 +64,7 @@ impl SearchScope {
             None => (TimeZone::UTC, 1, self.from.map(widened)),
         };
         match self.report_type {
-            ReportType::Issues | ReportType::TimeInStatus => {
+            ReportType::Issues | ReportType::TimeInStatus | ReportType::Dataset => {
                 since.map(|t| format!("updated >= {}", datetime_literal(t, &tz))).into_iter().collect()
             }
             ReportType::Worklogs => {

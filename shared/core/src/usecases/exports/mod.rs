@@ -5,6 +5,7 @@
 //! `heartbeat`, and `finish` for an export that
 //! ends without a file. `recovery` releases leases at a local start.
 
+mod dataset_plan;
 mod finish;
 pub(crate) mod heartbeat;
 mod pipeline;

@@ -2,13 +2,14 @@
 //! request, the writer's spec and the file name, resolved from the stored
 //! records. Problems here fail the export with a message the user can act on.
 
+use super::dataset_plan;
 use crate::error::CoreError;
 use crate::model::connection::{Connection, ConnectionKind, ConnectionScope};
 use crate::model::export::Export;
 use crate::model::page::PageRequest;
 use crate::model::report::{Report, ReportType};
 use crate::model::time_in_status::DurationUnit;
-use crate::ports::format::{DocumentInfo, FormatSpec};
+use crate::ports::format::{DatasetLayout, DocumentInfo, FormatSpec};
 use crate::ports::source::SourceRequest;
 use crate::usecases::job_stop::Stop;
 use crate::usecases::settings::current;
@@ -21,6 +22,8 @@ pub(crate) struct ExportPlan {
     pub retention_days: u32,
     /// `stallMinutes`: how long the run may go without progress.
     pub stall_after: jiff::SignedDuration,
+    /// The files of a `dataset` export (its writer zips them itself).
+    pub dataset: Option<DatasetLayout>,
 }
 
 /// `Stop::Refused` with a message when the export cannot run as configured.
@@ -43,7 +46,13 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         }
     }
     let settings = current(ports).await?;
-    let options = match report.format_options.resolve() {
+    let is_dataset = report.report_type == ReportType::Dataset;
+    let resolved = if is_dataset {
+        dataset_plan::dataset_options(&report.format_options)
+    } else {
+        report.format_options.resolve()
+    };
+    let options = match resolved {
         Ok(o) => o,
         Err(f) => return Err(Stop::Refused(format!("the report's {f}"))),
     };
@@ -57,9 +66,19 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         Err(m) => return Err(Stop::Refused(m)),
     };
     if e.file_name.is_none() {
-        e.file_name = Some(if e.compress { format!("{inner_name}.zip") } else { inner_name.clone() });
+        e.file_name = Some(if is_dataset {
+            dataset_plan::zip_name(&inner_name)
+        } else if e.compress {
+            format!("{inner_name}.zip")
+        } else {
+            inner_name.clone()
+        });
     }
-    let spec = FormatSpec {
+    let dataset = is_dataset.then(|| dataset_plan::layout(e, &report, &connection, options.clone()));
+    if is_dataset && e.from_date.is_none() {
+        e.from_date = Some(dataset_plan::default_from(e.created_at));
+    }
+    let mut spec = FormatSpec {
         format: e.format,
         options,
         headers: columns.iter().map(|c| c.header().to_string()).collect(),
@@ -74,6 +93,11 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
                 .then(|| unit_name(report.time_in_status.as_ref().map(|t| t.unit).unwrap_or_default())),
         },
     };
+    if let Some(layout) = &dataset {
+        // The dataset's writer makes the zip; the run sees resumable CSV.
+        spec.compress = false;
+        spec.headers = dataset_plan::qualified_headers(layout);
+    }
     let request = SourceRequest {
         connection,
         report_type: report.report_type,
@@ -83,11 +107,12 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         to_date: e.to_date,
         allow_private_networks: settings.allow_private_networks,
         time_in_status: report.time_in_status.clone(),
+        dataset: report.dataset.clone(),
         as_of: e.created_at,
         activity: Default::default(),
     };
     let stall_after = jiff::SignedDuration::from_mins(settings.stall_minutes.max(1) as i64);
-    Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days, stall_after })
+    Ok(ExportPlan { request, spec, retention_days: settings.default_retention_days, stall_after, dataset })
 }
 
 /// The word a chart of durations in this unit is labelled with.

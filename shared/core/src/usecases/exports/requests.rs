@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
+use crate::model::dataset::DatasetProgress;
 use crate::model::export::{Export, ExportStatus, Progress, Trigger};
 use crate::model::format_options::Format;
 use crate::model::ids::IdKind;
@@ -66,6 +67,9 @@ pub struct ExportView {
     pub expires_at: Option<Timestamp>,
     pub error: Option<String>,
     pub warnings: Vec<String>,
+    /// A running `dataset` export: the entity being read and rows per entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset_progress: Option<DatasetProgress>,
 }
 
 pub fn export_view(ports: &Ports, e: &Export) -> ExportView {
@@ -93,6 +97,11 @@ pub fn export_view(ports: &Ports, e: &Export) -> ExportView {
         expires_at: e.expires_at,
         error: e.error.clone(),
         warnings: e.warnings.clone(),
+        dataset_progress: e
+            .checkpoint
+            .as_ref()
+            .and_then(|cp| cp.source_cursor.as_ref())
+            .and_then(DatasetProgress::from_cursor),
     }
 }
 
@@ -142,6 +151,7 @@ pub fn new_export(
 pub async fn start_export(ports: &Ports, actor: &Principal, input: StartExport) -> Result<ExportView, CoreError> {
     let report = load_report(ports, actor, &input.report_id).await?;
     ensure_report_owner(actor, &report, "run")?;
+    crate::usecases::dataset_checks::running_dataset_export(ports, actor, &report).await?;
     if let (Some(from), Some(to)) = (input.from_date, input.to_date) {
         if from >= to {
             return Err(CoreError::invalid("toDate", "must be after fromDate"));

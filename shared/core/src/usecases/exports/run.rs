@@ -201,7 +201,11 @@ async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
         e.progress.total = source.total().await.map_err(Stop::refused)?;
     }
     let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
-    let writer = ports.formats.create(&spec, resume_state.as_ref()).map_err(Stop::refused)?;
+    let writer = match &plan.dataset {
+        Some(layout) => ports.formats.create_dataset(layout, resume_state.as_ref()),
+        None => ports.formats.create(&spec, resume_state.as_ref()),
+    }
+    .map_err(Stop::refused)?;
     let row_cap = (spec.format == Format::Pdf).then_some(spec.options.pdf.max_rows);
     Ok(Prepared {
         source,

@@ -183,4 +183,17 @@ def logs(entry, url):
     return [Authorization(f"logs:{operation}", resource)]
 
 
-MAPPERS = {"dynamodb": dynamodb, "sqs": sqs, "s3": s3, "scheduler": scheduler, "ses": ses, "sts": sts, "logs": logs}
+def kms(entry, url):
+    operation = header(entry, "X-Amz-Target").split(".", 1)[1]
+    key = json.loads(body_of(entry) or b"{}").get("KeyId")
+    if key is None:
+        # Ferry names its key on every call (Decrypt too), so the key is known.
+        raise UnmappedCall(f"KMS {operation} without a KeyId")
+    if key.startswith("arn:"):
+        resource = key
+    else:
+        resource = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key}"
+    return [Authorization(f"kms:{operation}", resource)]
+
+
+MAPPERS = {"dynamodb": dynamodb, "sqs": sqs, "s3": s3, "scheduler": scheduler, "ses": ses, "sts": sts, "logs": logs, "kms": kms}

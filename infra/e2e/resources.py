@@ -197,6 +197,18 @@ def log_group(d, name, p):
     d.attributes[name] = {"Arn": arn("logs", f"log-group:{physical}:*")}
 
 
+def kms_key(d, name, p):
+    kms = d.client("kms")
+    args = {"Description": p.get("Description", "")}
+    if "KeyPolicy" in p:
+        args["Policy"] = json.dumps(p["KeyPolicy"])
+    key = kms.create_key(**args)["KeyMetadata"]
+    if p.get("EnableKeyRotation"):
+        kms.enable_key_rotation(KeyId=key["KeyId"])
+    d.physical[name] = key["KeyId"]
+    d.attributes[name] = {"Arn": key["Arn"], "KeyId": key["KeyId"]}
+
+
 CREATORS = {
     "AWS::DynamoDB::Table": table,
     "AWS::S3::Bucket": bucket,
@@ -214,4 +226,5 @@ CREATORS = {
     "AWS::SNS::Subscription": subscription,
     "AWS::CloudWatch::Alarm": alarm,
     "AWS::Logs::LogGroup": log_group,
+    "AWS::KMS::Key": kms_key,
 }

@@ -103,6 +103,7 @@ impl DatasetZipWriter {
             inner_file_name: file.file_name.clone(),
             created_at: self.layout.created_at,
             xlsx_rows_per_sheet: 0,
+            document: Default::default(),
         })
     }
 

@@ -25,6 +25,7 @@ pub async fn settings_store_conformance(store: Arc<dyn SettingsStore>) {
         s3_external_id: "ferry-0123456789abcdef".into(),
         alert_email: Some("ops@example.org".into()),
         stall_minutes: 45,
+        data_pipeline_report_id: Some("rep_0123456789abcdef".into()),
     };
     store.put_settings(&second).await.expect("put_settings");
     assert_eq!(store.get_settings().await.expect("get_settings"), Some(second.clone()), "a put replaces");

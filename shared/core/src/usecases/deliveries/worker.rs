@@ -166,8 +166,8 @@ impl DeliveryWorker {
     ) -> Result<Result<u64, Stop<DeliveryError>>, CoreError> {
         let ports = &self.ports;
         let stall_after = SignedDuration::from_mins(current(ports).await?.stall_minutes.max(1) as i64);
-        // The heartbeat writes its own copy (only the lease changes); the
-        // attempt's record is written over it with the version it leaves.
+        // The heartbeat renews the lease on a fresh copy; the attempt's record
+        // is then written over it with the latest version.
         let mut beat = d.clone();
         let mut ticks = heartbeat::ticks(ports.config.export.heartbeat);
         let result = {
@@ -188,6 +188,10 @@ impl DeliveryWorker {
                             tracing::error!(delivery_id = %beat.id, %why, "delivery stalled");
                             break Err(Stop::Refused(DeliveryError::Rejected(why)));
                         }
+                        // Fresh: the attempt itself may have written it (a link's token).
+                        if let Some(fresh) = ports.deliveries.get_delivery(&beat.id).await? {
+                            beat = fresh;
+                        }
                         beat.not_before = Some(now + ATTEMPT_LEASE);
                         if !ports.deliveries.update_delivery(&mut beat).await? {
                             tracing::warn!(delivery_id = %beat.id, "delivery changed during its attempt");
@@ -196,7 +200,8 @@ impl DeliveryWorker {
                 }
             }
         };
-        d.version = beat.version;
+        // Whichever wrote last (the attempt or the heartbeat) holds the version.
+        d.version = d.version.max(beat.version);
         Ok(result)
     }
 }

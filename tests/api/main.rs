@@ -1,6 +1,7 @@
 //! Ferry's behaviour tests: one binary, the real local server over HTTP.
 
 mod access;
+mod confluence_bench;
 mod confluence_connections;
 mod confluence_dataset;
 mod confluence_entities;

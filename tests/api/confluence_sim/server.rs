@@ -71,7 +71,7 @@ async fn gate(state: &SimState, headers: &HeaderMap, uri: &Uri) -> Option<Respon
     let (status, answer) =
         if headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) != Some(state.auth.as_str()) {
             (401, Some(error(StatusCode::UNAUTHORIZED, "Current user not permitted to use Confluence")))
-        } else if let Some((_, secs)) = faults.throttle_every.filter(|(n, _)| number % n == 0) {
+        } else if let Some((_, secs)) = faults.throttle_every.filter(|(n, _)| number.is_multiple_of(*n)) {
             let throttled = (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(header::RETRY_AFTER, secs.to_string())],

@@ -98,7 +98,7 @@ pub fn page_json(n: u32, size: SiteSize, with_body: bool) -> Json {
         "parentId": parent.map(|p| page_id(p).to_string()), "parentType": parent.map(|_| "page"),
         "position": n, "authorId": person(n), "ownerId": person(n), "lastOwnerId": null,
         "createdAt": confluence_time(page_created(n)),
-        "version": {"createdAt": confluence_time(page_updated(n)), "message": if n % 2 == 0 { "fixed typos" } else { "" },
+        "version": {"createdAt": confluence_time(page_updated(n)), "message": if n.is_multiple_of(2) { "fixed typos" } else { "" },
                     "number": page_version(n), "minorEdit": false, "authorId": person(n + 1)},
         "_links": {"webui": format!("/spaces/{}/pages/{}", space_key(page_space(n, size)), page_id(n)),
                    "editui": format!("/pages/resumedraft.action?draftId={}", page_id(n)), "tinyui": format!("/x/{n}")}});
@@ -160,7 +160,7 @@ impl CommentRef {
             "body": {"storage": {"representation": "storage", "value": self.storage()}},
             "_links": {"webui": format!("/pages/{}?focusedCommentId={}", page_id(self.page), self.id())}});
         if self.inline {
-            c["resolutionStatus"] = json!(if self.k % 2 == 0 { "resolved" } else { "open" });
+            c["resolutionStatus"] = json!(if self.k.is_multiple_of(2) { "resolved" } else { "open" });
             c["properties"] =
                 json!({"inlineMarkerRef": format!("marker-{}", self.id()), "inlineOriginalSelection": "second line"});
         } else if self.k > 1 {
@@ -176,7 +176,7 @@ pub fn label_id(l: usize) -> u64 {
 
 /// The labels on page `n`, by index into `LABELS`.
 pub fn page_labels(n: u32) -> Vec<usize> {
-    (0..LABELS.len()).filter(|l| (n as usize + l) % 3 == 0).collect()
+    (0..LABELS.len()).filter(|l| (n as usize + l).is_multiple_of(3)).collect()
 }
 
 pub fn label_json(l: usize) -> Json {

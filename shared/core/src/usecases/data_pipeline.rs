@@ -113,7 +113,7 @@ pub fn parse_from_date(text: &str) -> Result<Timestamp, CoreError> {
     let text = text.trim();
     let with_seconds = match text.find('T') {
         // `HH:mm` then a zone: insert `:00` so RFC 3339 reads it.
-        Some(t) if text[t + 1..].len() >= 5 && !text[t + 1..].get(5..6).is_some_and(|c| c == ":") => {
+        Some(t) if text[t + 1..].len() >= 5 && text[t + 1..].get(5..6) != Some(":") => {
             format!("{}:00{}", &text[..t + 6], &text[t + 6..])
         }
         _ => text.to_string(),

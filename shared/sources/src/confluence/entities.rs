@@ -329,6 +329,6 @@ async fn users(
         })
         .collect();
     let offset = at.offset + batch.len();
-    let next = (offset < accounts.len()).then(|| EntityCursor { offset, ..at });
+    let next = (offset < accounts.len()).then_some(EntityCursor { offset, ..at });
     Ok(EntityPage { rows, next, accounts: BTreeSet::new() })
 }

@@ -7,7 +7,9 @@ the 100,000-row peak stays within 1.5x the 10,000-row one.
 Each run is the release binary in a fresh interpreter, so getrusage's
 RUSAGE_CHILDREN maximum is that run's alone.
 
-Usage: python3 bench/pdf_memory.py [--sizes 10000,100000] [--repeat 1]
+Usage: python3 bench/pdf_memory.py [--sizes 10000,100000] [--repeat 1] [--binary PATH]
+(`--binary` measures another build of `ferry`, e.g. a debug one: its memory
+ratio still holds, its speed does not.)
 """
 import argparse
 import json
@@ -67,8 +69,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--binary", help="the ferry binary (default: the release build)")
     args = ap.parse_args()
-    ferry = binary()
+    ferry = args.binary or binary()
     results = []
     with tempfile.TemporaryDirectory() as work:
         for rows in [int(s) for s in args.sizes.split(",")]:

@@ -86,8 +86,8 @@ fn the_same_message_always_gives_the_same_bytes() {
 
     let other = MailMessage { message_id: "dlv_other".into(), ..message() };
     let text = String::from_utf8(build_mime(&other).unwrap()).unwrap();
-    assert!(text.contains(&format!("boundary=\"{}\"", boundary(&other))), "{text}");
-    assert_ne!(boundary(&other), boundary(&message()));
+    assert!(text.contains(&format!("boundary=\"{}\"", boundary(&other, b"mixed"))), "{text}");
+    assert_ne!(boundary(&other, b"mixed"), boundary(&message(), b"mixed"));
 }
 
 #[test]
@@ -145,4 +145,20 @@ fn a_binary_attachment_arrives_byte_identical() {
     let ctype = file.content_type().unwrap();
     assert_eq!(ctype.subtype(), Some("vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
     assert_eq!(file.contents(), &binary_bytes()[..]);
+}
+
+#[test]
+fn an_html_body_makes_a_multipart_alternative_inside_the_mixed_message() {
+    let input = MailMessage { html: Some("<p>Rows &amp; more</p>".into()), ..message() };
+    let bytes = build_mime(&input).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let (mixed, alternative) = (boundary(&input, b"mixed"), boundary(&input, b"alternative"));
+    assert!(!alternative.starts_with(&mixed) && !mixed.starts_with(&alternative));
+    let parsed = MessageParser::default().parse(&bytes).unwrap();
+    assert_eq!(parsed.body_text(0).unwrap().replace("\r\n", "\n"), input.body);
+    assert_eq!(parsed.body_html(0).unwrap().trim_end(), "<p>Rows &amp; more</p>");
+    assert!(text.contains("multipart/alternative") && text.contains("multipart/mixed"), "{text}");
+    assert_eq!(parsed.attachment_count(), 1);
+    let plain = build_mime(&MailMessage { html: None, ..message() }).unwrap();
+    assert!(!String::from_utf8_lossy(&plain).contains("multipart/alternative"));
 }

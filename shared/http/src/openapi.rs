@@ -19,6 +19,7 @@ use crate::routes::{connections, data_pipeline, exports, files, health, keys, re
         health::openapi_json,
         keys::create_key,
         keys::list_keys,
+        keys::patch_key,
         keys::delete_key,
         settings::get_settings,
         settings::update_settings,

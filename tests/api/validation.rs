@@ -40,7 +40,7 @@ async fn unknown_fields_bad_enums_bad_dates_and_bad_options_name_their_field() {
     let created: serde_json::Value = app.post(ADMIN_KEY, "/reports", &base).await.json().await.unwrap();
     let report = created["id"].as_str().unwrap();
     assert_eq!(field_of(&app, "/exports", json!({"reportId": report, "fromDate": "yesterday"})).await, "fromDate");
-    assert_eq!(field_of(&app, "/exports", json!({"reportId": report, "format": "pdf"})).await, "format");
+    assert_eq!(field_of(&app, "/exports", json!({"reportId": report, "format": "docx"})).await, "format");
     assert_eq!(
         field_of(
             &app,

@@ -6,19 +6,22 @@
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use ferry_core::usecases::deliveries::worker::DeliveryWorker;
 use ferry_core::Ports;
+use ferry_lambda::VisibilityKeeper;
 use lambda_runtime::LambdaEvent;
 
 /// The handler, built once per container.
 pub struct DeliverFunction {
     worker: DeliveryWorker,
+    keeper: VisibilityKeeper,
 }
 
 impl DeliverFunction {
     pub fn new(ports: Ports) -> Self {
-        DeliverFunction { worker: DeliveryWorker::new(ports) }
+        let keeper = VisibilityKeeper::new(ports.delivery_queue.clone());
+        DeliverFunction { worker: DeliveryWorker::new(ports), keeper }
     }
 
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
-        Ok(ferry_lambda::handle_batch(event.payload, |job| self.worker.handle(job)).await)
+        Ok(ferry_lambda::handle_batch(event.payload, &self.keeper, |job| self.worker.handle(job)).await)
     }
 }

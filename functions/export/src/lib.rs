@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use ferry_core::usecases::exports::worker::ExportWorker;
 use ferry_core::Ports;
+use ferry_lambda::VisibilityKeeper;
 use jiff::SignedDuration;
 use lambda_runtime::{Context, LambdaEvent};
 
@@ -32,8 +33,9 @@ impl ExportFunction {
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
         let mut ports = self.ports.clone();
         ports.config.export.step_budget = Some(step_budget(&event.context, self.margin, SystemTime::now()));
+        let keeper = VisibilityKeeper::new(ports.export_queue.clone());
         let worker = ExportWorker::new(ports, self.worker_id.clone());
-        Ok(ferry_lambda::handle_batch(event.payload, |job| worker.handle(job)).await)
+        Ok(ferry_lambda::handle_batch(event.payload, &keeper, |job| worker.handle(job)).await)
     }
 }
 

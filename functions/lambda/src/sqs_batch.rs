@@ -7,7 +7,9 @@
 //! (it returns when the queue's visibility timeout ends). A record that is
 //! not a job is reported too, so the redrive policy parks it in the
 //! dead-letter queue for a look. The batch itself never fails, so one bad
-//! record never replays the others.
+//! record never replays the others. While a job runs, its message is kept
+//! hidden a little at a time (`visibility`), so a crashed invocation's job
+//! comes back within minutes, not after the queue's whole timeout.
 
 use std::future::Future;
 
@@ -16,8 +18,10 @@ use ferry_core::error::CoreError;
 use ferry_core::ports::job_policy::JobOutcome;
 use ferry_core::ports::work_queue::ReceivedJob;
 
+use crate::visibility::VisibilityKeeper;
+
 /// Runs `handle` on every record, in order; returns the records to keep.
-pub async fn handle_batch<F, Fut>(event: SqsEvent, handle: F) -> SqsBatchResponse
+pub async fn handle_batch<F, Fut>(event: SqsEvent, keeper: &VisibilityKeeper, handle: F) -> SqsBatchResponse
 where
     F: Fn(ReceivedJob) -> Fut,
     Fut: Future<Output = Result<JobOutcome, CoreError>>,
@@ -33,7 +37,8 @@ where
                 continue;
             }
         };
-        match handle(received).await {
+        let receipt = received.receipt.clone();
+        match keeper.while_running(&receipt, handle(received)).await {
             Ok(JobOutcome::Done | JobOutcome::Continued) => {}
             Ok(JobOutcome::Later) => response.batch_item_failures.push(failure(message_id)),
             Err(err) => {

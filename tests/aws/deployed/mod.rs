@@ -174,12 +174,16 @@ impl Deployed {
 
     /// Runs the deliver function over its queue until it is empty, with the
     /// function's role in the process environment (where Lambda puts it, and
-    /// where an S3 destination without credentials finds it).
+    /// where an S3 destination without credentials finds it). The emulator
+    /// stands in for AWS's own S3 endpoint, the only one such a destination
+    /// may reach, through the SDKs' standard `AWS_ENDPOINT_URL`.
     pub async fn drain_deliveries(&self) -> usize {
         let c = &self.deliver.0.credentials;
         std::env::set_var("AWS_ACCESS_KEY_ID", c.access_key_id());
         std::env::set_var("AWS_SECRET_ACCESS_KEY", c.secret_access_key());
         std::env::set_var("AWS_SESSION_TOKEN", c.session_token().unwrap_or_default());
+        std::env::set_var("AWS_ENDPOINT_URL", &self.endpoint);
+        std::env::set_var("AWS_ALLOW_HTTP", "true");
         let mut invocations = 0;
         while let Some(event) = self.poll(&self.deliver.0).await {
             let context = deadline_in(self.deliver.0.timeout);

@@ -148,7 +148,10 @@ def main():
         post(endpoint, "/moto-api/recorder/reset-recording")
         post(endpoint, "/moto-api/recorder/start-recording")
         cargo = shlex.split(os.environ.get("CARGO", "cargo"))
-        env = dict(os.environ, FERRY_E2E_STACK=str(RUN / "stack.json"), FERRY_E2E_ADMIN_KEY=admin_key)
+        # The whole flow is one test future, with the four handlers' futures
+        # inside it: a debug build needs more than libtest's 2 MiB thread stack.
+        env = dict(os.environ, FERRY_E2E_STACK=str(RUN / "stack.json"), FERRY_E2E_ADMIN_KEY=admin_key,
+                   RUST_MIN_STACK=str(16 * 1024 * 1024))
         subprocess.run(
             cargo + ["test", "--locked", "--workspace", "--test", "aws", "deployed::", "--", "--ignored"],
             cwd=REPO,

@@ -21,6 +21,7 @@ use futures::StreamExt;
 use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::client::{HttpClient, HttpConnector};
 use object_store::path::Path;
+use object_store::ClientConfigKey;
 use object_store::{
     Attribute, Attributes, ClientOptions, MultipartUpload, ObjectStore, PutMultipartOptions, PutPayload, RetryConfig,
 };
@@ -101,7 +102,12 @@ impl ObjectStoreS3Client {
             .with_region(&target.region)
             // Ferry's own retries (with backoff, recorded as attempts) follow.
             .with_retry(RetryConfig { max_retries: 1, ..RetryConfig::default() })
-            .with_client_options(ClientOptions::new().with_connect_timeout(self.timeouts.connect));
+            // One key, not `with_client_options`: that would replace what
+            // `from_env` read (AWS_ALLOW_HTTP, a proxy), not add to it.
+            .with_config(
+                AmazonS3ConfigKey::Client(ClientConfigKey::ConnectTimeout),
+                format!("{}ms", self.timeouts.connect.as_millis()),
+            );
         if let Some(endpoint) = &target.endpoint_url {
             let url = Url::parse(endpoint).map_err(|_| DeliveryError::Rejected("endpointUrl is not a URL".into()))?;
             let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();

@@ -5,6 +5,7 @@
 //! timer re-armed by the trigger, the timer of a deleted schedule still
 //! firing, and the sweep aborting an abandoned upload.
 
+use mail_parser::MessageParser;
 use serde_json::{json, Value};
 
 use super::Deployed;
@@ -65,8 +66,16 @@ pub async fn pause_after_failures(stack: &Deployed, report: &str, failure: Failu
     }
     let paused = stack.call(Some(&key), "GET", &format!("/v1/schedules/{schedule}"), None).await;
     assert_eq!(paused.body["paused"], true, "{failure:?}: {:?}", paused.body);
-    let notices = stack.ses_messages_to(&owner).await;
-    assert_eq!(notices.len(), 1, "{failure:?}: one pause notice to the owner");
+    // notifyOnFailure (default true): the first failed run's mail, the next
+    // three inside its hour held back, then the pause notice.
+    let mails = stack.ses_messages_to(&owner).await;
+    let subjects: Vec<String> = mails
+        .iter()
+        .filter_map(|m| MessageParser::default().parse(m.as_bytes())?.subject().map(String::from))
+        .collect();
+    assert_eq!(subjects.len(), 2, "{failure:?}: a failed-run mail and a pause notice to the owner: {subjects:?}");
+    assert!(subjects[0].contains("failed") && !subjects[0].contains("paused"), "{failure:?}: {subjects:?}");
+    assert!(subjects[1].contains("paused"), "{failure:?}: {subjects:?}");
     let r = stack.call(Some(&key), "DELETE", &format!("/v1/schedules/{schedule}"), None).await;
     assert!(r.status == 200 || r.status == 204, "{:?}", r.body);
 }

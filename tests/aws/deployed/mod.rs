@@ -188,11 +188,25 @@ impl Deployed {
         while let Some(event) = self.poll(&self.deliver.0).await {
             let context = deadline_in(self.deliver.0.timeout);
             let response = self.deliver.1.handle(LambdaEvent::new(event, context)).await.expect("deliver invocation");
-            assert!(response.batch_item_failures.is_empty(), "no delivery put back: {response:?}");
+            if !response.batch_item_failures.is_empty() {
+                panic!("no delivery put back: {response:?}; the histories say {}", self.histories().await);
+            }
             invocations += 1;
             assert!(invocations < 50, "the delivery queue does not drain");
         }
         invocations
+    }
+
+    /// Every schedule's runs with their deliveries' attempts, for a failure's message.
+    async fn histories(&self) -> String {
+        let schedules = self.admin("GET", "/v1/schedules", None).await.body;
+        let mut out = Vec::new();
+        for s in schedules["items"].as_array().into_iter().flatten() {
+            let id = s["id"].as_str().unwrap_or_default();
+            let runs = self.admin("GET", &format!("/v1/schedules/{id}/runs"), None).await.body;
+            out.push(format!("{id}: {runs}"));
+        }
+        out.join("\n")
     }
 
     pub async fn trigger(&self, payload: Value) -> Value {

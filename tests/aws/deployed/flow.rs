@@ -217,26 +217,23 @@ async fn the_deployed_stack_runs_ferrys_whole_flow() {
 impl Deployed {
     /// The raw messages SES sent to `recipient`.
     pub(super) async fn ses_messages_to(&self, recipient: &str) -> Vec<String> {
-        let url = format!("{}/moto-api/data.json", self.endpoint);
-        let data: Value = reqwest::get(&url).await.expect("moto's data").json().await.expect("JSON");
-        data["ses"]["RawMessage"]
-            .as_array()
-            .expect("SES raw messages")
-            .iter()
-            .filter(|m| m["destinations"].to_string().contains(recipient))
-            .filter_map(|m| m["raw_data"].as_str().map(String::from))
-            .collect()
+        self.ses_raw_messages(|m| m["destinations"].to_string().contains(recipient)).await
     }
 
-    /// The raw messages SES sent from `sender` (moto keeps them).
+    /// The raw messages SES sent from `sender`.
     async fn ses_messages_from(&self, sender: &str) -> Vec<String> {
+        self.ses_raw_messages(|m| m["source"].as_str().is_some_and(|s| s.contains(sender))).await
+    }
+
+    /// The raw messages SES sent (moto keeps them) that `keep` accepts.
+    async fn ses_raw_messages(&self, keep: impl Fn(&Value) -> bool) -> Vec<String> {
         let url = format!("{}/moto-api/data.json", self.endpoint);
         let data: Value = reqwest::get(&url).await.expect("moto's data").json().await.expect("JSON");
         data["ses"]["RawMessage"]
             .as_array()
             .expect("SES raw messages")
             .iter()
-            .filter(|m| m["source"].as_str().is_some_and(|s| s.contains(sender)))
+            .filter(|m| keep(m))
             .filter_map(|m| m["raw_data"].as_str().map(String::from))
             .collect()
     }

@@ -354,12 +354,12 @@ def main():
                 e = wait_finished(base, u["key"], after_id)
                 if e["status"] != "COMPLETED":
                     failures.append(f"an export after the load ended {e['status']}: {e.get('error')}")
-            server, repeated = server_exports(base)
-            by_status = {st: sum(1 for e in server.values() if e["status"] == st) for st in STATUSES}
+            held, repeated = server_exports(base)
+            by_status = {st: sum(1 for e in held.values() if e["status"] == st) for st in STATUSES}
             if by_status["FAILED"]:
                 failures.append(f"{by_status['FAILED']} exports FAILED")
             seeded = [i for u in users for i in u["exports"]]
-            ledger, gaps = reconcile(server, repeated, seeded, r["started_ids"], after_id, load_end_epoch)
+            ledger, gaps = reconcile(held, repeated, seeded, r["started_ids"], after_id, load_end_epoch)
             failures += gaps
         finally:
             server.terminate()

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::confluence_sim::{ConfluenceSim, Faults, SiteSize};
 use crate::helpers::{spawn_app, ADMIN_KEY};
-use crate::jira_sim::ferry::{allow_private_networks, run_export};
+use crate::jira_ferry::{allow_private_networks, run_export};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: run explicitly with --ignored --nocapture"]

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use crate::confluence_sim::site::{self, SiteSize};
 use crate::confluence_sim::{ConfluenceSim, Faults};
 use crate::helpers::{error_of, spawn_app, spawn_app_with, AppOptions, TestApp, ADMIN_KEY};
-use crate::jira_sim::ferry::{allow_private_networks, run_export};
+use crate::jira_ferry::{allow_private_networks, run_export};
 
 const ENTITIES: [&str; 5] = ["spaces", "pages", "comments", "labels", "users"];
 

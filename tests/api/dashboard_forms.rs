@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::dashboard::{location, schedule_of, set_cookie, sign_in, try_sign_in, Browser};
 use crate::helpers::{error_of, spawn_app, spawn_app_with, AppOptions, ADMIN_KEY};
-use crate::jira_sim::ferry::{allow_private_networks, jira_connection};
+use crate::jira_ferry::{allow_private_networks, jira_connection};
 use crate::jira_sim::JiraSim;
 
 async fn report_exists(app: &crate::helpers::TestApp, id: &str) -> bool {

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::confluence_sim::{ConfluenceSim, Faults, SiteSize};
 use crate::helpers::{error_of, spawn_app, TestApp, ADMIN_KEY};
-use crate::jira_sim::ferry::allow_private_networks;
+use crate::jira_ferry::allow_private_networks;
 
 const PATH: &str = "/rest/datapipeline/latest/export";
 

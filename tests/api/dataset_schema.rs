@@ -14,7 +14,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::confluence_sim::{ConfluenceSim, SiteSize};
 use crate::helpers::{spawn_app, ADMIN_KEY};
-use crate::jira_sim::ferry::{allow_private_networks, run_export};
+use crate::jira_ferry::{allow_private_networks, run_export};
 
 /// One documented column: name, type, key.
 type DocColumn = (String, String, bool);

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::helpers::spawn_app;
-use crate::jira_sim::ferry::{allow_private_networks, jira_connection, jira_report, run_export};
+use crate::jira_ferry::{allow_private_networks, jira_connection, jira_report, run_export};
 use crate::jira_sim::{Faults, JiraSim, BULK_CHANGELOG_PATH, SEARCH_PATH};
 
 const ISSUES: u32 = 20_000;
@@ -115,4 +115,74 @@ async fn jira_time_in_status_per_second() {
             done["bytes"]
         );
     }
+}
+
+/// How long `jira_time_in_status_without_bulk_per_second` waits before it
+/// reports an export that has not finished (`FERRY_BENCH_LIMIT_MINUTES`).
+fn limit() -> Duration {
+    let minutes = std::env::var("FERRY_BENCH_LIMIT_MINUTES").ok().and_then(|m| m.parse().ok()).unwrap_or(60);
+    Duration::from_secs(minutes * 60)
+}
+
+/// `timeInStatus` of 20,000 issues from a site without the bulk changelog
+/// endpoint (each issue's changelog on its own), every answer after 50 ms,
+/// a 429 with `Retry-After: 1` on one request in 13, at 100 requests/s:
+///
+/// `cargo test -p ferry-tests --test api jira_time_in_status_without_bulk_per_second -- --ignored --nocapture`
+///
+/// Prints issues/s and the requests by kind, or, when the export has not
+/// finished within the limit, how far it got.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run explicitly with --ignored --nocapture"]
+async fn jira_time_in_status_without_bulk_per_second() {
+    print_provenance();
+    let sim = JiraSim::start(ISSUES).await;
+    sim.set_faults(Faults {
+        bulk_refused: Some(404),
+        throttle_every: Some((13, 1)),
+        latency: PAGE_LATENCY,
+        ..Faults::default()
+    });
+    let app = spawn_app().await;
+    allow_private_networks(&app, true).await;
+    let connection = jira_connection(&app, &sim, json!({"maxRequestsPerSecond": 100})).await;
+    let body = json!({"name": "tis", "connectionId": connection, "reportType": "timeInStatus",
+        "query": "project = SIM", "format": "csv", "columns": [{"field": "key"}, {"field": "summary"}],
+        "timeInStatus": {"layout": "wide"}});
+    let r = app.post(crate::helpers::ADMIN_KEY, "/reports", &body).await;
+    let report = r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let r = app.post(crate::helpers::ADMIN_KEY, "/exports", &json!({"reportId": report})).await;
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let started = Instant::now();
+    let mut last = serde_json::Value::Null;
+    while started.elapsed() < limit() {
+        last = app.export(crate::helpers::ADMIN_KEY, &id).await;
+        if matches!(last["status"].as_str(), Some("COMPLETED" | "FAILED" | "CANCELLED")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let seen = sim.seen();
+    let per_issue = seen.iter().filter(|s| s.path.ends_with("/changelog")).count();
+    let answered = seen.iter().filter(|s| s.path.ends_with("/changelog") && s.status == 200).count();
+    let distinct = seen
+        .iter()
+        .filter(|s| s.path.ends_with("/changelog") && s.status == 200)
+        .map(|s| s.path.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    println!(
+        "jira timeInStatus export without bulk changelogs (wide, csv): {ISSUES} issues, 50 ms per answer, 429 on 1 \
+         request in 13 (Retry-After: 1), maxRequestsPerSecond 100: status {} after {seconds:.0} s, progress {} / {}; \
+         {:.1} issues/s; {} requests: {} search pages, {per_issue} per-issue changelog requests, {answered} \
+         answered 200 for {distinct} distinct issues, {} answered 429",
+        last["status"],
+        last["progress"]["completed"],
+        last["progress"]["total"],
+        last["progress"]["completed"].as_f64().unwrap_or(0.0) / seconds,
+        seen.len(),
+        seen.iter().filter(|s| s.path == SEARCH_PATH).count(),
+        sim.answered(429),
+    );
 }

@@ -22,6 +22,7 @@ mod input_properties;
 mod jira_bench;
 mod jira_connections;
 mod jira_export;
+mod jira_ferry;
 mod jira_sim;
 mod nobody_in;
 mod notices;

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{error_of, spawn_app_with, AppOptions, ADMIN_KEY};
-use crate::jira_sim::ferry::{allow_private_networks, jira_connection, jira_report};
+use crate::jira_ferry::{allow_private_networks, jira_connection, jira_report};
 use crate::jira_sim::{Faults, JiraSim, SEARCH_PATH};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -61,4 +61,50 @@ async fn an_export_whose_source_stops_answering_ends_stalled_naming_the_last_req
         assert!(error.contains("last request: POST /rest/api/3/search/jql"), "{error}");
         assert!(error.contains("last answer: none yet"), "{error}");
     }
+}
+
+/// A site that stops answering before the first row (its field list, its
+/// statuses, its count): the opening keeps the lease on the heartbeat, and
+/// still ends `stalled` after `stallMinutes`, naming the request it waits on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_whose_source_never_finishes_opening_ends_stalled() {
+    let sim = JiraSim::start(50).await;
+    let clock = Arc::new(ManualClock::new("2026-11-23T10:00:00Z".parse().unwrap()));
+    let opts =
+        AppOptions { clock: Some(clock.clone()), heartbeat: Some(Duration::from_millis(100)), ..Default::default() };
+    let app = spawn_app_with(opts).await;
+    allow_private_networks(&app, true).await;
+    let connection = jira_connection(&app, &sim, json!({"maxRequestsPerSecond": 100})).await;
+    let report = jira_report(&app, &connection, "issues", "project = SIM", &["key", "summary"], "csv").await;
+    // Every answer from now on waits an hour: the opening's first request hangs.
+    sim.set_faults(Faults { latency: Duration::from_secs(3600), ..Faults::default() });
+    let before = sim.seen().len();
+    let started = app.start_export(ADMIN_KEY, &report).await;
+    let id = started["id"].as_str().unwrap();
+    for _ in 0..3000 {
+        if sim.seen().len() > before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let waiting = sim.seen()[before].path.clone();
+    assert_ne!(waiting, SEARCH_PATH, "the opening waits, before the search");
+
+    // Past the lease, not yet the stall: the heartbeat kept the lease, so no
+    // second worker opened the site again.
+    // (In half-lease steps, each left long enough for a heartbeat tick.)
+    for _ in 0..20 {
+        clock.advance(SignedDuration::from_secs(30));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    assert_eq!(app.export(ADMIN_KEY, id).await["status"], "RUNNING");
+    assert_eq!(sim.seen().len(), before + 1, "one request, waited on by one worker");
+
+    clock.advance(SignedDuration::from_mins(20));
+    let done = app.wait_finished(ADMIN_KEY, id).await;
+    assert_eq!(done["status"], "FAILED", "{done}");
+    let error = done["error"].as_str().unwrap();
+    assert!(error.starts_with("stalled: no progress for 30 minutes"), "{error}");
+    assert!(error.contains(&sim.url), "names the site: {error}");
+    assert!(error.contains(&format!("last request: GET {waiting}")), "{error}");
 }

@@ -9,7 +9,12 @@ mod deployed;
 mod email;
 mod events;
 mod exports;
+/// The api tests' Jira simulator (they use the rest of it).
+#[allow(dead_code)]
+#[path = "../api/jira_sim/mod.rs"]
+mod jira_sim;
 mod local_reference;
 mod s3_role;
 mod schedules;
+mod slow_jira;
 mod stack;

@@ -74,6 +74,16 @@ impl Stack {
 
     /// A stack on `emulator` (one of the test's own, e.g. recording).
     pub async fn on(emulator: &Emulator) -> Stack {
+        Stack::build(emulator, |_| {}).await
+    }
+
+    /// A stack whose ports the test adjusts before the functions are built
+    /// (a clock of its own, a quicker heartbeat).
+    pub async fn adjusted(adjust: impl FnOnce(&mut Ports)) -> Stack {
+        Stack::build(Emulator::get(), adjust).await
+    }
+
+    async fn build(emulator: &Emulator, adjust: impl FnOnce(&mut Ports)) -> Stack {
         // What the template sets for the api function: routes are `/v1/...`, not `/prod/v1/...`.
         std::env::set_var("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true");
         let clients = emulator.clients().await;
@@ -104,6 +114,7 @@ impl Stack {
         };
         let mut ports = ferry_lambda::aws_ports(&clients, &settings).await.expect("aws_ports");
         ports.config.export.part_size = PART_SIZE;
+        adjust(&mut ports);
         // A cold start of the api with AdminKeySha256 deployed.
         ferry_api::first_start(&ports, Some(&hex::encode(Sha256::digest(ADMIN_KEY)))).await;
         Stack {
@@ -209,16 +220,26 @@ impl Stack {
     /// Invokes the export function with an SQS event and a deadline so near
     /// that its budget is spent after the first part.
     pub async fn invoke_export(&self, event: Value) -> SqsBatchResponse {
+        self.invoke_export_within(event, Duration::from_millis(1)).await
+    }
+
+    /// Invokes the export function with an SQS event and `left` before its deadline.
+    pub async fn invoke_export_within(&self, event: Value, left: Duration) -> SqsBatchResponse {
         let event: SqsEvent = serde_json::from_value(event).expect("an SQS event");
-        self.export.handle(LambdaEvent::new(event, deadline_in(Duration::from_millis(1)))).await.expect("export")
+        self.export.handle(LambdaEvent::new(event, deadline_in(left))).await.expect("export")
     }
 
     /// Feeds the exports queue to the export function until it is empty;
     /// returns the number of invocations.
     pub async fn drain_exports(&self) -> usize {
+        self.drain_exports_within(Duration::from_millis(1)).await
+    }
+
+    /// `drain_exports` with invocations that each have `left` before their deadline.
+    pub async fn drain_exports_within(&self, left: Duration) -> usize {
         let mut invocations = 0;
         while let Some(event) = self.next_export_event().await {
-            let response = self.invoke_export(event).await;
+            let response = self.invoke_export_within(event, left).await;
             assert!(response.batch_item_failures.is_empty(), "no message put back: {response:?}");
             invocations += 1;
             assert!(invocations < 100, "the exports queue does not drain");

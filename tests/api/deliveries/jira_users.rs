@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::{app, attempts, run_now, schedule, wait_delivered, wait_outbox};
 use crate::helpers::{error_of, ADMIN_KEY};
-use crate::jira_sim::ferry::{allow_private_networks, jira_connection, jira_report};
+use crate::jira_ferry::{allow_private_networks, jira_connection, jira_report};
 use crate::jira_sim::JiraSim;
 
 const MIA: &str = "5b10a2844c20165700ede21g";

@@ -8,7 +8,6 @@
 pub mod changelog;
 mod changelog_routes;
 pub mod dataset;
-pub mod ferry;
 mod jql;
 mod server;
 

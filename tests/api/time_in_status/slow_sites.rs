@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use super::{app_at, report, sha_of_export, AS_OF};
 use crate::helpers::{sha256_hex, spawn_app_with, AppOptions, TestApp, ADMIN_KEY};
-use crate::jira_sim::ferry::{allow_private_networks, jira_connection};
+use crate::jira_ferry::{allow_private_networks, jira_connection};
 use crate::jira_sim::{Faults, JiraSim, SEARCH_PATH};
 
 const ISSUES: u32 = 1_200;

@@ -150,7 +150,19 @@ impl PartRules {
         }
         buffered > 0 && buffered >= self.min_part && self.checkpoint_wanted.load(Ordering::Acquire)
     }
+
+    /// The parts an assembled file (XLSX, PDF, a zip) is read back in: the
+    /// smallest the store takes, at least `READ_BACK_PART`. Nothing is gained
+    /// from big ones there (no checkpoint follows them), and each part in
+    /// flight is memory: a PDF's peak would otherwise grow with its file
+    /// until two full `part_size` buffers.
+    fn read_back_part(&self) -> usize {
+        self.min_part.max(READ_BACK_PART).min(self.part_size)
+    }
 }
+
+/// The smallest part an assembled file is read back in (1 MiB).
+const READ_BACK_PART: usize = 1024 * 1024;
 
 /// Where the file stands when the stages start: a resumed export continues
 /// after the rows and bytes of its checkpoint.
@@ -328,17 +340,18 @@ impl FormatStage {
     }
 
     /// Ends the file and sends what is left as parts of `part_size` (an
-    /// assembled XLSX or zip file is read back part by part), then `Done`.
+    /// assembled XLSX, PDF or zip file is read back in `read_back_part`s), then `Done`.
     fn finish(&mut self, writer: Box<dyn FormatWriter>, mut buf: Vec<u8>) -> Result<(), String> {
         let assembled = writer.finish(&mut buf).map_err(|e| e.to_string())?;
         if let Some(mut reader) = assembled {
+            let part = self.rules.read_back_part();
             loop {
-                let want = self.rules.part_size.saturating_sub(buf.len());
+                let want = part.saturating_sub(buf.len());
                 let got = (&mut reader)
                     .take(want as u64)
                     .read_to_end(&mut buf)
                     .map_err(|e| format!("reading the assembled file: {e}"))?;
-                if buf.len() >= self.rules.part_size {
+                if buf.len() >= part {
                     let data = std::mem::take(&mut buf);
                     self.send(Cut::Part { data, rows: self.rows, resume: None, content: Vec::new() })?;
                     buf = self.free_buffer().ok_or("the export stopped")?;

@@ -19,9 +19,9 @@ use futures::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 
 use super::finish::{finish, Ending};
-use super::heartbeat;
+use super::heartbeat::{self, Opening};
 use super::pipeline::{self, Formatted, PartRules, Pipeline, Position, Resume};
-use super::plan::plan_export;
+use super::plan::{plan_export, ExportPlan};
 use crate::content_hash::encode_header;
 use crate::error::{CoreError, PortError};
 use crate::hashing::ResumableSha256;
@@ -75,8 +75,26 @@ struct Run<'a> {
 
 pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Result<RunEnd, CoreError> {
     let started = ports.clock.now();
-    let Prepared { source, writer, resumable, retention_days, headers, row_cap, stall_after, activity } =
-        match prepare(ports, &mut e).await {
+    let plan = match plan_export(ports, &mut e).await {
+        Ok(plan) => plan,
+        Err(Stop::Refused(message)) => return fail(ports, &mut e, message).await,
+        Err(Stop::Store(err)) => return Err(err),
+    };
+    let (id, version) = (e.id.clone(), e.version);
+    let (activity, stall_after) = (plan.request.activity.clone(), plan.stall_after);
+    let opening = prepare(ports, &mut e, plan);
+    let prepared = match heartbeat::keeping_lease(ports, worker, (&id, version), stall_after, opening).await? {
+        Opening::Done(prepared, renewed) => {
+            if let Some(renewed) = renewed {
+                e.version = renewed.version;
+                e.lease = Some(renewed.lease);
+            }
+            prepared
+        }
+        Opening::Stalled(still) => return stalled_opening(ports, &id, still, &activity).await,
+    };
+    let Prepared { source, writer, resumable, retention_days, headers, row_cap } =
+        match prepared {
             Ok(p) => p,
             Err(Stop::Refused(message)) => return fail(ports, &mut e, message).await,
             Err(Stop::Store(err)) => return Err(err),
@@ -174,13 +192,10 @@ struct Prepared {
     /// The column headers, the start of the content hash.
     headers: Vec<String>,
     row_cap: Option<u64>,
-    stall_after: SignedDuration,
-    activity: SourceActivity,
 }
 
-/// Plans the export and opens its source and writer; a refusal fails the export.
-async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
-    let plan = plan_export(ports, e).await?;
+/// Opens the planned export's source and writer; a refusal fails the export.
+async fn prepare(ports: &Ports, e: &mut Export, plan: ExportPlan) -> Result<Prepared, Stop> {
     let resumable = plan.spec.format.resumable() && !plan.spec.compress;
     if !resumable {
         if let Some(cp) = e.checkpoint.take() {
@@ -191,7 +206,6 @@ async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
             e.progress.completed = 0;
         }
     }
-    let activity = plan.request.activity.clone();
     let mut source = ports.sources.open(plan.request).await.map_err(Stop::refused)?;
     let mut spec = plan.spec;
     if let Some(headers) = source.headers() {
@@ -214,9 +228,20 @@ async fn prepare(ports: &Ports, e: &mut Export) -> Result<Prepared, Stop> {
         retention_days: plan.retention_days,
         headers: spec.headers,
         row_cap,
-        stall_after: plan.stall_after,
-        activity,
     })
+}
+
+/// Fails an export whose source did not finish opening within `stallMinutes`.
+async fn stalled_opening(ports: &Ports, id: &str, still: SignedDuration, activity: &SourceActivity) -> Result<RunEnd, CoreError> {
+    let message = stalled_message(still, &activity.get());
+    tracing::error!(export_id = %id, %message, "export stalled while opening its source");
+    let Some(mut e) = ports.exports.get_export(id).await? else {
+        return Ok(RunEnd::LeaseLost);
+    };
+    if e.status.is_terminal() {
+        return Ok(RunEnd::Finished);
+    }
+    fail(ports, &mut e, message).await
 }
 
 impl Run<'_> {

@@ -4,8 +4,8 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::dataset::Expected;
-use super::{JiraSim, SIM_EMAIL, SIM_TOKEN};
+use crate::jira_sim::dataset::Expected;
+use crate::jira_sim::{JiraSim, SIM_EMAIL, SIM_TOKEN};
 use crate::helpers::{TestApp, ADMIN_KEY};
 
 /// Turns the admin setting `allowPrivateNetworks` on or off (the simulator is on loopback).

@@ -20,8 +20,10 @@ import sys
 import tempfile
 import time
 
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import provenance  # noqa: E402
 from export_memory import binary  # noqa: E402
 
 
@@ -72,6 +74,7 @@ def main():
     ap.add_argument("--binary", help="the ferry binary (default: the release build)")
     args = ap.parse_args()
     ferry = args.binary or binary()
+    print(provenance.line())
     results = []
     with tempfile.TemporaryDirectory() as work:
         for rows in [int(s) for s in args.sizes.split(",")]:

@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{error_of, spawn_app, ADMIN_KEY};
-use crate::jira_sim::dataset::expected_issue;
 use crate::jira_ferry::{allow_private_networks, jira_connection, jira_report, json_cell_is, run_export};
+use crate::jira_sim::dataset::expected_issue;
 use crate::jira_sim::{JiraSim, SIM_EMAIL};
 
 async fn test_connection(app: &crate::helpers::TestApp, id: &str) -> Value {

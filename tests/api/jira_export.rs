@@ -11,10 +11,8 @@ use jiff::SignedDuration;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, spawn_app_with, AppOptions, ADMIN_KEY};
+use crate::jira_ferry::{allow_private_networks, csv_cell_is, jira_connection, jira_report, json_cell_is, run_export};
 use crate::jira_sim::dataset::{expected_issue, expected_worklog, worklog_count, worklog_started};
-use crate::jira_ferry::{
-    allow_private_networks, csv_cell_is, jira_connection, jira_report, json_cell_is, run_export,
-};
 use crate::jira_sim::{Faults, JiraSim};
 
 const ISSUE_COLUMNS: [&str; 15] = [

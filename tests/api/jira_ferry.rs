@@ -4,9 +4,9 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use crate::helpers::{TestApp, ADMIN_KEY};
 use crate::jira_sim::dataset::Expected;
 use crate::jira_sim::{JiraSim, SIM_EMAIL, SIM_TOKEN};
-use crate::helpers::{TestApp, ADMIN_KEY};
 
 /// Turns the admin setting `allowPrivateNetworks` on or off (the simulator is on loopback).
 pub async fn allow_private_networks(app: &TestApp, on: bool) {

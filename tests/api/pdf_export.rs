@@ -69,3 +69,40 @@ async fn pdf_options_out_of_range_are_refused_naming_the_field() {
         assert!(text.contains(field), "{text}");
     }
 }
+
+/// `Preview` of an unsaved PDF report: the PDF writer's own first page of
+/// the first 20 rows (title block, header, the rows in order, `1 / 1`), its
+/// keys as the sample source's JSON preview gives them; a report of another
+/// format is refused naming `format`, and nothing is stored.
+#[tokio::test]
+async fn an_unsaved_pdf_report_previews_as_the_pdf_writers_first_page() {
+    let app = spawn_app().await;
+    let connection = app.sample_connection(ADMIN_KEY, 500, 7).await;
+    let body = json!({"name": "Printable preview", "connectionId": connection, "reportType": "issues",
+        "format": "pdf", "columns": [{"field": "key"}, {"field": "status"}, {"field": "summary"}],
+        "formatOptions": {"paper": "a4", "orientation": "landscape"}});
+    let r = app.post(ADMIN_KEY, "/reports/preview/pdf", &body).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.7"));
+    let page = first_page_text(&pdf);
+    assert!(page.contains("Printable preview"), "{page}");
+    assert!(page.replace(' ', "").contains("1/1"), "one page, 1 / 1: {page}");
+    let rows: serde_json::Value = app.post(ADMIN_KEY, "/reports/preview", &body).await.json().await.unwrap();
+    let keys: Vec<&str> = rows["rows"].as_array().unwrap().iter().map(|r| r[0].as_str().unwrap()).collect();
+    assert_eq!(keys.len(), 20);
+    let mut at = page.find("key").expect("the header row");
+    for key in &keys {
+        let found = page[at..].find(key).unwrap_or_else(|| panic!("{key} after byte {at} of {page}"));
+        at += found + key.len();
+    }
+
+    let mut csv = body.clone();
+    csv["format"] = json!("csv");
+    let r = app.post(ADMIN_KEY, "/reports/preview/pdf", &csv).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("\"field\":\"format\""));
+    let reports: serde_json::Value = app.get(ADMIN_KEY, "/reports").await.json().await.unwrap();
+    assert!(!reports.to_string().contains("Printable preview"), "nothing is stored");
+}

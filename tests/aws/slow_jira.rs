@@ -45,7 +45,8 @@ async fn a_slow_site_read_across_short_invocations_gives_the_file_of_one_invocat
     assert_eq!(r.status, 200, "{:?}", r.body);
     let sim = JiraSim::start(ISSUES).await;
     let settings = json!({"baseUrl": sim.url, "email": SIM_EMAIL, "apiToken": SIM_TOKEN, "maxRequestsPerSecond": 100});
-    let c = stack.api("POST", "/v1/connections", Some(json!({"name": "sim", "kind": "jira", "settings": settings}))).await;
+    let c =
+        stack.api("POST", "/v1/connections", Some(json!({"name": "sim", "kind": "jira", "settings": settings}))).await;
     assert_eq!(c.status, 201, "{:?}", c.body);
     let body = json!({"name": "Time in status", "connectionId": c.body["id"], "reportType": "timeInStatus",
         "query": "project = SIM ORDER BY key ASC", "format": "csv",
@@ -83,7 +84,11 @@ async fn a_slow_site_read_across_short_invocations_gives_the_file_of_one_invocat
     assert_eq!(read.len(), ISSUES as usize, "every issue's changelog read");
     let again: Vec<_> = read.iter().filter(|(_, n)| **n > 1).collect();
     assert!(again.iter().all(|(_, n)| **n == 2), "changelogs read more than twice: {again:?}");
-    assert!(again.len() <= 6 * (invocations - 1), "{} changelogs read again over {invocations} invocations", again.len());
+    assert!(
+        again.len() <= 6 * (invocations - 1),
+        "{} changelogs read again over {invocations} invocations",
+        again.len()
+    );
     let firsts =
         sim.seen()[before..].iter().filter(|s| s.path == SEARCH_PATH && s.token.is_none() && s.status == 200).count();
     // All 150 issues are on the search's first page: each invocation asks

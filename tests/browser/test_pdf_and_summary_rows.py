@@ -56,3 +56,31 @@ def test_an_email_destination_keeps_its_summary_rows(page, ferry):
 
     page.get_by_role("link", name="Edit").click()
     expect(page.get_by_role("group", name="Email 1").get_by_label("Summary rows")).to_have_value("5")
+
+
+def test_preview_of_a_pdf_report_shows_the_pdf_writers_first_page(page, ferry):
+    connection = ferry.api("POST", "/connections", {"name": "PDF preview source", "kind": "sample",
+                                                   "settings": {"rows": 30}})
+    body = {"name": "Printable preview", "connectionId": connection["id"], "reportType": "issues", "format": "pdf"}
+    report = ferry.api("POST", "/reports", body)["id"]
+    sign_in(page, ferry)
+    page.goto(f"{ferry.url}/reports/{report}")
+    page.get_by_role("link", name="Edit").click()
+    with page.expect_response("**/v1/reports/preview/pdf") as answered:
+        page.get_by_role("button", name="Preview").click()
+    assert answered.value.status == 200
+    assert answered.value.headers["content-type"] == "application/pdf"
+    frame = page.get_by_title("Page 1 of the PDF, as the export lays it out")
+    expect(frame).to_be_visible()
+    assert frame.get_attribute("src").startswith("blob:")
+    # Headless Chromium shows no PDF in a frame: the same page through its link.
+    with page.expect_download() as saved:
+        page.get_by_role("link", name="Download this page as a PDF").click()
+    assert saved.value.suggested_filename == "preview.pdf"
+    assert open(saved.value.path(), "rb").read(8) == b"%PDF-1.7"
+    expect(page.get_by_role("table").get_by_role("columnheader").first).to_be_visible()
+    # A CSV report's Preview is the table alone.
+    page.get_by_label("Format", exact=True).select_option(label="CSV")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("table")).to_be_visible()
+    expect(frame).to_have_count(0)

@@ -38,6 +38,7 @@ use crate::routes::{connections, data_pipeline, exports, files, health, keys, re
         reports::copy_report,
         reports::preview_report,
         reports::preview_draft,
+        reports::preview_draft_pdf,
         exports::start_export,
         exports::list_exports,
         exports::get_export,

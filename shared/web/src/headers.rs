@@ -6,9 +6,12 @@
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 
-/// The pages' policy: scripts, styles, images and `fetch` from our origin only.
+/// The pages' policy: scripts, styles, images and `fetch` from our origin
+/// only; frames only of `blob:` URLs, which only our script makes (a PDF
+/// report's preview page, fetched from our origin).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-     img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+     img-src 'self'; connect-src 'self'; frame-src blob:; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
 
 pub async fn page_headers(mut response: Response) -> Response {
     let h = response.headers_mut();

@@ -257,7 +257,43 @@
       });
       table.append(caption, thead, tbody);
       previewTable.append(table);
+      const body = F.read(form);
+      if (body.format === "pdf") {
+        const page = await pdfPage(body);
+        if (page) previewTable.prepend(...page);
+      }
     });
+
+    // A PDF report's Preview also shows the PDF writer's own first page of
+    // the same rows: paper, orientation and wrapping as the export will have them.
+    async function pdfPage(body) {
+      let r;
+      try {
+        r = await fetch(F.base + "/v1/reports/preview/pdf", {
+          method: "POST",
+          credentials: "same-origin",
+          cache: "no-store",
+          headers: { "X-Ferry-Csrf": F.csrf, "Content-Type": "application/json", "Accept": "application/pdf" },
+          body: JSON.stringify(body),
+        });
+      } catch (e) {
+        return null;
+      }
+      if (!r.ok) return null;
+      const url = URL.createObjectURL(await r.blob());
+      const frame = document.createElement("iframe");
+      frame.className = "pdf-page";
+      frame.title = "Page 1 of the PDF, as the export lays it out";
+      frame.src = url;
+      // Where the browser shows no PDF in a frame, the same page as a file.
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = "preview.pdf";
+      link.textContent = "Download this page as a PDF";
+      const p = document.createElement("p");
+      p.append(link);
+      return [frame, p];
+    }
   }
 
   function connectionForm(form) {

@@ -18,8 +18,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{error_of, sha256_hex, spawn_app_with, AppOptions, TestApp, ADMIN_KEY};
-use crate::jira_sim::changelog::{current_status, SITE_STATUSES};
 use crate::jira_ferry::{allow_private_networks, jira_connection, run_export};
+use crate::jira_sim::changelog::{current_status, SITE_STATUSES};
 use crate::jira_sim::{Faults, JiraSim, BULK_CHANGELOG_PATH, SEARCH_PATH};
 use expected::{calendar_json, duration_is, expected, Expected, DAY_MS, WORKING_DAY_MS};
 

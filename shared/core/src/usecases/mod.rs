@@ -14,6 +14,7 @@ pub mod destinations;
 pub mod exports;
 pub(crate) mod job_stop;
 pub mod keys;
+pub mod pdf_preview;
 pub mod previews;
 pub mod reports;
 pub mod run_outcome;

@@ -11,7 +11,7 @@ use crate::error::CoreError;
 use crate::model::api_key::Principal;
 use crate::model::connection::Connection;
 use crate::model::report::Report;
-use crate::model::value::Value;
+use crate::model::value::{Row, Value};
 use crate::ports::source::{SourceError, SourceRequest};
 use crate::usecases::access::ensure_report_owner;
 use crate::usecases::connections::source_error;
@@ -75,7 +75,7 @@ pub async fn preview_draft(ports: &Ports, actor: &Principal, input: ReportInput)
     Ok(DraftPreview { preview, approximate_count })
 }
 
-async fn connection_of(ports: &Ports, report: &Report) -> Result<Connection, CoreError> {
+pub(crate) async fn connection_of(ports: &Ports, report: &Report) -> Result<Connection, CoreError> {
     ports.connections.get_connection(&report.connection_id).await?.ok_or_else(|| CoreError::Conflict {
         code: "source_error",
         message: "the report's connection was deleted".into(),
@@ -89,6 +89,20 @@ async fn first_rows(
     allow_private_networks: bool,
     count: bool,
 ) -> Result<(ReportPreview, Option<u64>), SourceError> {
+    let (columns, rows, total) = read_first_rows(ports, report, connection, allow_private_networks, count).await?;
+    let rows = rows.iter().map(|r| r.iter().map(cell_json).collect()).collect();
+    Ok((ReportPreview { columns, rows }, total))
+}
+
+/// The headers and up to `PREVIEW_ROWS` rows of a report, and the source's
+/// approximate count when `count`.
+pub(crate) async fn read_first_rows(
+    ports: &Ports,
+    report: &Report,
+    connection: Connection,
+    allow_private_networks: bool,
+    count: bool,
+) -> Result<(Vec<String>, Vec<Row>, Option<u64>), SourceError> {
     if report.report_type == crate::model::report::ReportType::Dataset {
         return Err(SourceError::Invalid(crate::FieldError::new(
             "reportType",
@@ -117,17 +131,17 @@ async fn first_rows(
     let mut source = ports.sources.open(request).await?;
     let headers = source.headers().unwrap_or(headers);
     let total = if count { source.total().await? } else { None };
-    let mut rows = Vec::with_capacity(PREVIEW_ROWS);
+    let mut rows: Vec<Row> = Vec::with_capacity(PREVIEW_ROWS);
     let mut cursor = None;
     for _ in 0..PREVIEW_MAX_PAGES {
         let page = source.page(cursor.as_ref()).await?;
-        rows.extend(page.rows.iter().take(PREVIEW_ROWS - rows.len()).map(|r| r.iter().map(cell_json).collect()));
+        rows.extend(page.rows.iter().take(PREVIEW_ROWS - rows.len()).cloned());
         match page.next {
             Some(next) if rows.len() < PREVIEW_ROWS => cursor = Some(next),
             _ => break,
         }
     }
-    Ok((ReportPreview { columns: headers, rows }, total))
+    Ok((headers, rows, total))
 }
 
 /// One cell as JSON, the way the JSON format writes it.

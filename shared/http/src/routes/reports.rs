@@ -1,9 +1,10 @@
 //! `/v1/reports`: saved export configurations, and "Save as" (`copy`).
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use ferry_core::usecases::pdf_preview;
 use ferry_core::usecases::previews::{self, DraftPreview, ReportPreview};
 use ferry_core::usecases::reports::{self, CopyInput, ReportInput, ReportView};
 
@@ -24,6 +25,7 @@ pub(crate) fn register(t: RouteTable) -> RouteTable {
         .add::<__path_copy_report, _, _>(copy_report)
         .add::<__path_preview_report, _, _>(preview_report)
         .add::<__path_preview_draft, _, _>(preview_draft)
+        .add::<__path_preview_draft_pdf, _, _>(preview_draft_pdf)
 }
 
 /// Creates a report owned by the caller.
@@ -165,4 +167,24 @@ pub async fn preview_draft(
     ApiJson(input): ApiJson<ReportInput>,
 ) -> Result<Json<DraftPreview>, ApiError> {
     Ok(Json(previews::preview_draft(&state.ports, &actor, input).await?))
+}
+
+/// The first rows of an unsaved PDF report (a body as for `POST
+/// /v1/reports`, `format: "pdf"`) written by the PDF writer: the first
+/// page as the export will lay it out. Nothing is stored.
+#[utoipa::path(post, path = "/v1/reports/preview/pdf", tag = "reports", request_body = ReportInput,
+    responses(
+        (status = 200, description = "A PDF of the title block and up to 20 rows", content_type = "application/pdf",
+            body = Vec<u8>),
+        (status = 400, description = "Invalid report, not a PDF report, or the source refused the query",
+            body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 409, description = "The source's address is guarded (`destination_forbidden`)", body = ErrorResponse)))]
+pub async fn preview_draft_pdf(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(input): ApiJson<ReportInput>,
+) -> Result<impl IntoResponse, ApiError> {
+    let pdf = pdf_preview::preview_draft_pdf(&state.ports, &actor, input).await?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf"), (header::CACHE_CONTROL, "no-store")], pdf))
 }

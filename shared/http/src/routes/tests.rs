@@ -52,6 +52,7 @@ fn every_route_of_the_router_is_in_the_openapi_document_and_nothing_else() {
         ("DELETE", "/v1/reports/{id}"),
         ("POST", "/v1/reports/{id}/copy"),
         ("POST", "/v1/reports/preview"),
+        ("POST", "/v1/reports/preview/pdf"),
         ("POST", "/v1/exports"),
         ("GET", "/v1/exports"),
         ("GET", "/v1/exports/{id}"),

@@ -116,7 +116,7 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
 }
 
 /// The word a chart of durations in this unit is labelled with.
-fn unit_name(unit: DurationUnit) -> String {
+pub(crate) fn unit_name(unit: DurationUnit) -> String {
     match unit {
         DurationUnit::Hours | DurationUnit::Duration => "hours",
         DurationUnit::Days => "days",

@@ -93,12 +93,11 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
         }
         Opening::Stalled(still) => return stalled_opening(ports, &id, still, &activity).await,
     };
-    let Prepared { source, writer, resumable, retention_days, headers, row_cap } =
-        match prepared {
-            Ok(p) => p,
-            Err(Stop::Refused(message)) => return fail(ports, &mut e, message).await,
-            Err(Stop::Store(err)) => return Err(err),
-        };
+    let Prepared { source, writer, resumable, retention_days, headers, row_cap } = match prepared {
+        Ok(p) => p,
+        Err(Stop::Refused(message)) => return fail(ports, &mut e, message).await,
+        Err(Stop::Store(err)) => return Err(err),
+    };
     let key = e.upload_key().expect("plan sets the file name");
     let (upload_id, hasher, content) = match &e.checkpoint {
         Some(cp) => (
@@ -221,18 +220,16 @@ async fn prepare(ports: &Ports, e: &mut Export, plan: ExportPlan) -> Result<Prep
     }
     .map_err(Stop::refused)?;
     let row_cap = (spec.format == Format::Pdf).then_some(spec.options.pdf.max_rows);
-    Ok(Prepared {
-        source,
-        writer,
-        resumable,
-        retention_days: plan.retention_days,
-        headers: spec.headers,
-        row_cap,
-    })
+    Ok(Prepared { source, writer, resumable, retention_days: plan.retention_days, headers: spec.headers, row_cap })
 }
 
 /// Fails an export whose source did not finish opening within `stallMinutes`.
-async fn stalled_opening(ports: &Ports, id: &str, still: SignedDuration, activity: &SourceActivity) -> Result<RunEnd, CoreError> {
+async fn stalled_opening(
+    ports: &Ports,
+    id: &str,
+    still: SignedDuration,
+    activity: &SourceActivity,
+) -> Result<RunEnd, CoreError> {
     let message = stalled_message(still, &activity.get());
     tracing::error!(export_id = %id, %message, "export stalled while opening its source");
     let Some(mut e) = ports.exports.get_export(id).await? else {

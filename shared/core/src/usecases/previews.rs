@@ -35,6 +35,10 @@ pub struct ReportPreview {
     /// Date-times are RFC 3339 UTC strings, dates `YYYY-MM-DD`.
     #[schema(value_type = Vec<Vec<Object>>)]
     pub rows: Vec<Vec<Json>>,
+    /// The same cells as text for people, as a mail's summary table shows
+    /// them: a time in status with its unit's decimals (`3.50`, where `rows`
+    /// has the number 3.5, as in the files), null as `""`, lists joined with `, `.
+    pub text: Vec<Vec<String>>,
 }
 
 /// The first rows of a report. Only its owner or an admin may, as a preview
@@ -118,16 +122,20 @@ async fn first_rows(
     let headers = source.headers().unwrap_or(headers);
     let total = if count { source.total().await? } else { None };
     let mut rows = Vec::with_capacity(PREVIEW_ROWS);
+    let mut text = Vec::with_capacity(PREVIEW_ROWS);
     let mut cursor = None;
     for _ in 0..PREVIEW_MAX_PAGES {
         let page = source.page(cursor.as_ref()).await?;
-        rows.extend(page.rows.iter().take(PREVIEW_ROWS - rows.len()).map(|r| r.iter().map(cell_json).collect()));
+        for r in page.rows.iter().take(PREVIEW_ROWS - rows.len()) {
+            rows.push(r.iter().map(cell_json).collect());
+            text.push(r.iter().map(Value::summary_text).collect());
+        }
         match page.next {
             Some(next) if rows.len() < PREVIEW_ROWS => cursor = Some(next),
             _ => break,
         }
     }
-    Ok((ReportPreview { columns: headers, rows }, total))
+    Ok((ReportPreview { columns: headers, rows, text }, total))
 }
 
 /// One cell as JSON, the way the JSON format writes it.
@@ -136,7 +144,7 @@ pub fn cell_json(value: &Value) -> Json {
         Value::Null => Json::Null,
         Value::Text(s) => Json::String(s.clone()),
         Value::Int(i) => Json::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::Float(f) | Value::Decimal(f, _) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
         Value::Bool(b) => Json::Bool(*b),
         Value::DateTime(t) => Json::String(t.to_string()),
         Value::Date(d) => Json::String(d.to_string()),

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod data_dir;
 pub mod export_cmd;
+pub mod hints;
 pub mod runtime;
 pub mod scheduler;
 pub mod waking_queue;

@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use ferry_local::cli::{Cli, Command};
+use ferry_local::hints::{try_it_commands, KeyHint};
 use ferry_local::{start, LocalConfig};
 
 #[tokio::main]
@@ -28,26 +29,26 @@ async fn serve_forever(args: ferry_local::cli::ServeArgs) -> anyhow::Result<()> 
     let url = &ferry.public_url;
     println!("Ferry is serving {url}/v1 (data in {})", args.data_dir.display());
     println!("Dashboard: open {url}/ and sign in with your API key.");
-    let key_hint = match &ferry.bootstrapped {
+    let key = match &ferry.bootstrapped {
         Some(b) if b.generated => {
             println!("\nFirst start: created the admin key (shown only now, keep it):\n\n    {}\n", b.admin_key);
-            b.admin_key.clone()
+            KeyHint::Inline(b.admin_key.clone())
         }
-        Some(_) => "$FERRY_ADMIN_KEY".to_string(),
-        None => "YOUR_KEY".to_string(),
+        Some(_) => KeyHint::Variable,
+        None => {
+            println!("The commands below read your API key from FERRY_ADMIN_KEY: export FERRY_ADMIN_KEY=<your key>");
+            KeyHint::Variable
+        }
     };
-    if let Some(b) = &ferry.bootstrapped {
-        println!("A demo report is ready: {} ({}).", b.demo_report.name, b.demo_report.id);
-        println!("Try it:\n");
-        println!("    curl -s -X POST {url}/v1/exports -H 'Authorization: Bearer {key_hint}' \\");
-        println!("         -H 'Content-Type: application/json' -d '{{\"reportId\": \"{}\"}}'", b.demo_report.id);
-        println!("    curl -s {url}/v1/exports -H 'Authorization: Bearer {key_hint}'");
-        println!(
-            "    curl -sL -o demo.csv {url}/v1/exports/EXPORT_ID/download -H 'Authorization: Bearer {key_hint}'\n"
-        );
-    } else {
-        println!("Try: curl -s {url}/v1/reports -H 'Authorization: Bearer {key_hint}'");
+    let demo = ferry.bootstrapped.as_ref().map(|b| &b.demo_report);
+    if let Some(report) = demo {
+        println!("A demo report is ready: {} ({}).", report.name, report.id);
     }
+    println!("Try it (bash):\n");
+    for line in try_it_commands(url, &key, demo.map(|r| r.id.as_str())) {
+        println!("    {line}");
+    }
+    println!();
     let ferry_wait = ferry;
     tokio::select! {
         _ = ferry_wait.wait() => {}

@@ -265,3 +265,53 @@ async fn a_claim_whose_export_cannot_be_written_stores_no_run_and_keeps_the_date
     assert_eq!(store.get_export(&fresh.id).await.expect("get"), Some(fresh.clone()));
     assert_eq!(store.run_of_export("sch_atomic", &fresh.id).await.expect("run_of_export"), Some(retry));
 }
+
+/// A schedule as Ferry wrote it before destinations had ids, read from a
+/// table: the same derived ids and memory by id as from a SQLite document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_schedule_item_stored_before_destination_ids_reads_with_derived_ids() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use ferry_core::model::ids::legacy_destination_id;
+    use ferry_core::model::schedule::Schedule;
+    use ferry_core::ports::ScheduleStore;
+
+    let store = fresh_store().await;
+    let id = ulid_id(IdKind::Schedule, 1_700_000_000_000, random_80());
+    let doc = serde_json::json!({
+        "id": id, "reportId": "rep_1", "owner": "ana",
+        "recurrence": {"frequency": "daily", "interval": 1, "time": "09:00", "timezone": "UTC", "start": "2026-12-01"},
+        "destinations": [
+            {"id": "dst_01JAAAAAAAAAAAAAAAAAAAAAAA", "type": "link", "retentionDays": 7, "notify": []},
+            {"id": "dst_01JBBBBBBBBBBBBBBBBBBBBBBB", "type": "email", "to": ["a@example.org"], "cc": []}
+        ],
+        "runAs": "owner", "incremental": false, "range": null, "deliverWhen": "changed",
+        "delivered": [{"destinationId": "dst_01JBBBBBBBBBBBBBBBBBBBBBBB", "fingerprint": "f", "contentSha256": "c"}],
+        "paused": true, "pausedReason": "manual", "consecutiveFailures": 0, "nextRunAt": null,
+        "handledThrough": "2026-12-07T09:00:00Z", "lastRun": null, "lastSuccessStartedAt": null,
+        "notifyOnFailure": true, "createdAt": "2026-12-01T08:00:00Z", "updatedAt": "2026-12-01T08:00:00Z",
+        "version": 0
+    });
+    let s: Schedule = serde_json::from_value(doc).expect("a schedule");
+    store.insert_schedule(&s).await.expect("insert");
+
+    // Rewrite the stored item's document in the shape from before ids.
+    let client = Emulator::get().clients().await.dynamodb;
+    let items = client.scan().table_name(store.table()).send().await.expect("scan").items.unwrap_or_default();
+    let mut item = items
+        .into_iter()
+        .find(|i| i.get("doc").and_then(|d| d.as_s().ok()).is_some_and(|d| d.contains(&id)))
+        .expect("the schedule's item");
+    let mut old: serde_json::Value = serde_json::from_str(item["doc"].as_s().unwrap()).unwrap();
+    for d in old["destinations"].as_array_mut().unwrap() {
+        d.as_object_mut().unwrap().remove("id");
+    }
+    old["delivered"] = serde_json::json!([{"destination": 1, "fingerprint": "f", "contentSha256": "c"}]);
+    item.insert("doc".into(), AttributeValue::S(old.to_string()));
+    client.put_item().table_name(store.table()).set_item(Some(item)).send().await.expect("put_item");
+
+    let read = store.get_schedule(&id).await.expect("get").expect("found");
+    let expected: Vec<String> = (0..2).map(|i| legacy_destination_id(&id, i)).collect();
+    assert_eq!(read.destinations.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), expected);
+    assert_eq!(read.delivered[0].destination_id, expected[1], "the memory of destination 1 follows its id");
+    assert_eq!(store.get_schedule(&id).await.unwrap().unwrap().destinations, read.destinations, "on every read");
+}

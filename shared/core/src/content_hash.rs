@@ -45,7 +45,8 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(2);
             out.extend_from_slice(&i.to_le_bytes());
         }
-        Value::Float(f) => {
+        // The same content as the float it was before it carried its decimals.
+        Value::Float(f) | Value::Decimal(f, _) => {
             out.push(3);
             out.extend_from_slice(&f.to_bits().to_le_bytes());
         }

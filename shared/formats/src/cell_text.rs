@@ -15,6 +15,17 @@ pub(crate) fn write_int(out: &mut impl Sink, value: i64) {
     out.put(buf.format(value).as_bytes());
 }
 
+/// Appends a finite number with exactly `decimals` decimals (`3.50`) and
+/// returns true; false (nothing appended) for NaN and infinities.
+#[inline]
+pub(crate) fn write_decimal(out: &mut impl Sink, value: f64, decimals: u8) -> bool {
+    if !value.is_finite() {
+        return false;
+    }
+    out.put(ferry_core::model::value::decimal_text(value, decimals).as_bytes());
+    true
+}
+
 /// Appends the shortest round-trip text of a finite float and returns true;
 /// returns false (and appends nothing) for NaN and infinities, which have no
 /// portable text: each format decides what stands in for them.

@@ -70,6 +70,7 @@ fn value_len(value: &Value) -> usize {
         Value::Int(n) => itoa::Buffer::new().format(*n).len(),
         // General format shows at most about 11 significant characters.
         Value::Float(_) => 11,
+        Value::Decimal(f, decimals) => ferry_core::model::value::decimal_text(*f, *decimals).len(),
         Value::Bool(_) => 5,
         // `yyyy-mm-dd hh:mm:ss` and `yyyy-mm-dd`.
         Value::DateTime(_) => 19,

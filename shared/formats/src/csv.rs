@@ -125,6 +125,9 @@ impl CsvWriter {
                 // NaN and infinities have no CSV text: an empty field, like null.
                 cell_text::write_float(o, *f);
             }),
+            Value::Decimal(f, decimals) => self.write_rendered(out, |o| {
+                cell_text::write_decimal(o, *f, *decimals);
+            }),
             Value::Bool(b) => self.write_rendered(out, |o| cell_text::write_bool(o, *b)),
             Value::Date(d) => self.write_rendered(out, |o| date_text::write_date(o, *d)),
             Value::DateTime(ts) => {
@@ -330,6 +333,12 @@ mod tests {
         let options = FormatOptions { delimiter: b'.', ..FormatOptions::default() };
         let rows = vec![vec![Value::Float(1.5), Value::Int(-3)]];
         assert_eq!(csv(options, &rows), "a.b\r\n\"1.5\".-3\r\n");
+    }
+
+    #[test]
+    fn a_decimal_keeps_its_decimals() {
+        let rows = vec![vec![Value::Decimal(211.7, 2), Value::Decimal(1.0, 2)]];
+        assert_eq!(csv(FormatOptions::default(), &rows), "a,b\r\n211.70,1.00\r\n");
     }
 
     #[test]

@@ -98,6 +98,12 @@ impl JsonCells {
                     out.put(b"null");
                 }
             }
+            // A JSON number written with its decimals (`3.50`).
+            Value::Decimal(f, decimals) => {
+                if !cell_text::write_decimal(out, *f, *decimals) {
+                    out.put(b"null");
+                }
+            }
             Value::Bool(b) => cell_text::write_bool(out, *b),
             Value::Date(d) => {
                 out.push(b'"');
@@ -168,6 +174,8 @@ mod tests {
         assert_eq!(cell(Value::Null, &o), "null");
         assert_eq!(cell(Value::Int(-7), &o), "-7");
         assert_eq!(cell(Value::Float(2.5), &o), "2.5");
+        assert_eq!(cell(Value::Decimal(2.5, 2), &o), "2.50");
+        assert_eq!(cell(Value::Decimal(f64::NAN, 2), &o), "null");
         assert_eq!(cell(Value::Float(f64::NAN), &o), "null");
         assert_eq!(cell(Value::Float(f64::INFINITY), &o), "null");
         assert_eq!(cell(Value::Bool(false), &o), "false");

@@ -26,11 +26,13 @@ pub const S3_STORAGE_CLASSES: [&str; 7] =
     ["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"];
 
 /// The placeholders email texts, webhook URLs, file names and S3 keys may use (SPEC).
-pub const PLACEHOLDERS: [&str; 12] = [
+pub const PLACEHOLDERS: [&str; 14] = [
     "{{reportName}}",
     "{{reportId}}",
     "{{reportSlug}}",
     "{{reportDate}}",
+    "{{runDate}}",
+    "{{runTime}}",
     "{{exportId}}",
     "{{query}}",
     "{{format}}",

@@ -67,14 +67,11 @@ struct PreviewTable {
     rows: Vec<Vec<String>>,
 }
 
+/// The preview's text cells: numbers as the files write them (a time in
+/// status with its unit's decimals), the same as the API's preview shows.
 impl From<ReportPreview> for PreviewTable {
     fn from(p: ReportPreview) -> Self {
-        let cell = |v: &Value| match v {
-            Value::String(s) => s.clone(),
-            Value::Null => String::new(),
-            other => other.to_string(),
-        };
-        PreviewTable { columns: p.columns, rows: p.rows.iter().map(|r| r.iter().map(cell).collect()).collect() }
+        PreviewTable { columns: p.columns, rows: p.text }
     }
 }
 

@@ -9,7 +9,8 @@ use axum::Form;
 use ferry_core::model::deliver_when::{DeliverWhen, SkipReason};
 use ferry_core::model::delivery::{AttemptOutcome, DeliveryStatus};
 use ferry_core::model::page::PageRequest;
-use ferry_core::usecases::deliveries::redeliver::{self, RedeliverInput};
+use ferry_core::model::schedule_destination::ScheduleDestination;
+use ferry_core::usecases::deliveries::redeliver::{self, DestinationRef, RedeliverInput};
 use ferry_core::usecases::schedule_runs::{self, RunView};
 use ferry_core::usecases::schedules;
 use serde::Deserialize;
@@ -109,7 +110,7 @@ pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<
         .map(|(index, d)| {
             let json = serde_json::to_value(d).unwrap_or_default();
             let kind = json.get("type").and_then(|t| t.as_str()).unwrap_or("destination").to_string();
-            let fields = flatten(&json).into_iter().filter(|(k, _)| k != "type").collect();
+            let fields = flatten(&json).into_iter().filter(|(k, _)| k != "type" && k != "id").collect();
             DestinationLine { index, kind, fields }
         })
         .collect();
@@ -131,7 +132,7 @@ pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<
         run_as: serde_json::to_value(s.run_as).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
         deliver_when: deliver_when_words(s.deliver_when),
         destinations,
-        runs: runs.items.iter().map(|r| run(r, &zone, !s.destinations.is_empty())).collect(),
+        runs: runs.items.iter().map(|r| run(r, &zone, &s.destinations)).collect(),
         id: s.id,
     })
 }
@@ -145,7 +146,10 @@ fn deliver_when_words(when: DeliverWhen) -> &'static str {
     }
 }
 
-fn run(r: &RunView, zone: &str, has_destinations: bool) -> Run {
+/// A run of the history; each delivery names the destination it went to by
+/// its place in the schedule now (its place then when it was removed).
+fn run(r: &RunView, zone: &str, destinations: &[ScheduleDestination]) -> Run {
+    let has_destinations = !destinations.is_empty();
     let when = r.scheduled_for.or(r.started_at).or(r.finished_at);
     Run {
         export_id: r.export_id.clone(),
@@ -160,7 +164,10 @@ fn run(r: &RunView, zone: &str, has_destinations: bool) -> Run {
             .deliveries
             .iter()
             .map(|d| Delivery {
-                destination: d.destination as usize,
+                destination: destinations
+                    .iter()
+                    .position(|placed| placed.id == d.destination_id)
+                    .unwrap_or(d.destination as usize),
                 kind: serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
                 status: match d.status {
                     DeliveryStatus::Pending => "Pending",
@@ -196,8 +203,8 @@ fn run(r: &RunView, zone: &str, has_destinations: bool) -> Run {
 pub struct RedeliverForm {
     #[serde(default)]
     csrf: String,
-    /// Comma-separated indexes: the page's select offers each destination
-    /// alone and all of them together (`0,1,2`).
+    /// Comma-separated indexes or `dst_…` ids: the page's select offers
+    /// each destination alone and all of them together (`0,1,2`).
     #[serde(default)]
     destinations: String,
 }
@@ -210,7 +217,13 @@ pub async fn redeliver(
     Form(form): Form<RedeliverForm>,
 ) -> Result<Response, WebError> {
     viewer.check_csrf(&form.csrf)?;
-    let destinations = form.destinations.split(',').filter_map(|d| d.trim().parse().ok()).collect();
+    let destinations = form
+        .destinations
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.parse().map_or_else(|_| DestinationRef::Id(d.to_string()), DestinationRef::Index))
+        .collect();
     redeliver::redeliver(&state.ports, &viewer.principal, &id, &export_id, RedeliverInput { destinations })
         .await
         .map_err(|e| viewer.fail(e))?;

@@ -4,10 +4,19 @@
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-/// `2026-12-07 09:00 CET (Europe/Berlin)`; UTC when the zone is unknown.
+/// `2026-12-07 09:00 CET (Europe/Berlin)`, or `2026-12-07 08:00 UTC` when
+/// the zone's abbreviation is its name; UTC when the zone is unknown.
 pub fn in_zone(at: Timestamp, zone: &str) -> String {
     match TimeZone::get(zone) {
-        Ok(tz) => format!("{} ({zone})", at.to_zoned(tz).strftime("%Y-%m-%d %H:%M %Z")),
+        Ok(tz) => {
+            let zoned = at.to_zoned(tz);
+            let text = zoned.strftime("%Y-%m-%d %H:%M %Z").to_string();
+            if zoned.strftime("%Z").to_string() == zone {
+                text
+            } else {
+                format!("{text} ({zone})")
+            }
+        }
         Err(_) => utc(at),
     }
 }
@@ -41,6 +50,7 @@ mod tests {
         let t: Timestamp = "2026-12-07T08:00:00Z".parse().unwrap();
         assert_eq!(in_zone(t, "Europe/Berlin"), "2026-12-07 09:00 CET (Europe/Berlin)");
         assert_eq!(in_zone(t, "Nowhere/Atlantis"), "2026-12-07 08:00:00 UTC");
+        assert_eq!(in_zone(t, "UTC"), "2026-12-07 08:00 UTC", "not UTC (UTC)");
         assert_eq!(utc(t), "2026-12-07 08:00:00 UTC");
     }
 

@@ -46,9 +46,14 @@ async fn a_mail_carries_the_rendered_subject_and_body_and_the_export_as_attachme
     assert_eq!(content_type, "text/csv");
     assert_eq!(sha256_hex(bytes), sha256_hex(&file), "the attachment is byte-identical to the export");
 
-    let (to, subject, _, attached) = &mails[1];
+    let (to, subject, body, attached) = &mails[1];
     assert_eq!(to, "zip@example.org");
-    assert!(subject.starts_with("Weekly bugs ("), "the default subject: {subject}");
+    // Dates for people: the run's date and time in the schedule's zone (UTC), no nanoseconds.
+    let created: jiff::Timestamp = export["createdAt"].as_str().unwrap().parse().unwrap();
+    let day = created.strftime("%Y-%m-%d").to_string();
+    assert_eq!(subject, &format!("Weekly bugs ({day})"), "the default subject");
+    let minute = created.strftime("%Y-%m-%d %H:%M UTC").to_string();
+    assert!(body.contains(&format!("run at {minute}, sent by Ferry")), "the default body: {body}");
     let (name, content_type, bytes) = &attached[0];
     assert_eq!(name, &format!("{}.zip", export["fileName"].as_str().unwrap()));
     assert_eq!(content_type, "application/zip");

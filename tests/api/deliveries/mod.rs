@@ -6,6 +6,7 @@
 mod at_rest;
 mod crash;
 mod deliver_when;
+mod destination_ids;
 mod email;
 mod jira_users;
 mod limits;

@@ -7,6 +7,7 @@
 //! on save.
 
 mod expected;
+mod rounding;
 mod slow_sites;
 
 use std::sync::Arc;
@@ -77,6 +78,15 @@ fn read_rows(bytes: &[u8], format: &str, unit: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// What a time column's header ends with: its unit, but for `duration`.
+fn unit_suffix(unit: &str) -> String {
+    if unit == "duration" {
+        String::new()
+    } else {
+        format!(" ({unit})")
+    }
+}
+
 /// Checks a wide file: one row per issue, a column per site status.
 fn assert_wide(rows: &[Vec<String>], all: &[Vec<Expected>], unit: &str, on_calendar: bool, counts: bool) {
     let issues = all.len() as u32;
@@ -87,7 +97,7 @@ fn assert_wide(rows: &[Vec<String>], all: &[Vec<Expected>], unit: &str, on_calen
         }
     }
     let mut header = vec!["key".to_string(), "status".to_string()];
-    header.extend(statuses.iter().map(|s| format!("Time in {s}")));
+    header.extend(statuses.iter().map(|s| format!("Time in {s}{}", unit_suffix(unit))));
     if counts {
         header.extend(statuses.iter().map(|s| format!("Times in {s}")));
     }
@@ -115,7 +125,8 @@ fn assert_wide(rows: &[Vec<String>], all: &[Vec<Expected>], unit: &str, on_calen
 
 /// Checks a long file: a row per issue and status, by issue then first entry.
 fn assert_long(rows: &[Vec<String>], all: &[Vec<Expected>], unit: &str, on_calendar: bool, csv: bool) {
-    assert_eq!(rows[0], ["key", "status", "Status", "Time in status", "Times entered", "First entered", "Last exited"]);
+    let time = format!("Time in status{}", unit_suffix(unit));
+    assert_eq!(rows[0], ["key", "status", "Status", &time, "Times entered", "First entered", "Last exited"]);
     let day = if on_calendar { WORKING_DAY_MS } else { DAY_MS };
     let mut at = 1;
     for (times, n) in all.iter().zip(1..) {
@@ -296,7 +307,11 @@ async fn bad_options_are_refused_on_save_naming_the_option() {
         report(&app, &connection, "project = SIM ORDER BY key", "csv", json!({"statuses": ["Done", "To Do"]})).await;
     let preview: Value =
         app.post(ADMIN_KEY, &format!("/reports/{wide}/preview"), &json!({})).await.json().await.unwrap();
-    assert_eq!(preview["columns"], json!(["key", "status", "Time in Done", "Time in To Do"]), "{preview}");
+    assert_eq!(
+        preview["columns"],
+        json!(["key", "status", "Time in Done (hours)", "Time in To Do (hours)"]),
+        "{preview}"
+    );
     assert_eq!(preview["rows"].as_array().map(Vec::len), Some(10), "{preview}");
     let fields = app.get(ADMIN_KEY, &format!("/connections/{connection}/fields?reportType=timeInStatus")).await;
     assert_eq!(fields.status(), StatusCode::OK, "the report type is a valid reportType parameter");

@@ -25,6 +25,7 @@ fn delivery(ms: u64, export_id: &str, destination: u32) -> Delivery {
         export_id: export_id.to_string(),
         schedule_id: "sch_conformance".into(),
         destination,
+        destination_id: None,
         kind: DestinationType::Webhook,
         status: DeliveryStatus::Pending,
         skip_reason: None,
@@ -41,6 +42,7 @@ fn delivery(ms: u64, export_id: &str, destination: u32) -> Delivery {
 /// A delivery with every optional part filled, to check nothing is lost.
 fn full_delivery(ms: u64, export_id: &str) -> Delivery {
     Delivery {
+        destination_id: Some("dst_01JAAAAAAAAAAAAAAAAAAAAAAA".into()),
         kind: DestinationType::Link,
         status: DeliveryStatus::Failed,
         attempts: vec![

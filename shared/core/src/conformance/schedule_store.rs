@@ -13,6 +13,7 @@ use crate::model::destination::{Destination, EmailDestination, LinkDestination, 
 use crate::model::ids::{random_80, ulid_id, IdKind};
 use crate::model::page::PageRequest;
 use crate::model::schedule::{DateRange, LastRun, PausedReason, RunAs, RunStatus, Schedule};
+use crate::model::schedule_destination::ScheduleDestination;
 use crate::ports::schedule_store::ScheduleStore;
 use crate::recurrence::{Frequency, RecurrenceInput};
 use crate::PortError;
@@ -39,21 +40,30 @@ fn recurrence() -> RecurrenceInput {
     }
 }
 
+/// A destination with its id.
+fn placed(ms: u64, n: u128, destination: Destination) -> ScheduleDestination {
+    ScheduleDestination { id: ulid_id(IdKind::Destination, ms, n), destination }
+}
+
 fn schedule(ms: u64, owner: &str, report_id: &str) -> Schedule {
     Schedule {
         id: ulid_id(IdKind::Schedule, ms, random_80()),
         report_id: report_id.to_string(),
         owner: owner.to_string(),
         recurrence: recurrence(),
-        destinations: vec![Destination::Email(EmailDestination {
-            to: vec!["a@x.org".into()],
-            to_users: vec!["5b10a2844c20165700ede21g".into()],
-            cc: vec![],
-            subject: None,
-            body: None,
-            compress: false,
-            summary_rows: Some(5),
-        })],
+        destinations: vec![placed(
+            ms,
+            0,
+            Destination::Email(EmailDestination {
+                to: vec!["a@x.org".into()],
+                to_users: vec!["5b10a2844c20165700ede21g".into()],
+                cc: vec![],
+                subject: None,
+                body: None,
+                compress: false,
+                summary_rows: Some(5),
+            }),
+        )],
         run_as: RunAs::Owner,
         incremental: false,
         range: None,
@@ -77,7 +87,7 @@ fn schedule(ms: u64, owner: &str, report_id: &str) -> Schedule {
 /// A schedule with every optional part filled, to check nothing is lost.
 fn full_schedule(ms: u64) -> Schedule {
     Schedule {
-        destinations: vec![
+        destinations: [
             Destination::Link(LinkDestination { retention_days: Some(7), notify: vec!["ö@x.org".into()] }),
             Destination::Webhook(WebhookDestination {
                 url: "https://x.org/h?q=\"a\",b".into(),
@@ -96,12 +106,17 @@ fn full_schedule(ms: u64) -> Schedule {
                 directory: "/in box".into(),
                 file_name: Some("{{reportSlug}}.{{ext}}".into()),
             }),
-        ],
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| placed(ms, i as u128, d))
+        .collect(),
         run_as: RunAs::App,
         range: Some(DateRange::PreviousWeek),
         deliver_when: DeliverWhen::Changed,
         delivered: vec![DeliveredContent {
-            destination: 1,
+            destination_id: ulid_id(IdKind::Destination, ms, 1),
+            legacy_index: None,
             fingerprint: "f".repeat(64),
             content_sha256: "c".repeat(64),
         }],

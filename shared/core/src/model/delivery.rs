@@ -1,6 +1,6 @@
 //! Deliveries: sending one export's file to one destination of its schedule,
 //! with every attempt recorded. There is one delivery per (export,
-//! destination index); a redelivery reopens it and appends its attempts.
+//! destination); a redelivery reopens it and appends its attempts.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -64,8 +64,13 @@ pub struct Delivery {
     pub id: String,
     pub export_id: String,
     pub schedule_id: String,
-    /// Index of the destination in the schedule's `destinations`.
+    /// The delivery's slot in its export, unique per export: the index the
+    /// destination had in the schedule when the delivery was made.
     pub destination: u32,
+    /// The destination's id; None in deliveries stored before destinations
+    /// had ids (`destination_id()` derives theirs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_id: Option<String>,
     #[serde(rename = "type")]
     pub kind: DestinationType,
     pub status: DeliveryStatus,
@@ -93,6 +98,14 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// The id of the destination this delivery sends to.
+    pub fn destination_id(&self) -> String {
+        match &self.destination_id {
+            Some(id) => id.clone(),
+            None => super::ids::legacy_destination_id(&self.schedule_id, self.destination),
+        }
+    }
+
     /// Attempts made in the current round.
     pub fn round_attempts(&self) -> usize {
         self.attempts.len().saturating_sub(self.round_start)

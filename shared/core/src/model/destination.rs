@@ -171,10 +171,16 @@ pub enum ServerSideEncryption {
 pub struct DestinationInput(pub serde_json::Value);
 
 impl DestinationInput {
-    /// The destination this input describes; `field` is its path (`destinations[0]`).
-    pub fn parse(&self, field: &str) -> Result<Destination, FieldError> {
+    /// The destination this input describes, and the `id` sent with it (a
+    /// destination read back from the schedule); `field` is its path (`destinations[0]`).
+    pub fn parse(&self, field: &str) -> Result<(Option<String>, Destination), FieldError> {
         let Some(object) = self.0.as_object() else {
             return Err(FieldError::new(field, "must be an object with a type"));
+        };
+        let id = match object.get("id") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(id)) => Some(id.clone()),
+            Some(_) => return Err(FieldError::new(format!("{field}.id"), "must be the destination's dst_… id")),
         };
         let type_field = format!("{field}.type");
         let kind: DestinationType = match object.get("type") {
@@ -183,14 +189,16 @@ impl DestinationInput {
         };
         let mut rest = object.clone();
         rest.remove("type");
+        rest.remove("id");
         let rest = serde_json::Value::Object(rest);
-        Ok(match kind {
+        let destination = match kind {
             DestinationType::Email => Destination::Email(from_json_value(&rest, field)?),
             DestinationType::Link => Destination::Link(from_json_value(&rest, field)?),
             DestinationType::Sftp => Destination::Sftp(from_json_value(&rest, field)?),
             DestinationType::Webhook => Destination::Webhook(from_json_value(&rest, field)?),
             DestinationType::S3 => Destination::S3(from_json_value(&rest, field)?),
-        })
+        };
+        Ok((id, destination))
     }
 }
 

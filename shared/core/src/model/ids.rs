@@ -18,6 +18,8 @@ pub enum IdKind {
     Token,
     Run,
     Delivery,
+    /// A destination of a schedule.
+    Destination,
 }
 
 impl IdKind {
@@ -32,6 +34,7 @@ impl IdKind {
             IdKind::Token => "tok",
             IdKind::Run => "run",
             IdKind::Delivery => "dlv",
+            IdKind::Destination => "dst",
         }
     }
 }
@@ -46,6 +49,19 @@ pub fn ulid_id(kind: IdKind, unix_ms: u64, random: u128) -> String {
         *slot = CROCKFORD[bits as usize];
     }
     format!("{}_{}", kind.prefix(), std::str::from_utf8(&body).expect("ascii"))
+}
+
+/// The id of a destination stored before destinations had ids: derived
+/// from its schedule and the index it had then, so every reader (and every
+/// delivery made to it before) names it alike until the schedule is saved
+/// with it, and a data dir or table needs no rewrite.
+pub fn legacy_destination_id(schedule_id: &str, index: u32) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("ferry destination {schedule_id} {index}"));
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    let value = u128::from_be_bytes(bytes);
+    ulid_id(IdKind::Destination, (value >> 80) as u64, value)
 }
 
 /// 80 random bits from the OS generator.
@@ -82,5 +98,14 @@ mod tests {
         assert!(a.starts_with("exp_"));
         assert!(is_valid(IdKind::Export, &a));
         assert!(!is_valid(IdKind::Report, &a));
+    }
+
+    #[test]
+    fn a_legacy_destination_id_is_a_valid_id_fixed_by_its_schedule_and_index() {
+        let a = legacy_destination_id("sch_01JAAAAAAAAAAAAAAAAAAAAAAA", 0);
+        assert!(is_valid(IdKind::Destination, &a), "{a}");
+        assert_eq!(a, legacy_destination_id("sch_01JAAAAAAAAAAAAAAAAAAAAAAA", 0));
+        assert_ne!(a, legacy_destination_id("sch_01JAAAAAAAAAAAAAAAAAAAAAAA", 1));
+        assert_ne!(a, legacy_destination_id("sch_01JBBBBBBBBBBBBBBBBBBBBBBB", 0));
     }
 }

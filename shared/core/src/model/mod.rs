@@ -18,6 +18,7 @@ pub mod page;
 pub mod page_cursor;
 pub mod report;
 pub mod schedule;
+pub mod schedule_destination;
 pub mod schedule_run;
 pub mod settings;
 pub mod time_in_status;

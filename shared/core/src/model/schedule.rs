@@ -2,10 +2,10 @@
 //! files go, with the bookkeeping that pauses a schedule that keeps failing.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::deliver_when::{DeliverWhen, DeliveredContent};
-use super::destination::Destination;
+use super::schedule_destination::{adopt_ids, ScheduleDestination};
 use crate::recurrence::RecurrenceInput;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
@@ -121,8 +121,11 @@ fn yes() -> bool {
     true
 }
 
+/// Serde's derive writes `Schedule::serialize` / `Schedule::deserialize` as
+/// inherent functions (`remote = "Self"`), so the trait impls below can read
+/// a schedule stored before destinations had ids and give it theirs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(remote = "Self", rename_all = "camelCase")]
 pub struct Schedule {
     pub id: String,
     pub report_id: String,
@@ -130,13 +133,13 @@ pub struct Schedule {
     /// Normalised (interval and start filled in).
     pub recurrence: RecurrenceInput,
     /// Secrets included (answers mask them).
-    pub destinations: Vec<Destination>,
+    pub destinations: Vec<ScheduleDestination>,
     pub run_as: RunAs,
     pub incremental: bool,
     pub range: Option<DateRange>,
     #[serde(default)]
     pub deliver_when: DeliverWhen,
-    /// The content last delivered to each destination (`deliverWhen: changed`).
+    /// The content last delivered to each destination (`deliverWhen: changed`), by destination id.
     #[serde(default)]
     pub delivered: Vec<DeliveredContent>,
     pub paused: bool,
@@ -162,8 +165,76 @@ pub struct Schedule {
     pub version: u64,
 }
 
+impl Serialize for Schedule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Schedule::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Schedule {
+    /// Also the migration of schedules stored before destinations had ids
+    /// (SQLite documents and DynamoDB items alike): each gets the id derived
+    /// from the schedule and its index, and so does its `changed` memory.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut s = Schedule::deserialize(deserializer)?;
+        adopt_ids(&s.id, &mut s.destinations);
+        for c in s.delivered.iter_mut() {
+            c.adopt_legacy_index(&s.id);
+        }
+        Ok(s)
+    }
+}
+
 impl Schedule {
+    /// The destination with this id.
+    pub fn destination(&self, id: &str) -> Option<&ScheduleDestination> {
+        self.destinations.iter().find(|d| d.id == id)
+    }
+
     pub fn state(&self) -> ScheduleState {
         ScheduleState::of(self.paused, self.paused_reason, self.consecutive_failures)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::ids::legacy_destination_id;
+
+    /// A schedule document as Ferry stored it before destinations had ids.
+    fn stored_before_ids() -> serde_json::Value {
+        json!({
+            "id": "sch_01JAAAAAAAAAAAAAAAAAAAAAAA", "reportId": "rep_1", "owner": "ana",
+            "recurrence": {"frequency": "daily", "interval": 1, "time": "09:00", "timezone": "UTC", "start": "2026-12-01"},
+            "destinations": [
+                {"type": "link", "retentionDays": 7, "notify": []},
+                {"type": "webhook", "url": "https://hooks.example.org/in", "headers": {}, "secret": "s"}
+            ],
+            "runAs": "owner", "incremental": false, "range": null, "deliverWhen": "changed",
+            "delivered": [{"destination": 1, "fingerprint": "f", "contentSha256": "c"}],
+            "paused": false, "pausedReason": null, "consecutiveFailures": 0,
+            "nextRunAt": "2026-12-08T09:00:00Z", "handledThrough": "2026-12-07T09:00:00Z",
+            "lastRun": null, "lastSuccessStartedAt": null, "notifyOnFailure": true,
+            "failures": {"pausedAt": null, "lastError": null, "mailedAt": null, "unmailed": 0},
+            "createdAt": "2026-12-01T08:00:00Z", "updatedAt": "2026-12-01T08:00:00Z", "version": 3
+        })
+    }
+
+    #[test]
+    fn a_schedule_stored_before_ids_reads_with_derived_ids_and_its_memory_by_id() {
+        let s: Schedule = serde_json::from_value(stored_before_ids()).unwrap();
+        let expected: Vec<String> = (0..2).map(|i| legacy_destination_id(&s.id, i)).collect();
+        assert_eq!(s.destinations.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), expected);
+        assert_eq!(s.delivered[0].destination_id, expected[1], "the memory of destination 1 is the webhook's");
+        // Written back, it keeps those ids and no index.
+        let written = serde_json::to_value(&s).unwrap();
+        assert_eq!(written["destinations"][1]["id"], expected[1].as_str());
+        assert_eq!(written["destinations"][1]["type"], "webhook");
+        assert_eq!(written["delivered"][0]["destinationId"], expected[1].as_str());
+        assert!(written["delivered"][0].get("destination").is_none());
+        let again: Schedule = serde_json::from_value(written).unwrap();
+        assert_eq!(again, s, "a round trip changes nothing");
     }
 }

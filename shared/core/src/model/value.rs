@@ -9,6 +9,10 @@ pub enum Value {
     Text(String),
     Int(i64),
     Float(f64),
+    /// A number rounded to `.1` decimals (0–2), shown with exactly that many
+    /// in every file, preview and page (`3.50`), and in XLSX a number with a
+    /// format of that many decimals: a time in status in hours or days.
+    Decimal(f64, u8),
     Bool(bool),
     DateTime(Timestamp),
     Date(Date),
@@ -28,11 +32,22 @@ impl Value {
             Value::Text(s) => s.clone(),
             Value::Int(i) => i.to_string(),
             Value::Float(f) => f.to_string(),
+            Value::Decimal(f, decimals) => decimal_text(*f, *decimals),
             Value::Bool(b) => b.to_string(),
             Value::DateTime(ts) => ts.to_string(),
             Value::Date(d) => d.to_string(),
             Value::List(items) => items.join(", "),
         }
+    }
+}
+
+/// `value` with exactly `decimals` decimals (`3.5`, 2 → `3.50`); nothing
+/// for NaN or infinities, which no format can hold.
+pub fn decimal_text(value: f64, decimals: u8) -> String {
+    if value.is_finite() {
+        format!("{value:.prec$}", prec = usize::from(decimals))
+    } else {
+        String::new()
     }
 }
 

@@ -39,7 +39,7 @@ pub(super) fn map_secrets(
     mut f: impl FnMut(&str) -> Result<String, PortError>,
 ) -> Result<Schedule, PortError> {
     for d in s.destinations.iter_mut() {
-        match d {
+        match &mut d.destination {
             Destination::Sftp(d) => {
                 map_opt(&mut d.password, &mut f)?;
                 map_opt(&mut d.private_key, &mut f)?;

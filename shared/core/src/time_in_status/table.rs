@@ -1,6 +1,9 @@
 //! The rows of a `timeInStatus` file, from an issue's cells and its time
 //! per status, in the report's layout (SPEC "Sources", `timeInStatus`):
 //!
+//! Each time column's header names the unit (`Time in To Do (hours)`),
+//! except for `duration`, whose cells say their units.
+//!
 //! - `wide`: one row per issue: the issue columns, then `Time in <status>`
 //!   for each status of the column list, then (with `statusCount`) `Times in
 //!   <status>` for each. A status the issue never entered has an empty time
@@ -35,15 +38,22 @@ impl StatusTable {
     /// The file's headers after the issue columns' own.
     pub fn headers(&self, issue_headers: &[String]) -> Vec<String> {
         let mut headers = issue_headers.to_vec();
+        let unit = self.unit.header_suffix().unwrap_or_default();
         match self.layout {
             Layout::Wide => {
                 let statuses = self.statuses.as_deref().unwrap_or_default();
-                headers.extend(statuses.iter().map(|s| format!("Time in {s}")));
+                headers.extend(statuses.iter().map(|s| format!("Time in {s}{unit}")));
                 if self.status_count {
                     headers.extend(statuses.iter().map(|s| format!("Times in {s}")));
                 }
             }
-            Layout::Long => headers.extend(LONG_HEADERS.iter().map(|h| h.to_string())),
+            Layout::Long => headers.extend(LONG_HEADERS.iter().map(|h| {
+                if *h == "Time in status" {
+                    format!("{h}{unit}")
+                } else {
+                    h.to_string()
+                }
+            })),
         }
         headers
     }
@@ -113,9 +123,9 @@ mod tests {
             t.headers(&["Key".into()]),
             [
                 "Key",
-                "Time in To Do",
-                "Time in Blocked",
-                "Time in Done",
+                "Time in To Do (hours)",
+                "Time in Blocked (hours)",
+                "Time in Done (hours)",
                 "Times in To Do",
                 "Times in Blocked",
                 "Times in Done"
@@ -128,9 +138,9 @@ mod tests {
             rows,
             vec![vec![
                 Value::Text("A-1".into()),
-                Value::Float(3.0),
+                Value::Decimal(3.0, 2),
                 Value::Null,
-                Value::Float(2.0),
+                Value::Decimal(2.0, 2),
                 Value::Int(2),
                 Value::Int(0),
                 Value::Int(1)
@@ -142,7 +152,7 @@ mod tests {
     fn long_rows_are_one_per_status_entered_and_may_be_filtered() {
         let times = [time("To Do", 3, 1, Some("2026-01-02T00:00:00Z")), time("Done", 2, 1, None)];
         let all = table(Layout::Long, None, false);
-        assert_eq!(all.headers(&["Key".into()]).len(), 6);
+        assert_eq!(all.headers(&["Key".into()])[2], "Time in status (hours)");
         let rows = all.rows(vec![Value::Text("A-1".into())], &times);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0][1], Value::Text("To Do".into()));

@@ -1,6 +1,8 @@
 //! Durations as cells, in the report's `unit`. Numbers stay numbers (XLSX
 //! gets numeric cells); only `duration` is text. Rounding is to the nearest,
 //! halves up: hours and days to 2 decimals, minutes and seconds to whole ones.
+//! This is the one rounding: hours and days are `Value::Decimal` cells, which
+//! every file, the preview and the pages show with their 2 decimals.
 
 use crate::model::time_in_status::DurationUnit;
 use crate::model::value::Value;
@@ -19,11 +21,23 @@ impl DurationUnit {
     pub fn cell(self, millis: i64, day_millis: i64) -> Value {
         let millis = millis.max(0);
         match self {
-            DurationUnit::Hours => Value::Float(round_div(millis * 100, HOUR_MS) as f64 / 100.0),
-            DurationUnit::Days => Value::Float(round_div(millis * 100, day_millis.max(1)) as f64 / 100.0),
+            DurationUnit::Hours => Value::Decimal(round_div(millis * 100, HOUR_MS) as f64 / 100.0, 2),
+            DurationUnit::Days => Value::Decimal(round_div(millis * 100, day_millis.max(1)) as f64 / 100.0, 2),
             DurationUnit::Minutes => Value::Int(round_div(millis, MINUTE_MS)),
             DurationUnit::Seconds => Value::Int(round_div(millis, 1000)),
             DurationUnit::Duration => Value::Text(duration_text(round_div(millis, MINUTE_MS), day_millis / MINUTE_MS)),
+        }
+    }
+
+    /// What a header says after the column's name (`Time in To Do (hours)`);
+    /// None for `duration`, whose cells say their units.
+    pub fn header_suffix(self) -> Option<&'static str> {
+        match self {
+            DurationUnit::Hours => Some(" (hours)"),
+            DurationUnit::Days => Some(" (days)"),
+            DurationUnit::Minutes => Some(" (minutes)"),
+            DurationUnit::Seconds => Some(" (seconds)"),
+            DurationUnit::Duration => None,
         }
     }
 }
@@ -50,19 +64,19 @@ mod tests {
     #[test]
     fn each_unit_rounds_to_the_nearest() {
         let ms = 3 * DAY + 4 * HOUR_MS + 5 * MINUTE_MS + 29_500;
-        assert_eq!(DurationUnit::Hours.cell(ms, DAY), Value::Float(76.09));
-        assert_eq!(DurationUnit::Days.cell(ms, DAY), Value::Float(3.17));
+        assert_eq!(DurationUnit::Hours.cell(ms, DAY), Value::Decimal(76.09, 2));
+        assert_eq!(DurationUnit::Days.cell(ms, DAY), Value::Decimal(3.17, 2));
         assert_eq!(DurationUnit::Minutes.cell(ms, DAY), Value::Int(4565));
         assert_eq!(DurationUnit::Seconds.cell(ms, DAY), Value::Int(273_930));
         assert_eq!(DurationUnit::Duration.cell(ms, DAY), Value::Text("3d 4h 5m".into()));
-        assert_eq!(DurationUnit::Hours.cell(HOUR_MS / 200, DAY), Value::Float(0.01), "a half hundredth rounds up");
+        assert_eq!(DurationUnit::Hours.cell(HOUR_MS / 200, DAY), Value::Decimal(0.01, 2), "a half hundredth rounds up");
         assert_eq!(DurationUnit::Seconds.cell(499, DAY), Value::Int(0));
     }
 
     #[test]
     fn a_working_day_is_the_calendars_day() {
         let eight = 8 * HOUR_MS;
-        assert_eq!(DurationUnit::Days.cell(12 * HOUR_MS, eight), Value::Float(1.5));
+        assert_eq!(DurationUnit::Days.cell(12 * HOUR_MS, eight), Value::Decimal(1.5, 2));
         assert_eq!(DurationUnit::Duration.cell(17 * HOUR_MS, eight), Value::Text("2d 1h".into()));
         assert_eq!(DurationUnit::Duration.cell(0, eight), Value::Text("0m".into()));
     }

@@ -35,6 +35,10 @@ pub struct ReportPreview {
     /// Date-times are RFC 3339 UTC strings, dates `YYYY-MM-DD`.
     #[schema(value_type = Vec<Vec<Object>>)]
     pub rows: Vec<Vec<Json>>,
+    /// The same cells as text for people, as a mail's summary table shows
+    /// them: a time in status with its unit's decimals (`3.50`, where `rows`
+    /// has the number 3.5, as in the files), null as `""`, lists joined with `, `.
+    pub text: Vec<Vec<String>>,
 }
 
 /// The first rows of a report. Only its owner or an admin may, as a preview
@@ -90,8 +94,9 @@ async fn first_rows(
     count: bool,
 ) -> Result<(ReportPreview, Option<u64>), SourceError> {
     let (columns, rows, total) = read_first_rows(ports, report, connection, allow_private_networks, count).await?;
+    let text = rows.iter().map(|r| r.iter().map(Value::summary_text).collect()).collect();
     let rows = rows.iter().map(|r| r.iter().map(cell_json).collect()).collect();
-    Ok((ReportPreview { columns, rows }, total))
+    Ok((ReportPreview { columns, rows, text }, total))
 }
 
 /// The headers and up to `PREVIEW_ROWS` rows of a report, and the source's
@@ -150,7 +155,7 @@ pub fn cell_json(value: &Value) -> Json {
         Value::Null => Json::Null,
         Value::Text(s) => Json::String(s.clone()),
         Value::Int(i) => Json::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::Float(f) | Value::Decimal(f, _) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
         Value::Bool(b) => Json::Bool(*b),
         Value::DateTime(t) => Json::String(t.to_string()),
         Value::Date(d) => Json::String(d.to_string()),

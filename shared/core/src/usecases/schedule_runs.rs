@@ -45,8 +45,11 @@ pub struct RunView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryView {
-    /// Index into the schedule's `destinations`.
+    /// The index the destination had in the schedule when the delivery was
+    /// made (a destination added later gets a free number).
     pub destination: u32,
+    /// The destination's `dst_…` id: what stays the same when destinations move.
+    pub destination_id: String,
     #[serde(rename = "type")]
     pub kind: DestinationType,
     pub status: DeliveryStatus,
@@ -122,6 +125,7 @@ pub(crate) async fn run_view(ports: &Ports, run: &ScheduleRun, has_destinations:
             .iter()
             .map(|d| DeliveryView {
                 destination: d.destination,
+                destination_id: d.destination_id(),
                 kind: d.kind,
                 status: d.status,
                 reason: d.skip_reason,

@@ -19,12 +19,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
 use crate::model::connection::ConnectionKind;
-use crate::model::deliver_when::DeliverWhen;
+use crate::model::deliver_when::{forget_removed, DeliverWhen};
 use crate::model::destination::{Destination, DestinationInput};
 use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
 use crate::model::report::Report;
 use crate::model::schedule::{DateRange, LastRun, PausedReason, RunAs, Schedule};
+use crate::model::schedule_destination::ScheduleDestination;
 use crate::recurrence::{Recurrence, RecurrenceInput};
 use crate::usecases::access::ensure_report_owner;
 use crate::usecases::destinations::{parse_destinations, prepare_destinations};
@@ -40,9 +41,11 @@ pub const UPCOMING: usize = 5;
 pub struct ScheduleInput {
     pub report_id: String,
     pub recurrence: RecurrenceInput,
-    /// Where each file goes; secrets in them are write-only.
+    /// Where each file goes; secrets in them are write-only. A destination
+    /// sent back with its `id` (on a PUT) keeps its stored secrets and its
+    /// `deliverWhen: changed` memory wherever it moves; one without is new.
     #[serde(default)]
-    #[schema(value_type = Vec<Destination>)]
+    #[schema(value_type = Vec<ScheduleDestination>)]
     pub destinations: Vec<DestinationInput>,
     #[serde(default)]
     pub run_as: RunAs,
@@ -101,8 +104,8 @@ pub struct ScheduleView {
     pub report_id: String,
     pub owner: String,
     pub recurrence: RecurrenceInput,
-    /// Secrets shown as `***`.
-    pub destinations: Vec<Destination>,
+    /// Secrets shown as `***`; each with its read-only `id`.
+    pub destinations: Vec<ScheduleDestination>,
     pub run_as: RunAs,
     pub incremental: bool,
     pub range: Option<DateRange>,
@@ -162,7 +165,7 @@ pub fn schedule_view(ports: &Ports, s: &Schedule) -> ScheduleView {
         report_id: s.report_id.clone(),
         owner: s.owner.clone(),
         recurrence: s.recurrence.clone(),
-        destinations: s.destinations.iter().map(Destination::masked).collect(),
+        destinations: s.destinations.iter().map(ScheduleDestination::masked).collect(),
         run_as: s.run_as,
         incremental: s.incremental,
         range: s.range,
@@ -202,10 +205,13 @@ async fn build(
     if input.run_as == RunAs::App && !settings.allow_app_permissions {
         return Err(CoreError::invalid("runAs", "\"app\" needs the admin setting allowAppPermissions"));
     }
-    let stored = existing.map(|e| e.destinations.as_slice()).unwrap_or_default();
-    let destinations = prepare_destinations(parse_destinations(&input.destinations)?, stored, &settings)?;
+    let stored = existing.map(|e| e.destinations.as_slice());
+    let sent = parse_destinations(&input.destinations)?;
+    let destinations = prepare_destinations(sent, stored, &settings, ports.ids.as_ref())?;
     check_to_users(ports, &report, &destinations).await?;
     check_roles_can_be_assumed(ports, &destinations)?;
+    let mut delivered = existing.map(|e| e.delivered.clone()).unwrap_or_default();
+    forget_removed(&mut delivered, &destinations.iter().map(|d| d.id.as_str()).collect::<Vec<_>>());
     let next_run_at = recurrence.occurrences_after(now).next().map(|o| o.at);
     let paused = existing.is_some_and(|e| e.paused);
     Ok(Schedule {
@@ -218,7 +224,7 @@ async fn build(
         incremental: input.incremental,
         range: input.range,
         deliver_when: input.deliver_when,
-        delivered: existing.map(|e| e.delivered.clone()).unwrap_or_default(),
+        delivered,
         paused,
         paused_reason: existing.and_then(|e| e.paused_reason),
         consecutive_failures: existing.map(|e| e.consecutive_failures).unwrap_or(0),
@@ -236,8 +242,9 @@ async fn build(
 }
 
 /// `toUsers` are Jira accounts: only a report on a Jira connection can mail them.
-async fn check_to_users(ports: &Ports, report: &Report, destinations: &[Destination]) -> Result<(), CoreError> {
-    let first = destinations.iter().position(|d| matches!(d, Destination::Email(e) if !e.to_users.is_empty()));
+async fn check_to_users(ports: &Ports, report: &Report, destinations: &[ScheduleDestination]) -> Result<(), CoreError> {
+    let first =
+        destinations.iter().position(|d| matches!(&d.destination, Destination::Email(e) if !e.to_users.is_empty()));
     let Some(i) = first else { return Ok(()) };
     let kind = ports.connections.get_connection(&report.connection_id).await?.map(|c| c.kind);
     if kind == Some(ConnectionKind::Jira) {
@@ -251,8 +258,8 @@ async fn check_to_users(ports: &Ports, report: &Report, destinations: &[Destinat
 }
 
 /// A `roleArn` needs a runtime that can assume roles (STS, on AWS).
-fn check_roles_can_be_assumed(ports: &Ports, destinations: &[Destination]) -> Result<(), CoreError> {
-    let named = destinations.iter().position(|d| matches!(d, Destination::S3(s) if s.role_arn.is_some()));
+fn check_roles_can_be_assumed(ports: &Ports, destinations: &[ScheduleDestination]) -> Result<(), CoreError> {
+    let named = destinations.iter().position(|d| matches!(&d.destination, Destination::S3(s) if s.role_arn.is_some()));
     match named {
         Some(i) if ports.roles.is_none() => Err(CoreError::invalid(
             format!("destinations[{i}].roleArn"),

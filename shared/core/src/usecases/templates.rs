@@ -8,6 +8,8 @@ pub const ALL_PLACEHOLDERS: &[&str] = &[
     "reportId",
     "reportSlug",
     "reportDate",
+    "runDate",
+    "runTime",
     "exportId",
     "query",
     "format",
@@ -27,6 +29,8 @@ pub const FILE_NAME_PLACEHOLDERS: &[&str] = &[
     "reportId",
     "reportSlug",
     "reportDate",
+    "runDate",
+    "runTime",
     "exportId",
     "query",
     "format",
@@ -104,6 +108,18 @@ pub fn canonical(name: &str) -> &str {
     }
 }
 
+/// `{{reportDate}}`: ISO-8601 UTC to the millisecond (`2022-03-14T08:42:00.000Z`).
+pub fn iso_millis(at: jiff::Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// `{{runDate}}` and `{{runTime}}`: the run's date (`2026-12-07`) and its
+/// time for people (`2026-12-07 09:00 CET`) in `zone`.
+pub fn run_date_and_time(at: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> (String, String) {
+    let zoned = at.to_zoned(zone.clone());
+    (zoned.strftime("%Y-%m-%d").to_string(), zoned.strftime("%Y-%m-%d %H:%M %Z").to_string())
+}
+
 /// The value of every placeholder for one finished (or running) export,
 /// for mail subjects and bodies, webhook URLs and delivered file names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,14 +135,22 @@ const URL_VALUE: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 impl Placeholders {
-    /// Values from the export and its report (None when the report was deleted).
-    pub fn for_export(report: Option<&crate::model::report::Report>, e: &crate::model::export::Export) -> Self {
+    /// Values from the export and its report (None when the report was
+    /// deleted); `zone` is the schedule's, for `{{runDate}}` and `{{runTime}}`.
+    pub fn for_export(
+        report: Option<&crate::model::report::Report>,
+        e: &crate::model::export::Export,
+        zone: &jiff::tz::TimeZone,
+    ) -> Self {
         let bytes = e.bytes.unwrap_or(0);
+        let (run_date, run_time) = run_date_and_time(e.created_at, zone);
         let values = vec![
             ("reportName", report.map(|r| r.name.clone()).unwrap_or_else(|| e.report_id.clone())),
             ("reportId", e.report_id.clone()),
             ("reportSlug", report.map(|r| r.slug()).unwrap_or_else(|| "report".into())),
-            ("reportDate", e.created_at.to_string()),
+            ("reportDate", iso_millis(e.created_at)),
+            ("runDate", run_date),
+            ("runTime", run_time),
             ("exportId", e.id.clone()),
             ("query", report.and_then(|r| r.query.clone()).unwrap_or_default()),
             ("format", e.format.as_str().to_string()),
@@ -273,6 +297,18 @@ mod tests {
         assert_eq!(safe_path_value("Q1...Q2"), "Q1...Q2");
         assert_eq!(safe_path_value(".."), "__");
         assert_eq!(safe_path_value(""), "_");
+    }
+
+    #[test]
+    fn dates_for_people_and_the_iso_date_to_the_millisecond() {
+        let at: jiff::Timestamp = "2026-12-07T08:00:00.892541935Z".parse().unwrap();
+        assert_eq!(iso_millis(at), "2026-12-07T08:00:00.892Z");
+        assert_eq!(iso_millis("2022-03-14T08:42:00Z".parse().unwrap()), "2022-03-14T08:42:00.000Z");
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        assert_eq!(run_date_and_time(at, &berlin), ("2026-12-07".to_string(), "2026-12-07 09:00 CET".to_string()));
+        let late: jiff::Timestamp = "2026-12-07T23:30:00Z".parse().unwrap();
+        assert_eq!(run_date_and_time(late, &berlin).0, "2026-12-08", "the date in the schedule's zone");
+        assert_eq!(run_date_and_time(at, &jiff::tz::TimeZone::UTC).1, "2026-12-07 08:00 UTC");
     }
 
     #[test]

@@ -127,7 +127,9 @@ fn json_value(value: &Value) -> serde_json::Value {
         Value::Null => serde_json::Value::Null,
         Value::Text(s) => s.clone().into(),
         Value::Int(i) => (*i).into(),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
+        Value::Float(f) | Value::Decimal(f, _) => {
+            serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into)
+        }
         Value::Bool(b) => (*b).into(),
         Value::DateTime(t) => t.to_string().into(),
         Value::Date(d) => d.to_string().into(),

@@ -4,7 +4,7 @@
 use ferry_core::model::value::Value;
 use ferry_core::ports::format::FormatError;
 
-use crate::cell_text::{write_bool, write_float, write_int, write_joined};
+use crate::cell_text::{write_bool, write_decimal, write_float, write_int, write_joined};
 use crate::date_text::{write_date, DateTimeText};
 
 /// One cell, ready to lay out.
@@ -15,7 +15,7 @@ pub(crate) struct CellText {
 
 pub(crate) fn cell_text(value: &Value, dates: &mut DateTimeText) -> Result<CellText, FormatError> {
     let mut out = Vec::new();
-    let right = matches!(value, Value::Int(_) | Value::Float(_));
+    let right = matches!(value, Value::Int(_) | Value::Float(_) | Value::Decimal(..));
     match value {
         Value::Null => {}
         Value::Text(s) => out.extend_from_slice(s.as_bytes()),
@@ -24,6 +24,9 @@ pub(crate) fn cell_text(value: &Value, dates: &mut DateTimeText) -> Result<CellT
             if !write_float(&mut out, *f) {
                 out.extend_from_slice(f.to_string().as_bytes());
             }
+        }
+        Value::Decimal(f, decimals) => {
+            write_decimal(&mut out, *f, *decimals);
         }
         Value::Bool(b) => write_bool(&mut out, *b),
         Value::DateTime(ts) => dates.write(&mut out, *ts)?,

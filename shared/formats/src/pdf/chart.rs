@@ -32,13 +32,14 @@ pub(crate) struct Bar {
 impl StatusTimes {
     pub(crate) fn new(headers: &[String]) -> Self {
         let find = |name: &str| headers.iter().position(|h| h == name);
-        let columns = match (find("Status"), find("Time in status")) {
+        let time_in_status = headers.iter().position(|h| without_unit(h) == "Time in status");
+        let columns = match (find("Status"), time_in_status) {
             (Some(status), Some(time)) => Columns::Long { status, time },
             _ => Columns::Wide(
                 headers
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, h)| h.strip_prefix("Time in ").map(|s| (i, s.to_string())))
+                    .filter_map(|(i, h)| without_unit(h).strip_prefix("Time in ").map(|s| (i, s.to_string())))
                     .collect(),
             ),
         };
@@ -84,10 +85,19 @@ impl StatusTimes {
     }
 }
 
+/// A time column's header without the unit it ends with
+/// (`Time in To Do (hours)` → `Time in To Do`); the chart names the unit once.
+fn without_unit(header: &str) -> &str {
+    [" (hours)", " (days)", " (minutes)", " (seconds)"]
+        .iter()
+        .find_map(|unit| header.strip_suffix(unit))
+        .unwrap_or(header)
+}
+
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Int(i) => Some(*i as f64),
-        Value::Float(f) if f.is_finite() => Some(*f),
+        Value::Float(f) | Value::Decimal(f, _) if f.is_finite() => Some(*f),
         _ => None,
     }
 }
@@ -104,14 +114,14 @@ mod tests {
 
     #[test]
     fn wide_and_long_rows_average_per_status() {
-        let headers: Vec<String> = ["Key", "Time in Open", "Time in Done"].map(String::from).to_vec();
+        let headers: Vec<String> = ["Key", "Time in Open (hours)", "Time in Done (hours)"].map(String::from).to_vec();
         let mut wide = StatusTimes::new(&headers);
-        wide.add(&vec![Value::Text("A-1".into()), Value::Float(2.0), Value::Null]);
+        wide.add(&vec![Value::Text("A-1".into()), Value::Decimal(2.0, 2), Value::Null]);
         wide.add(&vec![Value::Text("A-2".into()), Value::Float(4.0), Value::Int(3)]);
         let bars: Vec<(String, f64)> = wide.bars().into_iter().map(|b| (b.status, b.average)).collect();
         assert_eq!(bars, [("Open".to_string(), 3.0), ("Done".to_string(), 3.0)]);
 
-        let headers: Vec<String> = ["Key", "Status", "Time in status"].map(String::from).to_vec();
+        let headers: Vec<String> = ["Key", "Status", "Time in status (days)"].map(String::from).to_vec();
         let mut long = StatusTimes::new(&headers);
         for (s, t) in [("Open", 1.0), ("Done", 5.0), ("Open", 2.0)] {
             long.add(&vec![Value::Text("A-1".into()), Value::Text(s.into()), Value::Float(t)]);

@@ -10,7 +10,7 @@
 use ferry_core::model::value::{Row, Value};
 use ferry_core::ports::format::FormatError;
 
-use super::package::{STYLE_DATE, STYLE_DATETIME, STYLE_HEADER};
+use super::package::{STYLE_DATE, STYLE_DATETIME, STYLE_DECIMALS, STYLE_HEADER};
 use crate::byte_scan::WordScan;
 use crate::cell_text;
 use crate::date_text::{self, DateTimeText};
@@ -92,7 +92,12 @@ impl RowXml {
                 out.put(b"</v></c>");
             }
             // Excel cannot hold NaN or infinities: an empty cell, like JSON's null.
-            Value::Float(f) if !f.is_finite() => {}
+            Value::Float(f) | Value::Decimal(f, _) if !f.is_finite() => {}
+            // The number as it is, shown with its decimals by the cell's format.
+            Value::Decimal(f, decimals) => {
+                let style = STYLE_DECIMALS[usize::from(*decimals).min(STYLE_DECIMALS.len() - 1)];
+                self.write_serial(out, col, line, *f, style);
+            }
             Value::Float(f) => {
                 self.start_cell(out, col, line);
                 out.put(b"\"><v>");
@@ -132,6 +137,7 @@ impl RowXml {
         Ok(())
     }
 
+    /// A number with a style: a date's serial, or a number shown with its decimals.
     fn write_serial(&self, out: &mut OutBuf, col: usize, line: &[u8], serial: f64, style: u8) {
         self.start_cell(out, col, line);
         out.put(b"\" s=\"");

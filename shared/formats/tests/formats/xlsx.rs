@@ -214,3 +214,26 @@ fn sample_rows_read_back_with_their_types() {
         }
     }
 }
+
+#[test]
+fn a_decimal_is_a_number_cell_with_a_format_of_its_decimals() {
+    let rows: Vec<Row> = vec![vec![Value::Decimal(211.7, 2), Value::Decimal(3.0, 0), Value::Float(1.5)]];
+    let out = write_file(&xlsx_spec(FormatOptions::default(), &["days", "whole", "plain"]), &rows);
+    let sheets = sheets(&out);
+    assert_eq!(sheets[0].1[1], vec![Data::Float(211.7), Data::Float(3.0), Data::Float(1.5)]);
+    let sheet = part(&out, "xl/worksheets/sheet1.xml");
+    let style = |cell: &str| -> usize {
+        let tag = sheet.split(&format!("<c r=\"{cell}\"")).nth(1).and_then(|r| r.split('>').next()).unwrap_or("");
+        tag.split("s=\"").nth(1).and_then(|r| r.split('"').next()).map_or(0, |s| s.parse().unwrap())
+    };
+    let styles = part(&out, "xl/styles.xml");
+    let xfs = styles.split("<cellXfs").nth(1).unwrap().split("</cellXfs>").next().unwrap();
+    let formats: Vec<&str> = xfs
+        .split("<xf ")
+        .skip(1)
+        .map(|xf| xf.split("numFmtId=\"").nth(1).unwrap().split('"').next().unwrap())
+        .collect();
+    assert_eq!(formats[style("A2")], "2", "0.00: Excel's built-in format 2");
+    assert_eq!(formats[style("B2")], "1", "0: Excel's built-in format 1");
+    assert_eq!(formats[style("C2")], "0", "a plain float stays General");
+}

@@ -196,8 +196,8 @@ pub async fn list_schedule_runs(
     page_response(schedule_runs::list_runs(&state.ports, &actor, &id, page).await)
 }
 
-/// Sends a run's kept file again to the chosen destinations (by index),
-/// without running the query again; the attempts join the run's history.
+/// Sends a run's kept file again to the chosen destinations (by `dst_…` id
+/// or by index), without running the query again; the attempts join the run's history.
 #[utoipa::path(post, path = "/v1/schedules/{id}/runs/{exportId}/redeliver", tag = "schedules",
     request_body = RedeliverInput,
     params(
@@ -205,7 +205,7 @@ pub async fn list_schedule_runs(
         ("exportId" = String, Path, description = "The run's export id")),
     responses(
         (status = 202, description = "Queued; the run with its deliveries", body = RunView),
-        (status = 400, description = "No such destination index", body = ErrorResponse),
+        (status = 400, description = "No such destination id or index", body = ErrorResponse),
         (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
         (status = 404, description = "No such schedule of the caller, or no such run", body = ErrorResponse),
         (status = 409, description = "The run has no file (`run_has_no_file`), or a destination is still being delivered (`delivery_in_progress`)", body = ErrorResponse),

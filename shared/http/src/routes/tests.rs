@@ -78,6 +78,12 @@ fn the_document_declares_the_four_key_schemes_and_open_health() {
     assert_eq!(doc["paths"]["/v1/files/{token}"]["get"]["security"], serde_json::json!([{}]), "links need no key");
     let destination = &doc["components"]["schemas"]["Destination"];
     assert!(destination.to_string().contains("webhook"), "destinations are typed: {destination}");
+    let placed = doc["components"]["schemas"]["ScheduleDestination"].to_string();
+    assert!(placed.contains("\"id\"") && placed.contains("#/components/schemas/Destination"), "{placed}");
+    let delivery = &doc["components"]["schemas"]["DeliveryView"]["properties"];
+    assert!(delivery.get("destinationId").is_some(), "runs name their destination by id: {delivery}");
+    let by = doc["components"]["schemas"]["DestinationRef"].to_string();
+    assert!(by.contains("integer") && by.contains("string"), "redeliver by index or id: {by}");
     assert!(doc["paths"]["/v1/keys"]["get"].get("security").is_none(), "keys use the global security");
     assert!(doc["security"].as_array().is_some_and(|s| s.len() == 4));
     assert!(doc["components"]["schemas"].get("ExportView").is_some());

@@ -1,5 +1,5 @@
 //! What one delivery attempt needs, loaded fresh for each attempt: the
-//! export and its file, the schedule's destination at the delivery's index
+//! export and its file, the schedule's destination with the delivery's id
 //! (so a fix to a destination helps the next retry), the report, settings
 //! and placeholder values. A reason the attempt cannot even start is final.
 
@@ -43,22 +43,22 @@ pub(super) async fn load_context<'a>(
     let Some(schedule) = ports.schedules.get_schedule(&d.schedule_id).await? else {
         return Err(refused("the schedule was deleted".into()));
     };
-    let Some(destination) = schedule.destinations.get(d.destination as usize).cloned() else {
-        return Err(refused(format!("destination {} was removed from the schedule", d.destination)));
+    let destination_id = d.destination_id();
+    let Some(destination) = schedule.destination(&destination_id).map(|p| p.destination.clone()) else {
+        return Err(refused(format!("destination {destination_id} was removed from the schedule")));
     };
     if destination.kind() != d.kind {
         return Err(refused(format!(
-            "destination {} is now of type {} (it was {}); redeliver to send it",
-            d.destination,
+            "destination {destination_id} is now of type {} (it was {}); redeliver to send it",
             destination.kind().as_str(),
             d.kind.as_str()
         )));
     }
     let report = ports.reports.get_report(&export.report_id).await?;
     let settings = current(ports).await?;
-    let placeholders = Placeholders::for_export(report.as_ref(), &export);
     let zone = crate::recurrence::time_zone(&schedule.recurrence.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let run_time = export.created_at.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z").to_string();
+    let placeholders = Placeholders::for_export(report.as_ref(), &export, &zone);
+    let run_time = placeholders.get("runTime").unwrap_or_default().to_string();
     Ok(AttemptContext {
         ports,
         delivery_id: d.id.clone(),

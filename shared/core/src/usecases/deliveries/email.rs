@@ -14,9 +14,10 @@ use crate::ports::delivery::DeliveryError;
 use crate::ports::mailer::{MailAttachment, MailMessage};
 use crate::usecases::templates::BYTES_PER_MB;
 
-pub const DEFAULT_SUBJECT: &str = "{{reportName}} ({{reportDate}})";
+/// `ACC cycle time (2026-12-07)`: the date a person reads, in the schedule's zone.
+pub const DEFAULT_SUBJECT: &str = "{{reportName}} ({{runDate}})";
 pub const DEFAULT_BODY: &str =
-    "{{reportName}}: {{rows}} rows, {{sizeMb}} MB.\n\nExport {{exportId}}, run at {{reportDate}}, sent by Ferry.\n";
+    "{{reportName}}: {{rows}} rows, {{sizeMb}} MB.\n\nExport {{exportId}}, run at {{runTime}}, sent by Ferry.\n";
 
 /// Sends the mail; returns the attachment's size (0 when a link went instead).
 pub(super) async fn send_email(

@@ -28,13 +28,13 @@ pub async fn start_deliveries(ports: &Ports, e: &Export) -> Result<(), CoreError
     }
     let now = ports.clock.now();
     let rows = e.rows.unwrap_or(0);
-    for (index, destination) in schedule.destinations.iter().enumerate() {
-        let index = index as u32;
+    for (index, placed) in schedule.destinations.iter().enumerate() {
+        let (index, destination) = (index as u32, &placed.destination);
         let skipped = skip_reason(
             schedule.deliver_when,
             rows,
             e.content_sha256.as_deref(),
-            index,
+            &placed.id,
             destination,
             &schedule.delivered,
         );
@@ -43,6 +43,7 @@ pub async fn start_deliveries(ports: &Ports, e: &Export) -> Result<(), CoreError
             export_id: e.id.clone(),
             schedule_id: schedule.id.clone(),
             destination: index,
+            destination_id: Some(placed.id.clone()),
             kind: destination.kind(),
             status: if skipped.is_some() { DeliveryStatus::Skipped } else { DeliveryStatus::Pending },
             skip_reason: skipped,

@@ -213,8 +213,9 @@ async fn remember_content(ports: &Ports, d: &Delivery) -> Result<(), CoreError> 
     let Some(e) = ports.exports.get_export(&d.export_id).await? else { return Ok(()) };
     let Some(content) = e.content_sha256 else { return Ok(()) };
     modify_schedule(ports, &d.schedule_id, |s| {
-        if let Some(destination) = s.destinations.get(d.destination as usize).cloned() {
-            remember_delivered(&mut s.delivered, d.destination, &destination, &content);
+        let id = d.destination_id();
+        if let Some(placed) = s.destination(&id).cloned() {
+            remember_delivered(&mut s.delivered, &id, &placed.destination, &content);
         }
     })
     .await?;
@@ -288,6 +289,7 @@ mod tests {
             export_id: "exp_1".into(),
             schedule_id: "sch_1".into(),
             destination: 0,
+            destination_id: None,
             kind: DestinationType::Webhook,
             status: DeliveryStatus::Pending,
             skip_reason: None,

@@ -1,6 +1,6 @@
 //! Write-only secrets of destinations on a PUT: a secret left out, or sent
-//! back as `***`, keeps the stored value of the destination at the same
-//! index when it has the same type; an empty string removes it. A header
+//! back as `***`, keeps the stored value of the destination with the same
+//! id when it has the same type; an empty string removes it. A header
 //! value sent as `***` keeps the stored value of the header of that name.
 
 use crate::error::FieldError;

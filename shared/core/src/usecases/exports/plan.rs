@@ -13,7 +13,7 @@ use crate::ports::format::{DatasetLayout, DocumentInfo, FormatSpec};
 use crate::ports::source::SourceRequest;
 use crate::usecases::job_stop::Stop;
 use crate::usecases::settings::current;
-use crate::usecases::templates::{canonical, render, safe_file_name};
+use crate::usecases::templates::{canonical, iso_millis, render, run_date_and_time, safe_file_name};
 use crate::Ports;
 
 pub(crate) struct ExportPlan {
@@ -145,11 +145,16 @@ async fn site_connection(ports: &Ports, kind: ConnectionKind) -> Result<Option<C
 /// and the export's creation, so a resumed or rerun export names its file the same.
 fn file_name(e: &Export, report: &Report) -> Result<String, String> {
     let ts = e.created_at.strftime("%Y%m%dT%H%M%SZ").to_string();
+    // A file is named before it knows its schedule: the report's time zone (UTC by default).
+    let zone = report.format_options.timezone.as_deref().and_then(|z| jiff::tz::TimeZone::get(z).ok());
+    let (run_date, run_time) = run_date_and_time(e.created_at, &zone.unwrap_or(jiff::tz::TimeZone::UTC));
     let rendered = render(&report.file_name, |name| match canonical(name) {
         "reportName" => Some(report.name.clone()),
         "reportId" => Some(report.id.clone()),
         "reportSlug" => Some(report.slug()),
-        "reportDate" => Some(e.created_at.to_string()),
+        "reportDate" => Some(iso_millis(e.created_at)),
+        "runDate" => Some(run_date.clone()),
+        "runTime" => Some(run_time.clone()),
         "exportId" => Some(e.id.clone()),
         "query" => Some(report.query.clone().unwrap_or_default()),
         "format" => Some(e.format.as_str().to_string()),

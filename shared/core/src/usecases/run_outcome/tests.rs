@@ -51,6 +51,7 @@ fn delivery(destination: u32, status: DeliveryStatus, at: &str, error: Option<&s
         export_id: "exp_1".into(),
         schedule_id: "sch_1".into(),
         destination,
+        destination_id: None,
         kind: DestinationType::Webhook,
         status,
         skip_reason: None,

@@ -41,7 +41,7 @@ async fn dataset_report(app: &TestApp, connection: &str, extra: Value) -> Value 
 }
 
 /// The zip's files, by name, in archive order.
-fn zip_files(zip: &[u8]) -> Vec<(String, String)> {
+pub(crate) fn zip_files(zip: &[u8]) -> Vec<(String, String)> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");
     (0..archive.len())
         .map(|i| {
@@ -54,7 +54,7 @@ fn zip_files(zip: &[u8]) -> Vec<(String, String)> {
 }
 
 /// A CSV file's header and records.
-fn table(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn table(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader.headers().unwrap().iter().map(str::to_string).collect();
     let rows = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();

@@ -1,6 +1,6 @@
 //! `docs/dataset-schema.md` is the contract of the dataset files: its
 //! column lists equal the core's tables, and files Ferry wrote from the
-//! Confluence simulator load into DuckDB (a reader we did not write) with the
+//! Confluence and Jira simulators load into DuckDB (a reader we did not write) with the
 //! documented types, every row and every key present.
 
 use std::collections::BTreeMap;
@@ -8,13 +8,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use ferry_core::model::dataset::{ColumnType, CONFLUENCE_TABLES};
+use ferry_core::model::dataset::{ColumnType, CONFLUENCE_TABLES, JIRA_TABLES};
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
 use crate::confluence_sim::{ConfluenceSim, SiteSize};
 use crate::helpers::{spawn_app, ADMIN_KEY};
-use crate::jira_ferry::{allow_private_networks, run_export};
+use crate::jira_ferry::{allow_private_networks, jira_connection, run_export};
+use crate::jira_sim::JiraSim;
 
 /// One documented column: name, type, key.
 type DocColumn = (String, String, bool);
@@ -64,20 +65,21 @@ fn duckdb_type(doc: &str) -> &'static str {
 
 #[test]
 fn the_schema_page_lists_the_cores_tables() {
-    let docs = documented("Confluence entities");
-    assert_eq!(docs.len(), CONFLUENCE_TABLES.len());
-    for t in CONFLUENCE_TABLES {
-        let expected: Vec<DocColumn> = t
-            .columns
-            .iter()
-            .map(|c| (c.name.to_string(), doc_type(c.kind).to_string(), t.key.contains(&c.name)))
-            .collect();
-        assert_eq!(docs[t.entity], expected, "{}", t.entity);
+    for (section, tables) in [("Confluence entities", &CONFLUENCE_TABLES[..]), ("Jira entities", &JIRA_TABLES[..])] {
+        let docs = documented(section);
+        assert_eq!(docs.len(), tables.len(), "{section}");
+        for t in tables {
+            let expected: Vec<DocColumn> = t
+                .columns
+                .iter()
+                .map(|c| (c.name.to_string(), doc_type(c.kind).to_string(), t.key.contains(&c.name)))
+                .collect();
+            assert_eq!(docs[t.entity], expected, "{section}: {}", t.entity);
+        }
     }
 }
 
-#[tokio::test]
-async fn confluence_files_load_into_duckdb_with_the_documented_types() {
+fn python() -> PathBuf {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let python = std::env::var_os("FERRY_TEST_PYTHON").map(PathBuf::from).unwrap_or(repo.join(".venv/bin/python"));
     assert!(
@@ -85,24 +87,16 @@ async fn confluence_files_load_into_duckdb_with_the_documented_types() {
         "no Python at {}: run make test (it installs tests/peers/requirements.txt)",
         python.display()
     );
+    python
+}
 
-    let sim = ConfluenceSim::start(SiteSize { spaces: 3, pages: 40 }, 25).await;
-    let app = spawn_app().await;
-    allow_private_networks(&app, true).await;
-    let settings = sim.settings(json!({"maxRequestsPerSecond": 100}));
-    let r =
-        app.post(ADMIN_KEY, "/connections", &json!({"name": "wiki", "kind": "confluence", "settings": settings})).await;
-    let connection = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
-    let r = app
-        .post(ADMIN_KEY, "/reports", &json!({"name": "Wiki", "connectionId": connection, "reportType": "dataset"}))
-        .await;
-    let report = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
-    let export = run_export(&app, json!({"reportId": report, "fromDate": "2020-01-01T00:00:00Z"})).await;
-    assert_eq!(export["status"], "COMPLETED", "{export}");
-    let zip = app.download(ADMIN_KEY, export["id"].as_str().unwrap()).await;
-
+/// Loads every file of a dataset's zip into DuckDB with the types `section`
+/// documents; checks every row loads, the types, and that keys are never
+/// empty; returns DuckDB's answer per entity.
+async fn load_into_duckdb(python: &Path, export: &Value, zip: Vec<u8>, section: &str) -> Value {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().unwrap();
-    let docs = documented("Confluence entities");
+    let docs = documented(section);
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     let (mut files, mut records) = (Vec::new(), BTreeMap::new());
     for i in 0..archive.len() {
@@ -118,7 +112,7 @@ async fn confluence_files_load_into_duckdb_with_the_documented_types() {
         files.push(json!({"entity": entity, "path": path, "columns": columns}));
     }
 
-    let mut child = tokio::process::Command::new(&python)
+    let mut child = tokio::process::Command::new(python)
         .arg(repo.join("tests/peers/dataset_duckdb.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -137,7 +131,7 @@ async fn confluence_files_load_into_duckdb_with_the_documented_types() {
     );
     assert!(out.status.success(), "DuckDB refused a file: {stderr}");
     let loaded: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(loaded.as_object().unwrap().len(), CONFLUENCE_TABLES.len());
+    assert_eq!(loaded.as_object().unwrap().len(), docs.len());
     for (entity, columns) in &docs {
         let got = &loaded[entity];
         assert_eq!(got["rows"].as_u64(), records.get(entity).copied(), "{entity}: every row loads");
@@ -150,6 +144,43 @@ async fn confluence_files_load_into_duckdb_with_the_documented_types() {
             }
         }
     }
+    loaded
+}
+
+#[tokio::test]
+async fn jira_files_load_into_duckdb_with_the_documented_types() {
+    let python = python();
+    let sim = JiraSim::start(120).await;
+    let app = spawn_app().await;
+    allow_private_networks(&app, true).await;
+    let connection = jira_connection(&app, &sim, json!({"maxRequestsPerSecond": 100})).await;
+    let report = crate::jira_dataset::dataset_report(&app, &connection, json!({})).await;
+    let export = run_export(&app, json!({"reportId": report, "fromDate": "2020-01-01T00:00:00Z"})).await;
+    assert_eq!(export["status"], "COMPLETED", "{export}");
+    let zip = app.download(ADMIN_KEY, export["id"].as_str().unwrap()).await;
+    let loaded = load_into_duckdb(&python, &export, zip, "Jira entities").await;
+    assert!(loaded["issues"]["nulls"]["assignee_id"].as_u64() > Some(0), "unassigned issues load as null");
+    assert!(loaded["sprints"]["nulls"]["complete_date"].as_u64() > Some(0), "open sprints have no completion");
+}
+
+#[tokio::test]
+async fn confluence_files_load_into_duckdb_with_the_documented_types() {
+    let python = python();
+    let sim = ConfluenceSim::start(SiteSize { spaces: 3, pages: 40 }, 25).await;
+    let app = spawn_app().await;
+    allow_private_networks(&app, true).await;
+    let settings = sim.settings(json!({"maxRequestsPerSecond": 100}));
+    let r =
+        app.post(ADMIN_KEY, "/connections", &json!({"name": "wiki", "kind": "confluence", "settings": settings})).await;
+    let connection = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let r = app
+        .post(ADMIN_KEY, "/reports", &json!({"name": "Wiki", "connectionId": connection, "reportType": "dataset"}))
+        .await;
+    let report = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let export = run_export(&app, json!({"reportId": report, "fromDate": "2020-01-01T00:00:00Z"})).await;
+    assert_eq!(export["status"], "COMPLETED", "{export}");
+    let zip = app.download(ADMIN_KEY, export["id"].as_str().unwrap()).await;
+    let loaded = load_into_duckdb(&python, &export, zip, "Confluence entities").await;
     assert_eq!(loaded["pages"]["nulls"]["body_text"], 0);
     assert!(loaded["pages"]["nulls"]["parent_id"].as_u64() > Some(0), "top pages have no parent");
 }

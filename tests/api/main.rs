@@ -21,6 +21,8 @@ mod helpers;
 mod input_properties;
 mod jira_bench;
 mod jira_connections;
+mod jira_dataset;
+mod jira_dataset_bench;
 mod jira_export;
 mod jira_ferry;
 mod jira_sim;

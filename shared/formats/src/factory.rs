@@ -2,7 +2,7 @@
 //! the writer for a report's format and wrapping it in zip when asked.
 
 use ferry_core::model::format_options::Format;
-use ferry_core::ports::format::{DatasetLayout, FormatError, FormatFactory, FormatSpec, FormatWriter};
+use ferry_core::ports::format::{DatasetLayout, FormatError, FormatFactory, FormatSpec, FormatWriter, ZipSplitter};
 
 use crate::csv::CsvWriter;
 use crate::dataset_zip::DatasetZipWriter;
@@ -43,6 +43,10 @@ impl FormatFactory for StandardFormats {
             None => Box::new(DatasetZipWriter::new(layout)),
             Some(state) => Box::new(DatasetZipWriter::resume(layout, state)?),
         })
+    }
+
+    fn dataset_splitter(&self) -> Result<Box<dyn ZipSplitter>, FormatError> {
+        Ok(Box::new(crate::dataset_split::DatasetSplitter::default()))
     }
 }
 

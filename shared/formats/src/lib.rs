@@ -16,6 +16,7 @@ mod resume_state;
 mod test_support;
 
 pub mod csv;
+pub mod dataset_split;
 pub mod dataset_zip;
 pub mod json;
 pub mod jsonl;

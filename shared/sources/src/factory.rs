@@ -57,7 +57,6 @@ impl SourceFactory for Sources {
     ) -> Result<(), FieldError> {
         match connection.kind {
             ConnectionKind::Sample => sample::check_report(report_type, columns).map(drop),
-            ConnectionKind::Jira if report_type == ReportType::Dataset => Err(jira_dataset_unavailable()),
             // Other Jira fields (custom ones included) are only known by asking the site.
             ConnectionKind::Jira => jira::check_report(report_type, columns),
             ConnectionKind::Confluence => confluence::check_report(report_type, columns),
@@ -99,7 +98,7 @@ impl SourceFactory for Sources {
                 Ok(sample::field_infos())
             }
             ConnectionKind::Jira if report_type == ReportType::Dataset => {
-                Err(SourceError::Invalid(jira_dataset_unavailable()))
+                Ok(crate::dataset_fields::table_fields(&ferry_core::model::dataset::JIRA_TABLES))
             }
             ConnectionKind::Jira => jira::fields(connection, report_type, allow_private_networks).await,
             ConnectionKind::Confluence => confluence::fields(report_type).await,
@@ -113,9 +112,6 @@ impl SourceFactory for Sources {
                 let fields =
                     sample::check_report(request.report_type, &request.columns).map_err(SourceError::Invalid)?;
                 Ok(Box::new(SampleReader::new(settings, fields, request.from_date, self.page_rows)))
-            }
-            ConnectionKind::Jira if request.report_type == ReportType::Dataset => {
-                Err(SourceError::Invalid(jira_dataset_unavailable()))
             }
             ConnectionKind::Jira => jira::open(request).await,
             ConnectionKind::Confluence => confluence::open(request).await,
@@ -136,14 +132,6 @@ impl SourceFactory for Sources {
             ))),
         }
     }
-}
-
-/// Jira's dataset entities are not read yet: said plainly when a report asks.
-fn jira_dataset_unavailable() -> FieldError {
-    FieldError::new(
-        "reportType",
-        "dataset reports read Confluence connections in this version; Jira's entities are not read yet",
-    )
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the Jira Cloud client, and the Confluence Cloud client on the same site.
 
 pub mod confluence;
+mod dataset_fields;
 mod factory;
 pub mod jira;
 pub mod sample;

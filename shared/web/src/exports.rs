@@ -47,6 +47,8 @@ pub struct Row {
     pub error: Option<String>,
     pub downloadable: bool,
     pub cancellable: bool,
+    /// A running dataset export: the table being read and rows per table.
+    pub dataset: Option<String>,
 }
 
 pub fn row(e: &ExportView, report: Option<String>) -> Row {
@@ -63,7 +65,14 @@ pub fn row(e: &ExportView, report: Option<String>) -> Row {
         error: e.error.clone(),
         downloadable: e.status == ExportStatus::Completed && e.download_link.is_some(),
         cancellable: matches!(e.status, ExportStatus::Queued | ExportStatus::Running),
+        dataset: e.dataset_progress.as_ref().map(dataset_progress),
     }
+}
+
+/// `reading issue_fields (issues 250, issue_fields 1,900)`.
+fn dataset_progress(p: &ferry_core::model::dataset::DatasetProgress) -> String {
+    let counts: Vec<String> = p.rows.iter().map(|(entity, n)| format!("{entity} {n}")).collect();
+    format!("reading {} ({})", p.entity, counts.join(", "))
 }
 
 /// `GET /exports?cursor=`.

@@ -39,6 +39,12 @@
     if (status) {
       status.textContent = e.status;
     }
+    // A dataset export: the table being read and the rows of each so far.
+    const dataset = row.querySelector('[data-field="dataset"]');
+    if (dataset && e.datasetProgress) {
+      const counts = Object.entries(e.datasetProgress.rows).map(([k, n]) => k + " " + n).join(", ");
+      dataset.textContent = "reading " + e.datasetProgress.entity + " (" + counts + ")";
+    }
     const rows = row.querySelector('[data-field="rows"]');
     if (rows) {
       rows.textContent = String(e.rows != null ? e.rows : (e.progress ? e.progress.completed : ""));

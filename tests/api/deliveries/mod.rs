@@ -14,6 +14,7 @@ mod link;
 pub(crate) mod receiver;
 mod rules;
 mod s3;
+mod s3_dataset;
 mod sftp;
 mod summary_rows;
 mod webhook;

@@ -18,17 +18,17 @@ use crate::helpers::{error_of, sha256_hex, TestApp, ADMIN_KEY};
 
 const SECRET: &str = "wJalrXUtnFEMI-k3y-not-shown";
 
-async fn s3() -> aws_sdk_s3::Client {
+pub(super) async fn s3() -> aws_sdk_s3::Client {
     Emulator::get().clients().await.s3
 }
 
-async fn new_bucket(client: &aws_sdk_s3::Client) -> String {
+pub(super) async fn new_bucket(client: &aws_sdk_s3::Client) -> String {
     let bucket = unique_name("ferry-dest");
     client.create_bucket().bucket(&bucket).send().await.expect("CreateBucket");
     bucket
 }
 
-fn destination(bucket: &str) -> Value {
+pub(super) fn destination(bucket: &str) -> Value {
     json!({"type": "s3", "bucket": bucket, "prefix": "exports", "region": "us-east-1",
         "endpointUrl": Emulator::get().endpoint(), "accessKeyId": "testing", "secretAccessKey": SECRET,
         "storageClass": "STANDARD_IA"})

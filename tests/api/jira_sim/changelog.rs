@@ -110,6 +110,21 @@ pub fn issue_histories(n: u32) -> Vec<Json> {
     out
 }
 
+/// Issue `n`'s whole changelog as the bulk endpoint writes it (no field
+/// filter): the histories of `issue_histories`, `created` in epoch milliseconds.
+pub fn bulk_all_histories(n: u32) -> Vec<(Timestamp, Json)> {
+    let mut out = Vec::new();
+    for (i, c) in status_changes(n).iter().enumerate() {
+        out.push((c.at, bulk_history(c)));
+        if i % 2 == 1 {
+            let at = c.at + SignedDuration::from_secs(1);
+            out.push((at, json!({"id": (c.id + 500).to_string(), "author": author(), "created": at.as_millisecond(),
+                "items": [{"field": "summary", "fieldtype": "jira", "fieldId": "summary", "fromString": "a", "toString": "b"}]})));
+        }
+    }
+    out
+}
+
 /// `GET /rest/api/3/status`.
 pub fn statuses_json() -> Json {
     Json::Array(

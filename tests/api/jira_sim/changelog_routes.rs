@@ -11,7 +11,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value as Json_};
 
-use super::changelog::{bulk_history, issue_histories, status_changes, statuses_json};
+use super::changelog::{bulk_all_histories, bulk_history, issue_histories, status_changes, statuses_json};
 use super::server::{gate, jira_error, offset_of, set_status, token_for, Shared};
 
 /// Histories per bulk page at most, whatever is asked.
@@ -68,18 +68,18 @@ pub async fn bulk_changelogs(
         tokio::time::sleep(delay).await;
     }
     let status_only = body.field_ids.iter().any(|f| f == "status");
-    let mut all: Vec<(u32, super::changelog::SimChange)> = body
-        .issue_ids_or_keys
-        .iter()
-        .filter_map(|id| issue_number(&state, id))
-        .flat_map(|n| status_changes(n).into_iter().map(move |c| (n, c)))
-        .collect();
-    if !status_only {
+    if !status_only && !body.field_ids.is_empty() {
         set_status(&state, number, 400);
-        return jira_error(StatusCode::BAD_REQUEST, "The simulator serves status changelogs only.");
+        return jira_error(StatusCode::BAD_REQUEST, "The simulator serves status changelogs or whole ones only.");
     }
+    let numbers: Vec<u32> = body.issue_ids_or_keys.iter().filter_map(|id| issue_number(&state, id)).collect();
+    let mut all: Vec<(u32, jiff::Timestamp, Json_)> = if status_only {
+        numbers.iter().flat_map(|n| status_changes(*n).into_iter().map(move |c| (*n, c.at, bulk_history(&c)))).collect()
+    } else {
+        numbers.iter().flat_map(|n| bulk_all_histories(*n).into_iter().map(move |(at, h)| (*n, at, h))).collect()
+    };
     // Jira: by change date, then issue id, across the batch.
-    all.sort_by_key(|(n, c)| (c.at, *n));
+    all.sort_by_key(|(n, at, _)| (*at, *n));
     let key = body.issue_ids_or_keys.join(",");
     let offset = match &body.next_page_token {
         None => 0,
@@ -94,10 +94,10 @@ pub async fn bulk_changelogs(
     let size = body.max_results.unwrap_or(1000).clamp(1, BULK_PAGE_CAP);
     let end = (offset + size).min(all.len());
     let mut logs: Vec<(u32, Vec<Json_>)> = Vec::new();
-    for (n, c) in &all[offset..end] {
+    for (n, _, history) in &all[offset..end] {
         match logs.iter_mut().find(|(m, _)| m == n) {
-            Some((_, histories)) => histories.push(bulk_history(c)),
-            None => logs.push((*n, vec![bulk_history(c)])),
+            Some((_, histories)) => histories.push(history.clone()),
+            None => logs.push((*n, vec![history.clone()])),
         }
     }
     let logs: Vec<Json_> = logs

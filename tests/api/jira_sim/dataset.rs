@@ -11,6 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value as Json};
 
 use super::changelog::current_status;
+use super::site::{extra_field_defs, extra_fields};
 
 /// The site user's zone: JQL dates are read in it.
 pub const USER_TIME_ZONE: &str = "America/Los_Angeles";
@@ -40,7 +41,7 @@ pub fn h(n: u32, salt: u64) -> u64 {
     mix((n as u64) << 8 ^ salt)
 }
 
-const PEOPLE: [(&str, &str); 5] = [
+pub const PEOPLE: [(&str, &str); 5] = [
     ("5b10a2844c20165700ede21g", "Mia Krystof"),
     ("5fc9e78d2730d800760becc4", "Zoë Ångström"),
     ("61a8c0f9e4b0d3006a1b2c3d", "O'Brien, Pat"),
@@ -53,19 +54,19 @@ const TEAMS: [&str; 3] = ["Platform", "Payments", "Growth, EMEA"];
 const PLATFORMS: [&str; 3] = ["iOS", "Android", "Web"];
 const OFFSETS: [i8; 3] = [-7, 2, 0];
 
-fn person(i: u64) -> Json {
+pub(super) fn person(i: u64) -> Json {
     let (id, name) = PEOPLE[(i % PEOPLE.len() as u64) as usize];
     json!({"self": format!("https://sim.atlassian.net/rest/api/3/user?accountId={id}"), "accountId": id,
            "displayName": name, "active": true, "timeZone": USER_TIME_ZONE, "accountType": "atlassian",
            "avatarUrls": {"48x48": "https://avatar.example/48.png"}})
 }
 
-fn person_name(i: u64) -> String {
+pub(super) fn person_name(i: u64) -> String {
     PEOPLE[(i % PEOPLE.len() as u64) as usize].1.to_string()
 }
 
 /// Jira's date-time text: milliseconds and an offset without a colon.
-fn jira_time(t: Timestamp, offset_hours: i8) -> String {
+pub(super) fn jira_time(t: Timestamp, offset_hours: i8) -> String {
     let zoned = t.to_zoned(TimeZone::fixed(Offset::constant(offset_hours)));
     zoned.strftime("%Y-%m-%dT%H:%M:%S%.3f%z").to_string()
 }
@@ -164,7 +165,9 @@ pub fn issue_json(n: u32, fields: Option<&[String]>) -> Json {
                     "worklogs": (0..worklog_count(n).min(INLINE_WORKLOGS)).map(|j| worklog_json(n, j)).collect::<Vec<_>>()},
         "issuerestriction": {"issuerestrictions": {}, "shouldDisplay": false},
     });
-    let all = all.as_object().unwrap();
+    let mut all = all.as_object().unwrap().clone();
+    all.extend(extra_fields(n));
+    let all = &all;
     let chosen: serde_json::Map<String, Json> = match fields {
         Some(f) if !f.iter().any(|x| x == "*all") => {
             all.iter().filter(|(k, _)| f.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -275,7 +278,7 @@ pub fn fields_json() -> Json {
                "clauseNames": [format!("cf[{id}]"), name],
                "schema": {"type": kind, "items": items, "custom": "com.atlassian.jira.plugin.system.customfieldtypes:x", "customId": id}})
     };
-    json!([
+    let mut all = json!([
         {"id": "issuekey", "key": "issuekey", "name": "Key", "custom": false, "navigable": true, "clauseNames": ["id", "issue", "issuekey", "key"]},
         system("summary", "Summary", "string"),
         system("status", "Status", "status"),
@@ -293,7 +296,16 @@ pub fn fields_json() -> Json {
         custom(10030, "Team", "option", None),
         custom(10040, "Platforms", "array", Some("option")),
         custom(10060, "Time to resolution", "sd-servicelevelagreement", None),
-    ])
+    ]);
+    let list = all.as_array_mut().unwrap();
+    list.extend(extra_field_defs().into_iter().map(|(id, name, kind, is_custom)| {
+        if is_custom {
+            custom(id[12..].parse().unwrap(), name, kind, None)
+        } else {
+            system(id, name, kind)
+        }
+    }));
+    all
 }
 
 #[cfg(test)]

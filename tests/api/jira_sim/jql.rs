@@ -63,6 +63,8 @@ pub fn parse(jql: &str, project: &str) -> Result<Query, String> {
                     .and_then(|t| t.to_datetime())
                     .map_err(|_| format!("Date value '{value}' for field 'updated' is invalid."))?;
                 q.updated_since = Some(local.to_zoned(zone()).map_err(|e| e.to_string())?.timestamp());
+                // A date bounds the search too (a whole site's dataset has no project clause).
+                bounded = true;
             }
             ("worklogDate", ">=" | "<=") => {
                 let d: Date =

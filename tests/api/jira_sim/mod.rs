@@ -5,11 +5,13 @@
 //! with `Retry-After`, 500s and slow pages, and read back every request it
 //! saw: per simulator second, and per page token.
 
+mod agile_routes;
 pub mod changelog;
 mod changelog_routes;
 pub mod dataset;
 mod jql;
 mod server;
+pub mod site;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

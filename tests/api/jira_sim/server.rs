@@ -14,9 +14,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value as Json_};
 
-use super::changelog_routes;
 use super::dataset::{fields_json, issue_json, worklog_count, worklog_json, worklog_started, USER_TIME_ZONE};
 use super::jql::{parse, Query as Jql};
+use super::{agile_routes, changelog_routes};
 
 /// Worklogs per page of `/issue/{id}/worklog`, whatever is asked (Jira may
 /// answer with fewer than asked; this makes Ferry page).
@@ -60,6 +60,8 @@ pub struct Faults {
     pub latency: Duration,
     /// The bulk changelog endpoint answers this status (404, 403, 405: refused).
     pub bulk_refused: Option<u16>,
+    /// The site has no Jira Software: its agile routes answer 404.
+    pub no_software: bool,
 }
 
 pub struct SimState {
@@ -107,6 +109,9 @@ pub fn router(state: Shared) -> Router {
         .route("/rest/api/3/changelog/bulkfetch", post(changelog_routes::bulk_changelogs))
         .route("/rest/api/3/status", get(changelog_routes::statuses))
         .route("/rest/api/3/user", get(changelog_routes::user))
+        .route("/rest/api/3/users/search", get(agile_routes::users))
+        .route("/rest/agile/1.0/board", get(agile_routes::boards))
+        .route("/rest/agile/1.0/board/{id}/sprint", get(agile_routes::sprints))
         .with_state(state)
 }
 

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::{app_at, report, AS_OF};
 use crate::helpers::ADMIN_KEY;
-use crate::jira_sim::ferry::{jira_connection, run_export};
+use crate::jira_ferry::{jira_connection, run_export};
 use crate::jira_sim::JiraSim;
 
 const ISSUES: u32 = 20;

@@ -125,6 +125,99 @@ pub const CONFLUENCE_TABLES: [Table; 5] = [
     },
 ];
 
+/// Jira's tables, in export order. Issue ids are Jira's numeric ids; users
+/// are every account of the site's user search (`GET /users/search`).
+pub const JIRA_TABLES: [Table; 6] = [
+    Table {
+        entity: "issues",
+        key: &["issue_id"],
+        columns: &[
+            col("issue_id", I),
+            col("issue_key", S),
+            col("project_key", S),
+            col("issue_type", S),
+            col("summary", S),
+            col("status", S),
+            col("status_category", S),
+            col("priority", S),
+            col("resolution", S),
+            col("assignee_id", S),
+            col("reporter_id", S),
+            col("parent_key", S),
+            col("created_date", T),
+            col("updated_date", T),
+            col("resolution_date", T),
+            col("due_date", S),
+            col("description", S),
+        ],
+    },
+    Table {
+        entity: "issue_fields",
+        key: &["issue_id", "field_id", "value"],
+        columns: &[col("issue_id", I), col("issue_key", S), col("field_id", S), col("field_name", S), col("value", S)],
+    },
+    Table {
+        entity: "issue_history",
+        key: &["history_id", "item_index"],
+        columns: &[
+            col("issue_id", I),
+            col("issue_key", S),
+            col("history_id", I),
+            col("item_index", I),
+            col("author_id", S),
+            col("created_date", T),
+            col("field", S),
+            col("field_id", S),
+            col("from_value", S),
+            col("from_string", S),
+            col("to_value", S),
+            col("to_string", S),
+        ],
+    },
+    Table {
+        entity: "worklogs",
+        key: &["worklog_id"],
+        columns: &[
+            col("worklog_id", I),
+            col("issue_id", I),
+            col("issue_key", S),
+            col("author_id", S),
+            col("update_author_id", S),
+            col("started_date", T),
+            col("created_date", T),
+            col("updated_date", T),
+            col("time_spent_seconds", I),
+            col("comment", S),
+        ],
+    },
+    Table {
+        entity: "sprints",
+        key: &["sprint_id"],
+        columns: &[
+            col("sprint_id", I),
+            col("sprint_name", S),
+            col("sprint_state", S),
+            col("board_id", I),
+            col("board_name", S),
+            col("start_date", T),
+            col("end_date", T),
+            col("complete_date", T),
+            col("goal", S),
+        ],
+    },
+    Table {
+        entity: "users",
+        key: &["account_id"],
+        columns: &[
+            col("account_id", S),
+            col("display_name", S),
+            col("email", S),
+            col("account_type", S),
+            col("active", B),
+        ],
+    },
+];
+
 /// Characters of a page's or comment's body kept as plain text unless the
 /// report says otherwise: under a spreadsheet cell's 32,767 characters.
 pub const DEFAULT_BODY_LENGTH: usize = 32_000;
@@ -184,6 +277,7 @@ impl DatasetOptions {
 pub fn tables_for(kind: crate::model::connection::ConnectionKind) -> &'static [Table] {
     match kind {
         crate::model::connection::ConnectionKind::Confluence => &CONFLUENCE_TABLES,
+        crate::model::connection::ConnectionKind::Jira => &JIRA_TABLES,
         _ => &[],
     }
 }
@@ -222,11 +316,13 @@ mod tests {
 
     #[test]
     fn every_key_is_a_column_and_entities_are_unique() {
-        for t in CONFLUENCE_TABLES {
-            for k in t.key {
-                assert!(t.columns.iter().any(|c| c.name == *k), "{}: key {k}", t.entity);
+        for tables in [&CONFLUENCE_TABLES[..], &JIRA_TABLES[..]] {
+            for t in tables {
+                for k in t.key {
+                    assert!(t.columns.iter().any(|c| c.name == *k), "{}: key {k}", t.entity);
+                }
+                assert_eq!(tables.iter().filter(|o| o.entity == t.entity).count(), 1);
             }
-            assert_eq!(CONFLUENCE_TABLES.iter().filter(|o| o.entity == t.entity).count(), 1);
         }
         assert_eq!(table(&CONFLUENCE_TABLES, "pages").unwrap().headers()[2], "page_title");
     }

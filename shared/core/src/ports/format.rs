@@ -79,6 +79,26 @@ pub struct DatasetFile {
     pub headers: Vec<String>,
 }
 
+/// What a dataset's zip holds, piece by piece, as a `ZipSplitter` reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZipPiece {
+    /// A file starts: its name.
+    Start(String),
+    /// The next bytes of its content.
+    Data(Vec<u8>),
+    /// It ended (and checked out).
+    End,
+}
+
+/// Reads a dataset's zip as it streams by (no seeking, nothing held but a
+/// chunk): an S3 destination puts each file as an object of its own.
+pub trait ZipSplitter: Send {
+    /// Takes the zip's next bytes; appends the pieces they complete.
+    fn feed(&mut self, input: &[u8], out: &mut Vec<ZipPiece>) -> Result<(), FormatError>;
+    /// After the last bytes: an error when the zip ended mid-file.
+    fn finish(&self) -> Result<(), FormatError>;
+}
+
 pub trait FormatFactory: Send + Sync {
     /// A writer for a new file, or (with `resume`) one that continues a file
     /// from a state returned by `checkpoint_state`.
@@ -99,5 +119,10 @@ pub trait FormatFactory: Send + Sync {
     ) -> Result<Box<dyn FormatWriter>, FormatError> {
         let _ = (layout, resume);
         Err(FormatError::Invalid("this runtime cannot write datasets".into()))
+    }
+
+    /// A reader of a dataset's zip, file by file (`create_dataset`'s layout).
+    fn dataset_splitter(&self) -> Result<Box<dyn ZipSplitter>, FormatError> {
+        Err(FormatError::Invalid("this runtime cannot read datasets".into()))
     }
 }

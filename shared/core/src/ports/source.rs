@@ -95,6 +95,13 @@ impl SourceActivity {
     }
 }
 
+/// An entity a dataset source leaves out, and the warning saying why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub entity: String,
+    pub warning: String,
+}
+
 pub struct SourcePage {
     /// Rows, cells in the order of the request's columns.
     pub rows: Vec<Row>,
@@ -111,6 +118,12 @@ pub trait RowSource: Send {
     /// Called once, after opening and before the first page.
     fn headers(&self) -> Option<Vec<String>> {
         None
+    }
+    /// A dataset's entities the site cannot give (Jira's `sprints` without
+    /// Jira Software), each with the warning the export carries; their files
+    /// are left out of the zip. Called once, after opening.
+    fn left_out(&self) -> Vec<LeftOut> {
+        Vec::new()
     }
     /// The page at `cursor` (None = the first page).
     async fn page(&mut self, cursor: Option<&serde_json::Value>) -> Result<SourcePage, SourceError>;

@@ -16,9 +16,9 @@ mod shapes;
 pub mod storage_text;
 
 use ferry_core::model::connection::Connection;
-use ferry_core::model::dataset::{ColumnType, CONFLUENCE_TABLES};
+use ferry_core::model::dataset::CONFLUENCE_TABLES;
 use ferry_core::model::report::{Column, ReportType};
-use ferry_core::model::value::{FieldInfo, FieldType};
+use ferry_core::model::value::FieldInfo;
 use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceRequest};
 use ferry_core::FieldError;
 
@@ -79,22 +79,7 @@ pub async fn test_connection(
 /// The fields of a dataset: every table's columns, named `entity.column`.
 pub async fn fields(report_type: ReportType) -> Result<Vec<FieldInfo>, SourceError> {
     check_report(report_type, &[]).map_err(SourceError::Invalid)?;
-    Ok(CONFLUENCE_TABLES
-        .iter()
-        .flat_map(|t| {
-            t.columns.iter().map(move |c| FieldInfo {
-                id: format!("{}.{}", t.entity, c.name),
-                name: format!("{} {}", t.entity, c.name),
-                field_type: match c.kind {
-                    ColumnType::String => FieldType::String,
-                    ColumnType::Integer => FieldType::Number,
-                    ColumnType::Timestamp => FieldType::Datetime,
-                    ColumnType::Boolean => FieldType::Boolean,
-                },
-                custom: false,
-            })
-        })
-        .collect())
+    Ok(crate::dataset_fields::table_fields(&CONFLUENCE_TABLES))
 }
 
 /// Opens the reader of a `dataset` report.

@@ -109,6 +109,14 @@ impl FieldCatalog {
         }
     }
 
+    /// A field's name (its id when the site lists none) and kind, by id.
+    pub fn describe(&self, id: &str) -> (String, FieldKind) {
+        match self.fields.iter().find(|f| f.id == id) {
+            Some(def) => (def.name.clone().unwrap_or_else(|| id.to_string()), resolved(def).kind),
+            None => (id.to_string(), FieldKind::of_system_field(id)),
+        }
+    }
+
     /// The fields for `GET /v1/connections/{id}/fields`, `key` first.
     pub fn field_infos(&self) -> Vec<FieldInfo> {
         let key = FieldInfo { id: "key".into(), name: "Key".into(), field_type: FieldType::String, custom: false };

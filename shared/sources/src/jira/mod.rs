@@ -8,13 +8,17 @@
 //! private-network guard before anything is sent.
 
 mod adf;
+mod agile;
 mod changelogs;
 mod client;
 mod columns;
 mod cursor;
+mod dataset;
+mod dataset_rows;
 mod dates;
 mod error;
 mod fields;
+mod history_items;
 mod jql;
 mod myself;
 mod rate_limit;
@@ -136,6 +140,9 @@ pub async fn user_address(
 pub async fn open(request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError> {
     let client =
         connect(&request.connection, request.allow_private_networks).await?.with_activity(request.activity.clone());
+    if request.report_type == ReportType::Dataset {
+        return Ok(Box::new(dataset::open(client, &request).await?));
+    }
     let catalog = FieldCatalog::fetch(&client).await?;
     let plan = RowPlan::resolve(&catalog, request.report_type, &request.columns).map_err(SourceError::Invalid)?;
     let scope = SearchScope {

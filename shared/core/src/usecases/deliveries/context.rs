@@ -26,6 +26,8 @@ pub(super) struct AttemptContext<'a> {
     pub placeholders: Placeholders,
     /// The run's time in the schedule's zone (`2026-12-07 09:00 CET`).
     pub run_time: String,
+    /// The export is a `dataset`'s zip (an S3 destination gets its files apart).
+    pub dataset: bool,
 }
 
 /// `Stop::Refused` when the delivery cannot be attempted at all (for good).
@@ -56,6 +58,7 @@ pub(super) async fn load_context<'a>(
     }
     let report = ports.reports.get_report(&export.report_id).await?;
     let settings = current(ports).await?;
+    let dataset = report.as_ref().is_some_and(|r| r.report_type == crate::model::report::ReportType::Dataset);
     let zone = crate::recurrence::time_zone(&schedule.recurrence.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let placeholders = Placeholders::for_export(report.as_ref(), &export, &zone);
     let run_time = placeholders.get("runTime").unwrap_or_default().to_string();
@@ -69,6 +72,7 @@ pub(super) async fn load_context<'a>(
         settings,
         placeholders,
         run_time,
+        dataset,
     })
 }
 

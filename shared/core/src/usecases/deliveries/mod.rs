@@ -14,6 +14,7 @@ pub mod notices;
 mod recipients;
 pub mod redeliver;
 pub mod s3;
+mod s3_dataset;
 mod sftp;
 pub mod start;
 mod summary_html;

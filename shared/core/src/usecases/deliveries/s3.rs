@@ -1,7 +1,7 @@
 //! The S3 channel: the destination as an `S3Target` (key from its template
 //! under `prefix`, the metadata SPEC names, credentials), and the file
 //! streamed from the file store. The adapter uploads it in parts and aborts
-//! on failure.
+//! on failure. A dataset's zip goes as its files and a manifest (`s3_dataset`).
 
 use super::context::AttemptContext;
 use crate::model::destination::S3Destination;
@@ -56,6 +56,9 @@ pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Res
         ],
         allow_private_networks: cx.settings.allow_private_networks,
     };
+    if cx.dataset {
+        return super::s3_dataset::put_dataset(cx, target).await;
+    }
     let body = cx.ports.files.read(&cx.file_key).await.map_err(|err| {
         tracing::warn!(error = %err, "reading an export's file for S3");
         DeliveryError::Failed("the file could not be read from storage".into())

@@ -27,8 +27,8 @@ use crate::error::{CoreError, PortError};
 use crate::hashing::ResumableSha256;
 use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, PartTag, RowSummary};
 use crate::model::format_options::Format;
-use crate::ports::format::FormatWriter;
-use crate::ports::source::{Activity, RowSource, SourceActivity};
+use crate::ports::format::{DatasetLayout, FormatWriter};
+use crate::ports::source::{Activity, LeftOut, RowSource, SourceActivity};
 use crate::usecases::job_stop::Stop;
 use crate::Ports;
 
@@ -213,8 +213,12 @@ async fn prepare(ports: &Ports, e: &mut Export, plan: ExportPlan) -> Result<Prep
     if e.progress.total.is_none() {
         e.progress.total = source.total().await.map_err(Stop::refused)?;
     }
+    let mut dataset = plan.dataset;
+    if let Some(layout) = dataset.as_mut() {
+        left_out(e, layout, source.left_out(), &mut spec.headers);
+    }
     let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
-    let writer = match &plan.dataset {
+    let writer = match &dataset {
         Some(layout) => ports.formats.create_dataset(layout, resume_state.as_ref()),
         None => ports.formats.create(&spec, resume_state.as_ref()),
     }
@@ -239,6 +243,21 @@ async fn stalled_opening(
         return Ok(RunEnd::Finished);
     }
     fail(ports, &mut e, message).await
+}
+
+/// Drops the files of the entities the source cannot give from the
+/// dataset's zip, and warns once per entity (a resumed run finds the same).
+fn left_out(e: &mut Export, layout: &mut DatasetLayout, gone: Vec<LeftOut>, headers: &mut Vec<String>) {
+    if gone.is_empty() {
+        return;
+    }
+    layout.files.retain(|f| !gone.iter().any(|g| g.entity == f.entity));
+    *headers = super::dataset_plan::qualified_headers(layout);
+    for g in gone {
+        if !e.warnings.contains(&g.warning) {
+            e.warnings.push(g.warning);
+        }
+    }
 }
 
 impl Run<'_> {

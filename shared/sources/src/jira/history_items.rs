@@ -1,0 +1,217 @@
+//! The `issue_history` table: every changelog item (field changed, from,
+//! to) of a batch of issues, read in bulk by
+//! `POST /rest/api/3/changelog/bulkfetch` without a field filter (up to 1000
+//! issues per request, paged by `nextPageToken`; Jira orders the pages by
+//! change date across the batch, so a batch is read to its last page before
+//! its rows are handed on). A site that refuses the bulk endpoint (404, 403,
+//! 405) is read issue by issue (`GET /issue/{id}/changelog`), as for time in
+//! status; both give the same rows in the same order.
+
+use std::collections::HashMap;
+
+use ferry_core::model::value::{Row, Value};
+use futures::stream::{self, StreamExt, TryStreamExt};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use super::changelogs::{BATCH_SIZE, IN_FLIGHT};
+use super::client::{path_segment, JiraClient};
+use super::dataset_rows::id_cell;
+use super::dates::{from_epoch_millis, parse_datetime};
+use super::error::JiraError;
+
+const BULK_PATH: &str = "/rest/api/3/changelog/bulkfetch";
+const BULK_PAGE_SIZE: u32 = 1000;
+const ISSUE_PAGE_SIZE: u32 = 100;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BulkRequest<'a> {
+    issue_ids_or_keys: &'a [String],
+    max_results: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_page_token: Option<&'a str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BulkPage {
+    #[serde(default)]
+    issue_change_logs: Vec<IssueChangeLog>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IssueChangeLog {
+    #[serde(default)]
+    issue_id: Json,
+    #[serde(default)]
+    change_histories: Vec<History>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IssuePage {
+    #[serde(default)]
+    values: Vec<History>,
+    #[serde(default)]
+    total: Option<u64>,
+    #[serde(default)]
+    is_last: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct History {
+    #[serde(default)]
+    id: Json,
+    #[serde(default)]
+    author: Json,
+    /// Epoch milliseconds in bulk answers, Jira date-time text per issue.
+    #[serde(default)]
+    created: Json,
+    #[serde(default)]
+    items: Vec<Item>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Item {
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    field_id: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    from_string: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    to_string: Option<String>,
+}
+
+fn text(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        Json::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn opt(v: &Option<String>) -> Value {
+    v.clone().map_or(Value::Null, Value::Text)
+}
+
+impl History {
+    fn at(&self) -> Option<Timestamp> {
+        match &self.created {
+            Json::String(s) => parse_datetime(s),
+            Json::Number(n) => n.as_i64().and_then(from_epoch_millis),
+            _ => None,
+        }
+    }
+}
+
+/// One issue of a batch: its id and key, as the search gave them.
+#[derive(Debug, Clone)]
+pub struct IssueRef {
+    pub id: String,
+    pub key: String,
+}
+
+/// The `issue_history` rows of `issues`, in their order, each issue's
+/// histories by time then id, kept when made at or after `from`.
+pub async fn history_rows(
+    client: &JiraClient,
+    issues: &[IssueRef],
+    from: Option<Timestamp>,
+) -> Result<Vec<Row>, JiraError> {
+    let ids: Vec<String> = issues.iter().map(|i| i.id.clone()).collect();
+    let mut by_issue: HashMap<String, Vec<History>> = HashMap::new();
+    for chunk in ids.chunks(BATCH_SIZE) {
+        match bulk(client, chunk, &mut by_issue).await {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() || matches!(e, JiraError::Status { code: 403 | 405, .. }) => {
+                tracing::info!(site = %client.site(), error = %e, "bulk changelogs refused; reading each issue's changelog");
+                by_issue = per_issue(client, &ids).await?;
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let mut rows = Vec::new();
+    for issue in issues {
+        let mut histories = by_issue.remove(&issue.id).unwrap_or_default();
+        histories.retain(|h| match (from, h.at()) {
+            (Some(from), Some(at)) => at >= from,
+            _ => true,
+        });
+        histories.sort_by_key(|h| (h.at(), text(&h.id).parse::<i64>().unwrap_or(i64::MAX)));
+        for h in &histories {
+            let at = h.at().map_or(Value::Null, Value::DateTime);
+            let author =
+                h.author.get("accountId").and_then(Json::as_str).map_or(Value::Null, |a| Value::Text(a.into()));
+            for (index, item) in h.items.iter().enumerate() {
+                rows.push(vec![
+                    id_cell(&issue.id),
+                    Value::Text(issue.key.clone()),
+                    id_cell(&text(&h.id)),
+                    Value::Int(index as i64),
+                    author.clone(),
+                    at.clone(),
+                    opt(&item.field),
+                    opt(&item.field_id),
+                    opt(&item.from),
+                    opt(&item.from_string),
+                    opt(&item.to),
+                    opt(&item.to_string),
+                ]);
+            }
+        }
+    }
+    Ok(rows)
+}
+
+async fn bulk(client: &JiraClient, ids: &[String], into: &mut HashMap<String, Vec<History>>) -> Result<(), JiraError> {
+    let what = format!("the changelogs of {} issues (POST {BULK_PATH})", ids.len());
+    let mut token: Option<String> = None;
+    loop {
+        let request =
+            BulkRequest { issue_ids_or_keys: ids, max_results: BULK_PAGE_SIZE, next_page_token: token.as_deref() };
+        let page: BulkPage = client.post(BULK_PATH, &request, &what).await?;
+        for log in page.issue_change_logs {
+            into.entry(text(&log.issue_id)).or_default().extend(log.change_histories);
+        }
+        match page.next_page_token.filter(|t| !t.is_empty()) {
+            Some(next) if Some(&next) != token.as_ref() => token = Some(next),
+            _ => return Ok(()),
+        }
+    }
+}
+
+async fn per_issue(client: &JiraClient, ids: &[String]) -> Result<HashMap<String, Vec<History>>, JiraError> {
+    let reads = ids.iter().cloned().map(|id| async move {
+        let path = format!("/rest/api/3/issue/{}/changelog", path_segment(&id));
+        let what = format!("the changelog of issue {id} (GET {path})");
+        let mut all: Vec<History> = Vec::new();
+        loop {
+            let query = [("startAt", all.len().to_string()), ("maxResults", ISSUE_PAGE_SIZE.to_string())];
+            let page: IssuePage = match client.get(&path, &query, &what).await {
+                Ok(p) => p,
+                Err(e) if e.is_not_found() => break,
+                Err(e) => return Err(e),
+            };
+            let got = page.values.len();
+            all.extend(page.values);
+            let done = page.is_last.unwrap_or(false) || page.total.is_some_and(|t| all.len() as u64 >= t);
+            if got == 0 || done || (page.is_last.is_none() && page.total.is_none()) {
+                break;
+            }
+        }
+        Ok::<_, JiraError>((id, all))
+    });
+    stream::iter(reads).buffered(IN_FLIGHT).try_collect().await
+}

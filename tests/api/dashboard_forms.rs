@@ -34,6 +34,13 @@ async fn every_new_page_post_refuses_a_missing_or_wrong_csrf_token_and_changes_n
         (format!("/reports/{report}/copy"), vec![("name", "Stolen")]),
         (format!("/connections/{connection}/delete"), vec![]),
         ("/exports/exp_nothing/file/delete".into(), vec![]),
+        ("/connections/new".into(), vec![("name", "Stolen"), ("kind", "sample")]),
+        (format!("/connections/{connection}/edit"), vec![("name", "Stolen"), ("kind", "sample")]),
+        ("/reports/new".into(), vec![("name", "Stolen"), ("reportType", "issues")]),
+        (format!("/reports/{report}/edit"), vec![("name", "Stolen"), ("reportType", "issues")]),
+        ("/schedules/new".into(), vec![("reportId", "x")]),
+        (format!("/schedules/{schedule}/edit"), vec![("reportId", "x")]),
+        ("/schedules/next-runs".into(), vec![("recurrence[time]", "09:00")]),
     ];
     for (path, fields) in posts {
         for token in [None, Some("0123abcd")] {
@@ -172,8 +179,19 @@ async fn a_key_made_on_the_page_is_shown_once_and_the_last_admin_keys_refusal_is
     let app = spawn_app().await;
     let b = sign_in(&app, ADMIN_KEY).await;
     let r = b.post(&app, "/keys", &[("user", "dana"), ("email", "dana@example.org"), ("role", "member")]).await;
+    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/keys/created".to_string()));
+    let flash = set_cookie(&r, "ferry_new_key").expect("the new key rides in a one-time flash");
+    assert!(flash.contains("HttpOnly") && flash.contains("Path=/keys") && !flash.contains("dana"), "{flash}");
+    let with_flash = format!("{}; {}", b.cookie, flash.split(';').next().unwrap());
+    let shown = |cookie: String| {
+        let url = format!("{}/keys/created", app.url);
+        let client = app.client.clone();
+        async move { client.get(url).header(reqwest::header::COOKIE, cookie).send().await.unwrap() }
+    };
+    let r = shown(with_flash.clone()).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["cache-control"], "no-store");
+    assert!(set_cookie(&r, "ferry_new_key").unwrap().contains("Max-Age=0"), "the page clears the flash");
     let html = r.text().await.unwrap();
     let at = html.find(r#"<input id="new-key" readonly value=""#).expect("the key is shown") + 36;
     let key = &html[at..at + html[at..].find('"').unwrap()];
@@ -181,6 +199,15 @@ async fn a_key_made_on_the_page_is_shown_once_and_the_last_admin_keys_refusal_is
     assert_eq!(app.get(key, "/reports").await.status(), StatusCode::OK, "the key works");
     let list = b.get(&app, "/keys").await.text().await.unwrap();
     assert!(list.contains("dana") && !list.contains(key), "listed, never shown again");
+    // A reload (the browser no longer has the flash) shows the list, and made no second key.
+    let again = b.get(&app, "/keys/created").await;
+    assert_eq!((again.status(), location(&again)), (StatusCode::SEE_OTHER, "/keys".to_string()));
+    let keys: Value = app.get(ADMIN_KEY, "/keys").await.json().await.unwrap();
+    assert_eq!(keys["items"].as_array().unwrap().iter().filter(|k| k["user"] == "dana").count(), 1);
+    // Another session cannot read this one's flash.
+    let other = sign_in(&app, ADMIN_KEY).await;
+    let r = shown(format!("{}; {}", other.cookie, flash.split(';').next().unwrap())).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     let keys: Value = app.get(ADMIN_KEY, "/keys").await.json().await.unwrap();
     let admin = keys["items"].as_array().unwrap().iter().find(|k| k["role"] == "admin").unwrap()["id"].clone();
@@ -206,13 +233,19 @@ async fn deleting_a_report_a_schedule_uses_is_explained_then_works_once_the_sche
     let r = b.post(&app, &format!("/reports/{report}/delete"), &[]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.unwrap();
-    assert!(html.contains(&format!("It cannot be deleted now: the report is used by schedules {schedule}")), "{html}");
+    assert!(html.contains("It cannot be deleted now: these use it; delete or change them first."), "{html}");
+    assert!(
+        html.contains(&format!(
+            r#"<li><a href="/schedules/{schedule}">Schedule: Weekly on Mon, Wed at 09:00 (Europe/Berlin)</a></li>"#
+        )),
+        "each blocker by name, linked: {html}"
+    );
     assert!(report_exists(&app, &report).await);
 
     let r = b.post(&app, &format!("/schedules/{schedule}/delete"), &[]).await;
-    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/schedules".to_string()));
+    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/schedules?done=deleted".to_string()));
     let r = b.post(&app, &format!("/reports/{report}/delete"), &[]).await;
-    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/reports".to_string()));
+    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/reports?done=deleted".to_string()));
     assert!(!report_exists(&app, &report).await);
 }
 
@@ -223,7 +256,7 @@ async fn copy_makes_a_private_report_of_ones_own() {
     let b = sign_in(&app, ADMIN_KEY).await;
     let r = b.post(&app, &format!("/reports/{report}/copy"), &[("name", "My figures")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let copy = location(&r).trim_start_matches("/reports/").to_string();
+    let copy = location(&r).trim_start_matches("/reports/").trim_end_matches("?done=copied").to_string();
     let c: Value = app.get(ADMIN_KEY, &format!("/reports/{copy}")).await.json().await.unwrap();
     assert_eq!((c["name"].as_str(), c["visibility"].as_str()), (Some("My figures"), Some("private")));
 
@@ -278,13 +311,13 @@ async fn form_pages_save_and_return_under_the_public_urls_path() {
     let r = try_sign_in(&app, &real, ADMIN_KEY).await;
     let cookie = set_cookie(&r, "ferry_session").unwrap().split(';').next().unwrap().to_string();
     let b = Browser { base: real, cookie, csrf: String::new() };
-    for (path, done) in [
-        (format!("/schedules/new?report={report}"), "/prod/schedules/{id}"),
-        (format!("/reports/{report}/edit"), "/prod/reports/{id}"),
-        ("/connections/new".to_string(), "/prod/connections/{id}/edit"),
+    for (path, action) in [
+        (format!("/schedules/new?report={report}"), "/prod/schedules/new".to_string()),
+        (format!("/reports/{report}/edit"), format!("/prod/reports/{report}/edit")),
+        ("/connections/new".to_string(), "/prod/connections/new".to_string()),
     ] {
         let html = b.get(&app, &path).await.text().await.unwrap();
-        assert!(html.contains(&format!(r#"data-done="{done}""#)), "{path}: {html}");
+        assert!(html.contains(&format!(r#"method="post" action="{action}""#)), "{path}: {html}");
         assert!(html.contains(r#"<meta name="ferry-base" content="/prod">"#), "the script calls /prod/v1");
     }
     let html = b.get(&app, &format!("/reports/{report}/delete")).await.text().await.unwrap();
@@ -299,7 +332,7 @@ async fn run_as_is_offered_only_when_the_admin_allows_app_permissions() {
     let b = sign_in(&app, ADMIN_KEY).await;
     let html = b.get(&app, "/schedules/new").await.text().await.unwrap();
     assert!(!html.contains(r#"<label for="s-run-as">Run as</label>"#));
-    assert!(html.contains(r#"<label for="s-range">Range</label>"#) && html.contains(r#"data-path="incremental""#));
+    assert!(html.contains(r#"<label for="s-range">Range</label>"#) && html.contains(r#"name="incremental:bool""#));
     let r = app.put(ADMIN_KEY, "/settings", &json!({"allowAppPermissions": true})).await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = b.get(&app, "/schedules/new").await.text().await.unwrap();
@@ -367,5 +400,5 @@ async fn the_new_fields_values_are_escaped_on_the_forms_and_the_schedule_page() 
     assert!(html.contains("<dt>Deliver when</dt><dd>Only when the data changed</dd>"), "{html}");
     assert!(html.contains("&#60;img/src=x/onerror=alert(2)&#62;") || html.contains("&lt;img/src=x"), "{html}");
     let html = b.get(&app, &format!("/schedules/{schedule}/edit")).await.text().await.unwrap();
-    assert!(html.contains(r#"<option value="s3">S3</option>"#) && html.contains(r#"data-path="toUsers""#));
+    assert!(html.contains(r#"<option value="s3">S3</option>"#) && html.contains(r#"[toUsers]:list""#));
 }

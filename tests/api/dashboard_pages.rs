@@ -21,8 +21,9 @@ async fn the_schedules_table_pauses_resumes_and_runs_now() {
 
     let r = b.post(&app, &format!("/schedules/{id}/pause"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), "/schedules");
-    let html = b.get(&app, "/schedules").await.text().await.unwrap();
+    assert_eq!(location(&r), "/schedules?done=paused");
+    let html = b.get(&app, "/schedules?done=paused").await.text().await.unwrap();
+    assert!(html.contains(r#"<p class="notice flash" role="status">Paused.</p>"#), "{html}");
     assert!(html.contains("Paused by hand"));
     assert!(html.contains(">Resume</button>"));
     let s: Value = app.get(ADMIN_KEY, &format!("/schedules/{id}")).await.json().await.unwrap();
@@ -33,7 +34,7 @@ async fn the_schedules_table_pauses_resumes_and_runs_now() {
     assert!(html.contains("Active") && html.contains(">Pause</button>"));
 
     let r = b.post(&app, &format!("/schedules/{id}/run"), &[]).await;
-    assert_eq!(location(&r), format!("/schedules/{id}"));
+    assert_eq!(location(&r), format!("/schedules/{id}?done=run-started"));
     let runs: Value = app.get(ADMIN_KEY, &format!("/schedules/{id}/runs")).await.json().await.unwrap();
     assert_eq!(runs["items"].as_array().unwrap().len(), 1, "run now made one run");
     let html = b.get(&app, &format!("/schedules/{id}")).await.text().await.unwrap();
@@ -121,7 +122,7 @@ async fn a_reports_preview_and_start_export_lead_to_a_downloadable_export() {
     assert_eq!(html.matches("<tr><td>").count(), 20);
 
     let r = b.post(&app, &format!("/reports/{report}/export"), &[]).await;
-    assert_eq!(location(&r), "/exports");
+    assert_eq!(location(&r), "/exports?done=export-started");
     let exports: Value = app.get(ADMIN_KEY, "/exports").await.json().await.unwrap();
     let id = exports["items"][0]["id"].as_str().unwrap().to_string();
     let done = app.wait_finished(ADMIN_KEY, &id).await;
@@ -162,7 +163,7 @@ async fn cancelling_is_confirmed_on_a_page_of_its_own() {
     let html = b.get(&app, &format!("/exports/{id}/cancel")).await.text().await.unwrap();
     assert!(html.contains(">Cancel export</button>"));
     let r = b.post(&app, &format!("/exports/{id}/cancel"), &[]).await;
-    assert_eq!(location(&r), "/exports");
+    assert_eq!(location(&r), "/exports?done=cancelled");
     let done = app.wait_finished(ADMIN_KEY, &id).await;
     assert_eq!(done["status"], "CANCELLED");
 }

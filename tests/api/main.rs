@@ -7,6 +7,7 @@ mod confluence_dataset;
 mod confluence_entities;
 mod confluence_sim;
 mod dashboard;
+mod dashboard_editors;
 mod dashboard_forms;
 mod dashboard_pages;
 mod data_pipeline_api;

@@ -17,7 +17,7 @@ def sign_in(page, ferry, key=ADMIN_KEY):
     expect(page).to_have_url(re.compile(r"/sign-in$"))
     page.get_by_label("API key").fill(key)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/schedules$"))
+    expect(page).to_have_url(re.compile(r"/schedules(\?done=[\w-]+)?$"))
 
 
 def test_sign_in_shows_who_and_the_demo_report(page, ferry):
@@ -45,7 +45,7 @@ def test_an_export_moves_completes_and_downloads_with_its_sha256(page, ferry):
     sign_in(page, ferry)
     page.goto(f"{ferry.url}/reports/{report}")
     page.get_by_role("button", name="Start export").click()
-    expect(page).to_have_url(re.compile(r"/exports$"))
+    expect(page).to_have_url(re.compile(r"/exports(\?done=[\w-]+)?$"))
     row = page.get_by_role("row").filter(has_text="Paced demo")
     export_id = row.get_attribute("data-export-id")
     bar = row.get_by_role("progressbar")
@@ -81,7 +81,7 @@ def test_an_export_is_cancelled_on_a_confirmation_page(page, ferry):
     row.get_by_role("link", name="Cancel").click()
     expect(page.get_by_role("heading", name=re.compile("Cancel the export"))).to_be_visible()
     page.get_by_role("button", name="Cancel export").click()
-    expect(page).to_have_url(re.compile(r"/exports$"))
+    expect(page).to_have_url(re.compile(r"/exports(\?done=[\w-]+)?$"))
     expect(page.get_by_role("row").filter(has_text="Slow to cancel").get_by_text("CANCELLED")).to_be_visible()
 
 

@@ -28,7 +28,7 @@ def test_a_report_is_saved_as_pdf_with_its_options_and_shown_again(page, ferry):
     expect(pdf.get_by_label("Most rows")).to_have_accessible_description(re.compile("rows past this are left out"))
     pdf.get_by_label("Most rows").fill("500")
     page.get_by_role("button", name="Save").click()
-    expect(page).to_have_url(re.compile(f"/reports/{report}$"))
+    expect(page).to_have_url(re.compile(f"/reports/{report}(\\?done=[\\w-]+)?$"))
     stored = ferry.api("GET", f"/reports/{report}")
     assert stored["format"] == "pdf"
     assert stored["formatOptions"] == {"paper": "letter", "orientation": "landscape", "maxRows": 500}
@@ -66,13 +66,10 @@ def test_preview_of_a_pdf_report_shows_the_pdf_writers_first_page(page, ferry):
     sign_in(page, ferry)
     page.goto(f"{ferry.url}/reports/{report}")
     page.get_by_role("link", name="Edit").click()
-    with page.expect_response("**/v1/reports/preview/pdf") as answered:
-        page.get_by_role("button", name="Preview").click()
-    assert answered.value.status == 200
-    assert answered.value.headers["content-type"] == "application/pdf"
+    page.get_by_role("button", name="Preview").click()
     frame = page.get_by_title("Page 1 of the PDF, as the export lays it out")
     expect(frame).to_be_visible()
-    assert frame.get_attribute("src").startswith("blob:")
+    assert frame.get_attribute("src").startswith("data:application/pdf;base64,JVBERi0xLjc")  # %PDF-1.7
     # Headless Chromium shows no PDF in a frame: the same page through its link.
     with page.expect_download() as saved:
         page.get_by_role("link", name="Download this page as a PDF").click()

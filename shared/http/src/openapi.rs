@@ -30,6 +30,7 @@ use crate::routes::{connections, data_pipeline, exports, files, health, keys, re
         connections::delete_connection,
         connections::connection_fields,
         connections::test_connection,
+        connections::test_unsaved_connection,
         reports::create_report,
         reports::list_reports,
         reports::get_report,

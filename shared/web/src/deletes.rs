@@ -2,7 +2,8 @@
 //! each asked on a page of its own (`GET …/delete`), done by a plain form
 //! (`POST …/delete`), so it works without JavaScript. A refusal the API
 //! answers with 409 (a report used by schedules, the last admin key) is
-//! explained on the same page in words, with what to do first.
+//! explained on the same page in words, with what to do first: each
+//! schedule or report in the way by name, linked to its page.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,10 +11,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ferry_core::model::page::PageRequest;
+use ferry_core::usecases::delete_blockers::{self, Blocker};
 use ferry_core::usecases::{connections, exports, keys, reports, schedules};
 use ferry_core::CoreError;
 
 use crate::error::WebError;
+use crate::flash::Flash;
 use crate::frame::{render, Frame, Viewer};
 use crate::sign_in::CsrfOnly;
 use crate::WebState;
@@ -90,6 +93,8 @@ struct ConfirmPage {
     back: String,
     /// Why the delete was refused, in words (after a 409).
     refused: Option<String>,
+    /// What stands in the way: (what it is, its page; None when not the viewer's to see).
+    blockers: Vec<(String, Option<String>)>,
 }
 
 /// The name people know the thing by; also checks that the viewer may see it.
@@ -122,6 +127,7 @@ async fn confirm(
     what: Doomed,
     id: &str,
     refused: Option<String>,
+    blockers: Vec<(String, Option<String>)>,
 ) -> Result<Response, WebError> {
     let name = name_of(state, viewer, what, id).await.map_err(|e| viewer.fail(e))?;
     let (page, _) = what.paths(id);
@@ -139,6 +145,7 @@ async fn confirm(
         action: viewer.link(&action),
         back: viewer.link(&page),
         refused,
+        blockers,
     })?;
     *response.status_mut() = status;
     Ok(response)
@@ -165,7 +172,33 @@ fn explain(what: Doomed, message: &str) -> String {
 }
 
 async fn confirm_page(state: WebState, viewer: Viewer, what: Doomed, id: String) -> Result<Response, WebError> {
-    confirm(&state, &viewer, what, &id, None).await
+    confirm(&state, &viewer, what, &id, None, Vec::new()).await
+}
+
+/// The schedules or reports in the way of a refused delete, for people.
+async fn blockers(
+    state: &WebState,
+    viewer: &Viewer,
+    what: Doomed,
+    id: &str,
+) -> Result<Vec<(String, Option<String>)>, CoreError> {
+    let (ports, actor) = (&state.ports, &viewer.principal);
+    let found = match what {
+        Doomed::Report => delete_blockers::schedules_using_report(ports, actor, id).await?,
+        Doomed::Connection => delete_blockers::reports_using_connection(ports, actor, id).await?,
+        _ => return Ok(Vec::new()),
+    };
+    Ok(found
+        .into_iter()
+        .map(|b| match b {
+            Blocker::Schedule { id, recurrence } => (
+                format!("Schedule: {}", crate::recurrence_words::describe(&recurrence)),
+                Some(viewer.link(&format!("/schedules/{id}"))),
+            ),
+            Blocker::Report { id, name } => (format!("Report “{name}”"), Some(viewer.link(&format!("/reports/{id}")))),
+            Blocker::Hidden => ("One of another user's, which you cannot see (ask an admin)".to_string(), None),
+        })
+        .collect())
 }
 
 async fn delete_then_list(
@@ -180,10 +213,16 @@ async fn delete_then_list(
         Ok(()) => {
             let (page, list) = what.paths(&id);
             let to = if what == Doomed::ExportFile { page } else { list.to_string() };
-            Ok(Redirect::to(&viewer.link(&to)).into_response())
+            Ok(Redirect::to(&Flash::Deleted.after(&viewer.link(&to))).into_response())
         }
         Err(CoreError::Conflict { message, .. }) => {
-            confirm(&state, &viewer, what, &id, Some(explain(what, &message))).await
+            let blockers = blockers(&state, &viewer, what, &id).await.map_err(|e| viewer.fail(e))?;
+            let why = if blockers.is_empty() {
+                explain(what, &message)
+            } else {
+                "It cannot be deleted now: these use it; delete or change them first.".to_string()
+            };
+            confirm(&state, &viewer, what, &id, Some(why), blockers).await
         }
         Err(e) => Err(viewer.fail(e)),
     }

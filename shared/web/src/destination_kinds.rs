@@ -1,7 +1,8 @@
-//! The destination types the schedule form offers. Each has one `<template>`
-//! of fields in `templates/destination_kinds.html`; a new type (`s3`) is one
+//! The destination types the schedule form offers. Each has one block of
+//! fields in `templates/destination_row.html` (drawn for stored rows and as
+//! the `<template>` the script adds rows from); a new type (`s3`) is one
 //! entry here and one block there, and a new field one label and input in
-//! its block (the script reads and fills fields by their `data-path`).
+//! its block, named by its path in the API's body.
 
 /// One choice of `Add destination`.
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +20,11 @@ pub const KINDS: [DestinationKind; 5] = [
     DestinationKind { kind: "sftp", label: "SFTP" },
     DestinationKind { kind: "webhook", label: "Webhook" },
 ];
+
+/// What people read for a type (`Webhook`); `Destination` for one the form does not know.
+pub fn label_of(kind: &str) -> &'static str {
+    KINDS.iter().find(|k| k.kind == kind).map_or("Destination", |k| k.label)
+}
 
 /// S3's storage classes, offered in the S3 destination's `Storage class`
 /// (the API takes any upper-case name, so a newer class can be typed).

@@ -38,6 +38,20 @@ struct ErrorPage {
     frame: Frame,
     title: String,
     message: String,
+    /// Ways on: back where the person came from, to what the error names.
+    links: Vec<(String, String)>,
+}
+
+/// The list a kind of thing lives in, by the noun errors use.
+fn list_of(what: &str) -> Option<(&'static str, &'static str)> {
+    Some(match what {
+        "schedule" | "run" => ("Your schedules", "/schedules"),
+        "report" => ("Reports", "/reports"),
+        "connection" => ("Connections", "/connections"),
+        "export" | "download" => ("Exports", "/exports"),
+        "key" => ("Keys", "/keys"),
+        _ => return None,
+    })
 }
 
 impl WebError {
@@ -54,7 +68,7 @@ impl WebError {
                 CoreError::ExportRunning { .. } => (
                     StatusCode::CONFLICT,
                     "Already running",
-                    "This report already has an export in progress: see Exports.".into(),
+                    "This report already has an export in progress: see it on Exports.".into(),
                 ),
                 CoreError::TooManyRequests { message, .. } => {
                     (StatusCode::TOO_MANY_REQUESTS, "Too many requests", message.clone())
@@ -91,6 +105,26 @@ impl WebError {
     }
 }
 
+/// Back where the person came from, to the list of what the error names,
+/// and home; each once.
+fn links(frame: &Frame, named: &Option<&'static str>) -> Vec<(String, String)> {
+    let mut links: Vec<(String, String)> = Vec::new();
+    if frame.user.is_none() {
+        return vec![("Sign in".into(), format!("{}/sign-in", frame.base))];
+    }
+    if let Some(back) = &frame.came_from {
+        links.push(("Back to the page you came from".into(), back.clone()));
+    }
+    if let Some((label, path)) = named.and_then(list_of) {
+        links.push((label.into(), format!("{}{path}", frame.base)));
+    }
+    let home = format!("{}/schedules", frame.base);
+    if !links.iter().any(|(_, href)| *href == home) {
+        links.push(("Your schedules".into(), home));
+    }
+    links
+}
+
 fn internal() -> (StatusCode, &'static str, String) {
     (
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -119,12 +153,18 @@ impl IntoResponse for WebError {
             }
             _ => None,
         };
+        let error_named = match &self {
+            WebError::Shown { error: CoreError::NotFound { what, .. }, .. } => Some(*what),
+            WebError::Shown { error: CoreError::ExportRunning { .. }, .. } => Some("export"),
+            _ => None,
+        };
         let frame = match self {
             WebError::Shown { frame, .. } => *frame,
             WebError::Csrf { base } | WebError::NoSuchPage { base } => Frame::anonymous(&base),
             _ => Frame::anonymous(""),
         };
-        let page = ErrorPage { frame, title: title.to_string(), message };
+        let links = links(&frame, &error_named);
+        let page = ErrorPage { frame, title: title.to_string(), message, links };
         let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, title).into_response(),

@@ -13,6 +13,7 @@ use ferry_core::usecases::exports::{self, ExportView};
 use serde::Deserialize;
 
 use crate::error::WebError;
+use crate::flash::Flash;
 use crate::frame::{render, Frame, Viewer};
 use crate::schedules::{encode, PAGE_SIZE};
 use crate::sign_in::CsrfOnly;
@@ -125,5 +126,5 @@ pub async fn cancel(
 ) -> Result<Response, WebError> {
     viewer.check_csrf(&form.csrf)?;
     exports::cancel_export(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
-    Ok(Redirect::to(&viewer.link("/exports")).into_response())
+    Ok(Redirect::to(&Flash::Cancelled.after(&viewer.link("/exports"))).into_response())
 }

@@ -23,6 +23,11 @@ pub struct Viewer {
     pub base: String,
     /// Schedules needing attention, and whether notices can be mailed (admins).
     pub attention: Attention,
+    /// What the previous form did (`?done=`), said once at the top.
+    pub flash: Option<&'static str>,
+    /// The dashboard page the person came from (the `Referer` on this host),
+    /// for error pages' way back.
+    pub came_from: Option<String>,
 }
 
 impl FromRequestParts<WebState> for Viewer {
@@ -46,7 +51,9 @@ impl FromRequestParts<WebState> for Viewer {
                 Attention::default()
             }
         };
-        Ok(Viewer { principal, session, base, attention })
+        let flash = crate::flash::Flash::sentence_of(parts.uri.query());
+        let came_from = came_from(&parts.headers, &base);
+        Ok(Viewer { principal, session, base, attention, flash, came_from })
     }
 }
 
@@ -72,6 +79,8 @@ impl Viewer {
             active,
             attention: self.attention.schedules,
             notices_unmailable: self.attention.notices_unmailable,
+            flash: self.flash,
+            came_from: self.came_from.clone(),
         }
     }
 
@@ -95,6 +104,10 @@ pub struct Frame {
     pub attention: usize,
     /// Admins only: no address is known for pause notices.
     pub notices_unmailable: bool,
+    /// What the previous form did (`Saved.`).
+    pub flash: Option<&'static str>,
+    /// The dashboard page the person came from, if known.
+    pub came_from: Option<String>,
 }
 
 impl Frame {
@@ -109,6 +122,8 @@ impl Frame {
             active: "",
             attention: 0,
             notices_unmailable: false,
+            flash: None,
+            came_from: None,
         }
     }
 
@@ -132,6 +147,18 @@ impl Frame {
             })
             .collect()
     }
+}
+
+/// The path of the `Referer` when it is a page of this dashboard (same
+/// host, under the base path, not the API): where "Back" goes.
+fn came_from(headers: &axum::http::HeaderMap, base: &str) -> Option<String> {
+    let referer = headers.get(axum::http::header::REFERER)?.to_str().ok()?;
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    let rest = referer.strip_prefix("https://").or_else(|| referer.strip_prefix("http://"))?;
+    let path = rest.strip_prefix(host)?;
+    let under_base = path.strip_prefix(base)?;
+    (under_base.starts_with('/') && !under_base.starts_with("/v1") && !under_base.starts_with("/sign-in"))
+        .then(|| path.to_string())
 }
 
 /// One entry of the navigation.

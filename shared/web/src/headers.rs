@@ -7,10 +7,10 @@ use axum::http::{header, HeaderValue};
 use axum::response::Response;
 
 /// The pages' policy: scripts, styles, images and `fetch` from our origin
-/// only; frames only of `blob:` URLs, which only our script makes (a PDF
-/// report's preview page, fetched from our origin).
+/// only; frames only of `data:` URLs, which only our pages hold (a PDF
+/// report's preview page, written by our server).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-     img-src 'self'; connect-src 'self'; frame-src blob:; form-action 'self'; frame-ancestors 'none'; \
+     img-src 'self'; connect-src 'self'; frame-src data:; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'";
 
 pub async fn page_headers(mut response: Response) -> Response {

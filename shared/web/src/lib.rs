@@ -2,9 +2,11 @@
 //! (ferry-http merges [`pages`] into it) and built from the same use cases.
 //!
 //! Templates are askama (`templates/`, checked at compile time, escaping on);
-//! one module per page or page group with its template of the same name. The
-//! little JavaScript there is (`static/app.js`) is ours, embedded, and only
-//! makes the live parts live: every action is a plain form first.
+//! one module per page or page group with its template of the same name.
+//! Every form, the editors included, posts to its page route and is decoded
+//! into the API's own input type ([`form_input`]). The little JavaScript
+//! there is (`static/`) is ours, embedded, and only makes the live parts
+//! live: every action is a plain form first.
 
 pub mod assets;
 pub mod client_address;
@@ -12,13 +14,18 @@ pub mod connection_form;
 pub mod connections;
 pub mod deletes;
 pub mod destination_kinds;
-pub mod editor;
 pub mod error;
 pub mod exports;
 pub mod fields;
+pub mod flash;
+pub mod form_input;
+#[cfg(test)]
+mod form_names;
+pub mod form_view;
 pub mod frame;
 pub mod headers;
 pub mod keys;
+pub mod list_edit;
 pub mod recurrence_words;
 pub mod report_form;
 pub mod reports;
@@ -82,9 +89,10 @@ pub fn pages(ports: Arc<Ports>) -> Router {
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/schedules", get(schedules::list))
-        .route("/schedules/new", get(schedule_form::new))
+        .route("/schedules/new", get(schedule_form::new).post(schedule_form::submit_new))
+        .route("/schedules/next-runs", post(schedule_form::next_runs_part))
         .route("/schedules/{id}", get(schedule::show))
-        .route("/schedules/{id}/edit", get(schedule_form::edit))
+        .route("/schedules/{id}/edit", get(schedule_form::edit).post(schedule_form::submit_edit))
         .route("/schedules/{id}/delete", get(deletes::confirm_schedule).post(deletes::delete_schedule))
         .route("/schedules/{id}/pause", post(schedules::pause))
         .route("/schedules/{id}/resume", post(schedules::resume))
@@ -95,19 +103,20 @@ pub fn pages(ports: Arc<Ports>) -> Router {
         .route("/exports/{id}/cancel", get(exports::confirm_cancel).post(exports::cancel))
         .route("/exports/{id}/file/delete", get(deletes::confirm_export_file).post(deletes::delete_export_file))
         .route("/reports", get(reports::list))
-        .route("/reports/new", get(report_form::new))
+        .route("/reports/new", get(report_form::new).post(report_form::submit_new))
         .route("/reports/{id}", get(reports::show))
-        .route("/reports/{id}/edit", get(report_form::edit))
+        .route("/reports/{id}/edit", get(report_form::edit).post(report_form::submit_edit))
         .route("/reports/{id}/copy", get(report_form::copy_form).post(report_form::copy))
         .route("/reports/{id}/delete", get(deletes::confirm_report).post(deletes::delete_report))
         .route("/reports/{id}/preview", get(reports::preview))
         .route("/reports/{id}/export", post(reports::start_export))
         .route("/connections", get(connections::list))
-        .route("/connections/new", get(connection_form::new))
-        .route("/connections/{id}/edit", get(connection_form::edit))
+        .route("/connections/new", get(connection_form::new).post(connection_form::submit_new))
+        .route("/connections/{id}/edit", get(connection_form::edit).post(connection_form::submit_edit))
         .route("/connections/{id}/delete", get(deletes::confirm_connection).post(deletes::delete_connection))
         .route("/settings", get(settings::show).post(settings::save))
         .route("/keys", get(keys::list).post(keys::create))
+        .route("/keys/created", get(keys::created))
         .route("/keys/{id}/delete", get(deletes::confirm_key).post(deletes::delete_key))
         .route("/keys/{id}/email", post(keys::set_email))
         .merge(assets::routes())

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::WebError;
+use crate::flash::Flash;
 use crate::frame::{render, Frame, Viewer};
 use crate::schedules::{encode, PAGE_SIZE};
 use crate::sign_in::CsrfOnly;
@@ -61,10 +62,10 @@ struct ReportPage {
     may_change: bool,
 }
 
-/// The preview as text cells.
-struct PreviewTable {
-    columns: Vec<String>,
-    rows: Vec<Vec<String>>,
+/// The preview as text cells (the report form's `Preview` too).
+pub(crate) struct PreviewTable {
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<Vec<String>>,
 }
 
 /// The preview's text cells: numbers as the files write them (a time in
@@ -130,5 +131,5 @@ pub async fn start_export(
     viewer.check_csrf(&form.csrf)?;
     let input = StartExport { report_id: id, from_date: None, to_date: None, format: None };
     exports::start_export(&state.ports, &viewer.principal, input).await.map_err(|e| viewer.fail(e))?;
-    Ok(Redirect::to(&viewer.link("/exports")).into_response())
+    Ok(Redirect::to(&Flash::ExportStarted.after(&viewer.link("/exports"))).into_response())
 }

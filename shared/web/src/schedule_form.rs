@@ -1,29 +1,42 @@
 //! The schedule form, new (`/schedules/new?report=`) and edit
 //! (`/schedules/{id}/edit`): recurrence fields per frequency, a searchable
-//! time zone list, `Next runs` as you type, `Run as` when the admin allows
-//! app permissions, `Incremental` or `Range`, `Deliver when`, and the
-//! destinations editor.
-//! The page draws the fields; the script fills them from the API's JSON,
-//! previews and saves through `/v1` (see [`crate::editor`]).
+//! time zone list, `Next runs`, `Run as` when the admin allows app
+//! permissions, `Incremental` or `Range`, `Deliver when`, and the
+//! destinations. It posts to its own page (see [`crate::form_input`]):
+//! `Save` stores it and redirects; the list buttons draw it again as typed.
+//! `Next runs` is drawn with the form and again, as the fields change, by
+//! `POST /schedules/next-runs` (the same form, the same decoding).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ferry_core::json_input::from_json_value;
 use ferry_core::model::api_key::Principal;
 use ferry_core::model::page::PageRequest;
-use ferry_core::model::schedule::RunAs;
-use ferry_core::usecases::{reports, schedules, settings};
+use ferry_core::usecases::moved_secrets::carry_moved_secrets;
+use ferry_core::usecases::schedules::{self, PreviewInput, ScheduleInput};
+use ferry_core::usecases::{reports, settings};
+use ferry_core::CoreError;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::destination_kinds::{DestinationKind, KINDS};
-use crate::editor::Editor;
 use crate::error::WebError;
+use crate::flash::Flash;
+use crate::form_input::{self, control};
+use crate::form_view::FormView;
 use crate::frame::{render, Frame, Viewer};
+use crate::list_edit::ListEdit;
 use crate::{time_zones, WebState};
 
 /// Reports offered at most in the `Report` list.
 const REPORTS_OFFERED: u32 = 1000;
+/// Runs `Next runs` shows.
+const NEXT_RUNS: u32 = 5;
+/// Where a drawn row was (its stored index): the form's own key in a row.
+const ORIGIN: &str = "_origin";
 
 #[derive(Deserialize)]
 pub struct NewQuery {
@@ -32,17 +45,19 @@ pub struct NewQuery {
 
 #[derive(Template)]
 #[template(path = "schedule_form.html")]
-struct ScheduleFormPage {
-    frame: Frame,
-    title: String,
-    editor: Editor,
+pub(crate) struct ScheduleFormPage {
+    pub(crate) frame: Frame,
+    pub(crate) title: String,
+    pub(crate) action: String,
+    pub(crate) form: FormView,
     /// Reports this person may schedule: (id, name).
-    reports: Vec<(String, String)>,
-    zones: &'static [String],
-    allow_app: bool,
-    kinds: &'static [DestinationKind],
+    pub(crate) reports: Vec<(String, String)>,
+    pub(crate) zones: &'static [String],
+    pub(crate) allow_app: bool,
+    pub(crate) kinds: &'static [DestinationKind],
     /// Where `Cancel` goes.
-    back: String,
+    pub(crate) back: String,
+    pub(crate) next_runs: NextRuns,
 }
 
 /// (API code, label) of each weekday, Monday first; the report form's workdays use it too.
@@ -59,35 +74,56 @@ impl ScheduleFormPage {
     }
 }
 
+/// `Next runs`: a sentence, and each run in the schedule's zone and in UTC.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NextRuns {
+    pub(crate) status: String,
+    pub(crate) runs: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "next_runs.html")]
+struct NextRunsPart {
+    next_runs: NextRuns,
+}
+
 /// Reports the person may schedule: their own (admins: all).
-async fn schedulable(state: &WebState, actor: &Principal) -> Result<Vec<(String, String)>, ferry_core::CoreError> {
+async fn schedulable(state: &WebState, actor: &Principal) -> Result<Vec<(String, String)>, CoreError> {
     let found = reports::list_reports(&state.ports, actor, PageRequest::first(REPORTS_OFFERED)).await?;
     Ok(found.items.into_iter().filter(|r| actor.is_admin() || r.owner == actor.user).map(|r| (r.id, r.name)).collect())
 }
 
-/// `runs_as_app`: the schedule being edited runs as the app, so `Run as`
-/// shows even after the admin turned app permissions off (left out, the
-/// form would quietly switch it to the owner; shown, the API says why not).
-async fn page(
-    state: &WebState,
-    viewer: &Viewer,
-    title: String,
-    editor: Editor,
-    runs_as_app: bool,
-) -> Result<Response, WebError> {
+/// Where the editor of schedule `id` (None: a new one) posts.
+fn action_of(viewer: &Viewer, id: Option<&str>) -> String {
+    match id {
+        Some(id) => viewer.link(&format!("/schedules/{id}/edit")),
+        None => viewer.link("/schedules/new"),
+    }
+}
+
+/// `Run as` shows when the admin allows app permissions, or when the form
+/// holds `app` already (left out, the form would quietly switch it to the
+/// owner; shown, the API says why not).
+async fn page(state: &WebState, viewer: &Viewer, id: Option<&str>, form: FormView) -> Result<Response, WebError> {
     let reports = schedulable(state, &viewer.principal).await.map_err(|e| viewer.fail(e))?;
     let allowed = settings::current(&state.ports).await.map_err(|e| viewer.fail(e))?.allow_app_permissions;
-    let allow_app = allowed || runs_as_app;
-    render(ScheduleFormPage {
+    let allow_app = allowed || form.is("runAs", "app");
+    let next_runs = next_runs(state, form.values()).await;
+    let status = if form.is_refused() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let mut response = render(ScheduleFormPage {
         frame: viewer.frame("Schedules"),
-        title,
-        editor,
+        title: if id.is_some() { "Edit schedule" } else { "New schedule" }.into(),
+        action: action_of(viewer, id),
+        form,
         reports,
         zones: time_zones::names(),
         allow_app,
         kinds: &KINDS,
-        back: viewer.link("/schedules"),
-    })
+        back: viewer.link(&id.map_or("/schedules".to_string(), |id| format!("/schedules/{id}"))),
+        next_runs,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 /// `GET /schedules/new?report=`: weekly on Monday at 09:00 in the browser's
@@ -105,15 +141,199 @@ pub async fn new(
         "incremental": false,
         "deliverWhen": "always",
     });
-    let editor = Editor::create("/schedules", viewer.link("/schedules/{id}"), &initial);
-    page(&state, &viewer, "New schedule".into(), editor, false).await
+    page(&state, &viewer, None, FormView::new(initial)).await
 }
 
-/// `GET /schedules/{id}/edit`.
+/// `GET /schedules/{id}/edit`: each destination row remembers where it was.
 pub async fn edit(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
     let schedule = schedules::get_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
-    let initial = serde_json::to_value(&schedule).unwrap_or_default();
-    let runs_as_app = schedule.run_as == RunAs::App;
-    let editor = Editor::update(format!("/schedules/{id}"), viewer.link("/schedules/{id}"), &initial);
-    page(&state, &viewer, "Edit schedule".into(), editor, runs_as_app).await
+    let mut initial = serde_json::to_value(&schedule).unwrap_or_default();
+    if let Some(rows) = initial.get_mut("destinations").and_then(Value::as_array_mut) {
+        for (i, row) in rows.iter_mut().enumerate() {
+            if let Some(row) = row.as_object_mut() {
+                row.insert(ORIGIN.into(), json!(i.to_string()));
+            }
+        }
+    }
+    page(&state, &viewer, Some(&id), FormView::new(initial)).await
 }
+
+/// `POST /schedules/new`.
+pub async fn submit_new(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    submit(&state, &viewer, None, pairs).await
+}
+
+/// `POST /schedules/{id}/edit`.
+pub async fn submit_edit(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    submit(&state, &viewer, Some(id), pairs).await
+}
+
+async fn submit(
+    state: &WebState,
+    viewer: &Viewer,
+    id: Option<String>,
+    pairs: Vec<(String, String)>,
+) -> Result<Response, WebError> {
+    viewer.check_csrf(control(&pairs, "csrf").unwrap_or(""))?;
+    let id = id.as_deref();
+    let mut values = match form_input::tree(&pairs) {
+        Ok(values) => values,
+        Err(e) => return refused(state, viewer, id, json!({}), e).await,
+    };
+    if let Some(edit) = ListEdit::parse(control(&pairs, "_action").unwrap_or("save")) {
+        let chosen = control(&pairs, "_new_destination").unwrap_or("email").to_string();
+        edit.apply(&mut values, |kind| json!({"type": kind.unwrap_or(&chosen)}));
+        return page(state, viewer, id, FormView::new(values)).await;
+    }
+    match save(state, viewer, id, &values).await {
+        Ok(saved) => {
+            let to = Flash::Saved.after(&viewer.link(&format!("/schedules/{saved}")));
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e) => refused(state, viewer, id, values, e).await,
+    }
+}
+
+/// Decodes the form as the API would and saves it; the schedule's id.
+async fn save(state: &WebState, viewer: &Viewer, id: Option<&str>, values: &Value) -> Result<String, CoreError> {
+    let mut sent = only_what_applies(values.clone());
+    let origins = take_origins(&mut sent);
+    if let Some(rows) = sent.get_mut("destinations") {
+        carry_moved_secrets(&state.ports, &viewer.principal, id, rows, &origins).await?;
+    }
+    let input: ScheduleInput = form_input::decode(&sent)?;
+    let saved = match id {
+        None => schedules::create_schedule(&state.ports, &viewer.principal, input).await?,
+        Some(id) => schedules::update_schedule(&state.ports, &viewer.principal, id, input).await?,
+    };
+    Ok(saved.id)
+}
+
+async fn refused(
+    state: &WebState,
+    viewer: &Viewer,
+    id: Option<&str>,
+    values: Value,
+    e: CoreError,
+) -> Result<Response, WebError> {
+    let forbidden = matches!(e, CoreError::Forbidden(_));
+    let form = FormView::refused(values, e).map_err(|e| viewer.fail(e))?;
+    let mut response = page(state, viewer, id, form).await?;
+    if forbidden {
+        *response.status_mut() = StatusCode::FORBIDDEN;
+    }
+    Ok(response)
+}
+
+/// `POST /schedules/next-runs`: the `Next runs` part for the form as it is.
+pub async fn next_runs_part(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    viewer.check_csrf(control(&pairs, "csrf").unwrap_or(""))?;
+    let values = form_input::tree(&pairs).unwrap_or_default();
+    render(NextRunsPart { next_runs: next_runs(&state, &values).await })
+}
+
+/// Each destination row's origin (its stored index), taken out of the body.
+pub(crate) fn take_origins(values: &mut Value) -> Vec<Option<usize>> {
+    let Some(rows) = values.get_mut("destinations").and_then(Value::as_array_mut) else { return Vec::new() };
+    rows.iter_mut()
+        .map(|row| {
+            let origin = row.as_object_mut().and_then(|r| r.remove(ORIGIN));
+            origin.and_then(|o| o.as_str().and_then(|s| s.parse().ok()))
+        })
+        .collect()
+}
+
+/// The body the form means: recurrence fields of other frequencies are left
+/// out (without script all are posted; with it, hidden ones are disabled).
+pub(crate) fn only_what_applies(mut values: Value) -> Value {
+    if let Some(recurrence) = values.get_mut("recurrence").and_then(Value::as_object_mut) {
+        let frequency = recurrence.get("frequency").and_then(Value::as_str).unwrap_or("").to_string();
+        let unused: &[&str] = match frequency.as_str() {
+            "daily" => &["weekdays", "monthDay", "month"],
+            "weekly" => &["monthDay", "month"],
+            "monthly" => &["weekdays", "month"],
+            "yearly" => &["weekdays"],
+            _ => &[],
+        };
+        for key in unused {
+            recurrence.remove(*key);
+        }
+    }
+    values
+}
+
+/// `Next runs` of the form's recurrence; asks only for one that can be whole,
+/// so half a typed zone name is no refusal.
+async fn next_runs(state: &WebState, values: &Value) -> NextRuns {
+    const FILL_IN: &str = "Fill in the time, the time zone and the days to see the next runs.";
+    let recurrence = only_what_applies(values.clone()).get("recurrence").cloned().unwrap_or_default();
+    let text = |key: &str| recurrence.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+    let zone = text("timezone");
+    let time = text("time");
+    let whole_time = time.len() == 5 && time.as_bytes()[2] == b':';
+    let days_given = match text("frequency").as_str() {
+        "weekly" => recurrence.get("weekdays").and_then(Value::as_array).is_some_and(|d| !d.is_empty()),
+        "monthly" => recurrence.get("monthDay").is_some(),
+        "yearly" => recurrence.get("monthDay").is_some() && recurrence.get("month").is_some(),
+        _ => true,
+    };
+    if !whole_time || !days_given || !time_zones::names().contains(&zone) {
+        return NextRuns { status: FILL_IN.into(), runs: Vec::new() };
+    }
+    let asked = from_json_value(&recurrence, "recurrence").map_err(CoreError::from).map(|recurrence| PreviewInput {
+        recurrence,
+        count: Some(NEXT_RUNS),
+        after: None,
+    });
+    let answer = match asked {
+        Ok(input) => schedules::preview(&state.ports, input).await,
+        Err(e) => Err(e),
+    };
+    match answer {
+        Ok(found) if found.runs.is_empty() => {
+            NextRuns { status: "No more runs: the schedule ends before the next one.".into(), runs: Vec::new() }
+        }
+        Ok(found) => {
+            let tz = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+            let runs = found
+                .runs
+                .iter()
+                .map(|at| {
+                    let local = at.to_zoned(tz.clone()).strftime("%a %Y-%m-%d %H:%M").to_string();
+                    let utc = at.to_zoned(jiff::tz::TimeZone::UTC).strftime("%a %Y-%m-%d %H:%M").to_string();
+                    (format!("{local} ({zone})"), format!("{utc} UTC"))
+                })
+                .collect::<Vec<_>>();
+            NextRuns { status: format!("The next {} runs, in {zone} and in UTC:", runs.len()), runs }
+        }
+        Err(CoreError::Invalid { message, .. }) => NextRuns { status: format!("No runs: {message}"), runs: Vec::new() },
+        Err(_) => NextRuns { status: FILL_IN.into(), runs: Vec::new() },
+    }
+}
+
+/// Each destination of a decoded form, parsed as the API parses it (the
+/// name test: a destination's misspelt field is unknown there).
+#[cfg(test)]
+pub(crate) fn parse_destinations(input: &ScheduleInput) -> Result<(), ferry_core::FieldError> {
+    for (i, d) in input.destinations.iter().enumerate() {
+        d.parse(&format!("destinations[{i}]"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "schedule_form_tests.rs"]
+mod tests;

@@ -14,6 +14,7 @@ use ferry_core::usecases::{schedule_runs, schedules};
 use serde::Deserialize;
 
 use crate::error::WebError;
+use crate::flash::Flash;
 use crate::frame::{render, Frame, Viewer};
 use crate::recurrence_words::describe;
 use crate::sign_in::CsrfOnly;
@@ -144,7 +145,7 @@ pub async fn pause(
 ) -> Result<Response, WebError> {
     viewer.check_csrf(&form.csrf)?;
     schedules::pause_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
-    Ok(Redirect::to(&viewer.link("/schedules")).into_response())
+    Ok(Redirect::to(&Flash::Paused.after(&viewer.link("/schedules"))).into_response())
 }
 
 /// `POST /schedules/{id}/resume` (also clears the failure count).
@@ -156,7 +157,7 @@ pub async fn resume(
 ) -> Result<Response, WebError> {
     viewer.check_csrf(&form.csrf)?;
     schedules::resume_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
-    Ok(Redirect::to(&viewer.link("/schedules")).into_response())
+    Ok(Redirect::to(&Flash::Resumed.after(&viewer.link("/schedules"))).into_response())
 }
 
 /// `POST /schedules/{id}/run`: runs now, then shows the schedule's history
@@ -169,5 +170,5 @@ pub async fn run_now(
 ) -> Result<Response, WebError> {
     viewer.check_csrf(&form.csrf)?;
     schedule_runs::run_now(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
-    Ok(Redirect::to(&viewer.link(&format!("/schedules/{id}"))).into_response())
+    Ok(Redirect::to(&Flash::RunStarted.after(&viewer.link(&format!("/schedules/{id}")))).into_response())
 }

@@ -12,6 +12,7 @@ use axum::http::{header, HeaderMap};
 use ferry_core::model::api_key::{hash_key, Principal};
 use ferry_core::ports::session_store::StoredSession;
 use ferry_core::ports::LinkKey;
+use ferry_core::sealing::{DataKey, SecretBox};
 use ferry_core::{CoreError, Ports};
 use hmac::{Hmac, Mac};
 use jiff::{SignedDuration, Timestamp};
@@ -97,6 +98,13 @@ impl SessionKeys {
             return Err(SessionError::Expired);
         }
         Ok(Session { key_id: key_id.to_string(), csrf: self.mac("csrf", payload), id_hash: hash_key(nonce) })
+    }
+
+    /// The box of one-time flashes that carry a secret to the next page (a
+    /// new key after its form's redirect), under a subkey of its own.
+    pub fn flash_box(&self) -> SecretBox {
+        let key: [u8; 32] = raw_mac(&self.0, b"one-time flash").try_into().expect("SHA-256 gives 32 bytes");
+        SecretBox::new(&DataKey(key))
     }
 
     /// The token the sign-in form carries for the nonce in its cookie.

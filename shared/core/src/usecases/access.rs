@@ -17,7 +17,7 @@ pub fn ensure_report_owner(p: &Principal, r: &Report, action: &str) -> Result<()
         Ok(())
     } else {
         Err(CoreError::Forbidden(format!(
-            "only the report's owner or an admin may {action} it; copy it first (POST /v1/reports/{}/copy) to get your own",
+            "only the report's owner or an admin may {action} it; copy it first to get your own (report {})",
             r.id
         )))
     }

@@ -239,9 +239,59 @@ pub async fn test_connection(ports: &Ports, actor: &Principal, id: &str) -> Resu
     if !can_write_connection(actor, &c) {
         return Err(CoreError::Forbidden("only the connection's owner or an admin may test it".into()));
     }
+    sign_in(ports, &c).await
+}
+
+async fn sign_in(ports: &Ports, c: &Connection) -> Result<ConnectionTestResult, CoreError> {
     let settings = current(ports).await?;
-    Ok(match ports.sources.test_connection(&c, settings.allow_private_networks).await {
+    Ok(match ports.sources.test_connection(c, settings.allow_private_networks).await {
         Ok(check) => ConnectionTestResult { ok: true, user: Some(check.user), site: Some(check.site), error: None },
         Err(e) => ConnectionTestResult { ok: false, user: None, site: None, error: Some(e.to_string()) },
     })
+}
+
+/// The body of `POST /v1/connections/test`: a connection as for POST, and
+/// optionally the `id` of a stored one whose secrets fill those left out or
+/// sent as `***` (an edit form tests what it holds without the person typing
+/// the stored token again).
+#[derive(Debug, Clone)]
+pub struct UnsavedConnection {
+    pub stored_id: Option<String>,
+    pub input: ConnectionInput,
+}
+
+impl UnsavedConnection {
+    /// Reads the body; errors name the field as sent.
+    pub fn from_json(body: &Json) -> Result<Self, CoreError> {
+        let stored_id = match body.get("id") {
+            None | Some(Json::Null) => None,
+            Some(Json::String(id)) if !id.is_empty() => Some(id.clone()),
+            Some(_) => return Err(CoreError::invalid("id", "must be the id of a stored connection")),
+        };
+        let input = crate::json_input::from_json_value(body, "")?;
+        Ok(UnsavedConnection { stored_id, input })
+    }
+}
+
+/// Logs in with exactly the values given, nothing saved. The connection is
+/// checked as a save would check it (name, scope, settings, address guard),
+/// so what passes here also saves. Stored secrets come only from a stored
+/// connection the actor may change (the owner or an admin), as for a PUT.
+pub async fn test_unsaved_connection(
+    ports: &Ports,
+    actor: &Principal,
+    unsaved: UnsavedConnection,
+) -> Result<ConnectionTestResult, CoreError> {
+    let existing = match &unsaved.stored_id {
+        Some(id) => {
+            let c = load_connection(ports, actor, id).await?;
+            if !can_write_connection(actor, &c) {
+                return Err(CoreError::Forbidden("only the connection's owner or an admin may test it".into()));
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    let c = build(ports, actor, unsaved.input, existing.as_ref()).await?;
+    sign_in(ports, &c).await
 }

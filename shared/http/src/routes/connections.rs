@@ -7,7 +7,9 @@ use axum::response::Response;
 use axum::Json;
 use ferry_core::model::report::ReportType;
 use ferry_core::model::value::FieldInfo;
-use ferry_core::usecases::connections::{self, ConnectionInput, ConnectionTestResult, ConnectionView};
+use ferry_core::usecases::connections::{
+    self, ConnectionInput, ConnectionTestResult, ConnectionView, UnsavedConnection,
+};
 
 use super::{created, RouteTable};
 use crate::auth::Caller;
@@ -25,6 +27,7 @@ pub(crate) fn register(t: RouteTable) -> RouteTable {
         .add::<__path_delete_connection, _, _>(delete_connection)
         .add::<__path_connection_fields, _, _>(connection_fields)
         .add::<__path_test_connection, _, _>(test_connection)
+        .add::<__path_test_unsaved_connection, _, _>(test_unsaved_connection)
 }
 
 /// Creates a connection owned by the caller (`site` scope: admins only).
@@ -152,4 +155,25 @@ pub async fn test_connection(
     PathId(id): PathId,
 ) -> Result<Json<ConnectionTestResult>, ApiError> {
     Ok(Json(connections::test_connection(&state.ports, &actor, &id).await?))
+}
+
+/// Logs in with an unsaved connection's values (a body as for POST), nothing
+/// stored. With `"id"` of a stored connection the caller may change, a
+/// write-only secret left out or sent as `***` is taken from it. Answers as
+/// `/v1/connections/{id}/test` does; invalid values are a 400 naming the field.
+#[utoipa::path(post, path = "/v1/connections/test", tag = "connections", request_body = ConnectionInput,
+    responses(
+        (status = 200, description = "Whether these values work, and as whom", body = ConnectionTestResult),
+        (status = 400, description = "Invalid input", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "`id` names a connection the caller may not change, or a member asked for `site` scope",
+            body = ErrorResponse),
+        (status = 404, description = "`id` names no connection visible to the caller", body = ErrorResponse)))]
+pub async fn test_unsaved_connection(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Json<ConnectionTestResult>, ApiError> {
+    let unsaved = UnsavedConnection::from_json(&body)?;
+    Ok(Json(connections::test_unsaved_connection(&state.ports, &actor, unsaved).await?))
 }

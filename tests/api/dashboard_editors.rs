@@ -14,7 +14,7 @@ use crate::dashboard::{location, sign_in};
 use crate::deliveries::receiver::Receiver;
 use crate::deliveries::{allow_private_networks, app, run_now, wait_delivered};
 use crate::helpers::{spawn_app, ADMIN_KEY};
-use crate::jira_sim::ferry::jira_connection;
+use crate::jira_ferry::jira_connection;
 use crate::jira_sim::{JiraSim, SIM_EMAIL};
 
 #[tokio::test]

@@ -17,9 +17,9 @@ use serde_json::{json, Value};
 
 use crate::confluence_dataset::{table, zip_files};
 use crate::helpers::{spawn_app, spawn_app_with, AppOptions, TestApp, ADMIN_KEY};
+use crate::jira_ferry::{allow_private_networks, csv_cell_is, jira_connection, run_export};
 use crate::jira_sim::changelog::current_status;
 use crate::jira_sim::dataset::{created, expected_worklog, h, summary, updated, worklog_count, Expected, PEOPLE};
-use crate::jira_ferry::{allow_private_networks, csv_cell_is, jira_connection, run_export};
 use crate::jira_sim::site::{expected_fields, expected_history, expected_sprints, site_users, BOARDS};
 use crate::jira_sim::{Faults, JiraSim, BULK_CHANGELOG_PATH};
 

@@ -16,6 +16,7 @@ fn drawn(values: Value) -> String {
         checked: None,
         preview: None,
         approximate: None,
+        pdf_page: None,
     }
     .render()
     .unwrap()

@@ -20,7 +20,7 @@ use crate::helpers::{spawn_app, spawn_app_with, AppOptions, TestApp, ADMIN_KEY};
 use crate::jira_ferry::{allow_private_networks, csv_cell_is, jira_connection, run_export};
 use crate::jira_sim::changelog::current_status;
 use crate::jira_sim::dataset::{created, expected_worklog, h, summary, updated, worklog_count, Expected, PEOPLE};
-use crate::jira_sim::site::{expected_fields, expected_history, expected_sprints, site_users, BOARDS};
+use crate::jira_sim::site::{expected_fields, expected_history, expected_sprints, site_users, HistoryItem, BOARDS};
 use crate::jira_sim::{Faults, JiraSim, BULK_CHANGELOG_PATH};
 
 const ENTITIES: [&str; 6] = ["issues", "issue_fields", "issue_history", "worklogs", "sprints", "users"];
@@ -98,7 +98,7 @@ fn check_fields(rows: &[Vec<String>], numbers: &[u32]) {
 }
 
 fn check_history(rows: &[Vec<String>], numbers: &[u32], from: Timestamp) {
-    let expected: Vec<(u32, (u64, Timestamp, String, Option<String>, Option<String>))> = numbers
+    let expected: Vec<(u32, HistoryItem)> = numbers
         .iter()
         .flat_map(|&n| expected_history(n).into_iter().filter(move |i| i.1 >= from).map(move |i| (n, i)))
         .collect();

@@ -170,10 +170,15 @@ async fn a_schedule_form_that_moves_and_removes_destinations_keeps_each_ones_sec
         "recurrence": {"frequency": "daily", "time": "09:00", "timezone": "UTC"}});
     let r = app.post(ADMIN_KEY, "/schedules", &body).await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let schedule = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let created = r.json::<Value>().await.unwrap();
+    let schedule = created["id"].as_str().unwrap().to_string();
+    let (email_id, b_id) = (
+        created["destinations"][0]["id"].as_str().unwrap().to_string(),
+        created["destinations"][2]["id"].as_str().unwrap().to_string(),
+    );
     let b = sign_in(&app, ADMIN_KEY).await;
     let html = b.get(&app, &format!("/schedules/{schedule}/edit")).await.text().await.unwrap();
-    assert!(html.contains(r#"name="destinations[2][_origin]" value="2""#), "{html}");
+    assert!(html.contains(&format!(r#"name="destinations[2][id]" value="{b_id}""#)), "{html}");
     let url_b = receiver.url("/b");
     // Webhook B moved to the top, webhook A removed, time and weekdays edited: one save.
     let fields = vec![
@@ -187,12 +192,12 @@ async fn a_schedule_form_that_moves_and_removes_destinations_keeps_each_ones_sec
         ("recurrence[timezone]", "UTC"),
         ("destinations:array", ""),
         ("destinations[2][type]", "webhook"),
-        ("destinations[2][_origin]", "2"),
+        ("destinations[2][id]", b_id.as_str()),
         ("destinations[2][url]", url_b.as_str()),
         ("destinations[2][headers]:headers", "X-Key: •••"),
         ("destinations[2][secret]:secret", "•••"),
         ("destinations[0][type]", "email"),
-        ("destinations[0][_origin]", "0"),
+        ("destinations[0][id]", email_id.as_str()),
         ("destinations[0][to]:list", "team@example.org"),
         ("_action", "save"),
     ];

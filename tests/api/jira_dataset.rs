@@ -237,8 +237,8 @@ async fn a_jira_dataset_export_killed_mid_way_resumes_to_the_same_files() {
     let html = browser.get(&app, "/exports").await.text().await.unwrap();
     assert!(html.contains(&format!("reading {entity} (")) && html.contains(&format!("issues {ISSUES}")), "{html}");
     let form = browser.get(&app, "/reports/new").await.text().await.unwrap();
-    assert!(form.contains(r#"<option value="dataset">"#) && form.contains(r#"data-path="dataset.entities""#));
-    assert!(form.contains(r#"data-path="dataset.bodyLength""#));
+    assert!(form.contains(r#"<option value="dataset">"#) && form.contains(r#"name="dataset[entities]:list""#));
+    assert!(form.contains(r#"name="dataset[bodyLength]:int""#));
 
     clock.advance(SignedDuration::from_secs(61));
     app.ferry().start_workers(1);

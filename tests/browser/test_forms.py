@@ -87,9 +87,8 @@ def test_a_report_picks_a_custom_field_by_name_and_previews(page, ferry, jira):
     table = page.get_by_role("table")
     expect(table.get_by_role("columnheader", name="Story Points")).to_be_visible()
     expect(table.get_by_role("cell", name="SIM-2", exact=True)).to_be_visible()
-    # The form's preview is the report page's table (reports.rs): a whole
-    # float reads "3.0" there until issue 26's number display lands, then "3".
-    expect(table.get_by_role("cell", name=re.compile(r"^3(\.0)?$"))).to_be_visible()
+    # The form's preview is the report page's table (reports.rs): a whole number reads "3".
+    expect(table.get_by_role("cell", name="3", exact=True)).to_be_visible()
     page.get_by_role("button", name="Save").click()
     expect(page).to_have_url(re.compile(r"/reports/rep_[^/?]+(\?done=[\w-]+)?$"))
     expect(page.get_by_text("customfield_10016 as Story Points")).to_be_visible()

@@ -15,7 +15,6 @@ use axum::Form;
 use ferry_core::json_input::from_json_value;
 use ferry_core::model::api_key::Principal;
 use ferry_core::model::page::PageRequest;
-use ferry_core::usecases::moved_secrets::carry_moved_secrets;
 use ferry_core::usecases::schedules::{self, PreviewInput, ScheduleInput};
 use ferry_core::usecases::{reports, settings};
 use ferry_core::CoreError;
@@ -36,7 +35,6 @@ const REPORTS_OFFERED: u32 = 1000;
 /// Runs `Next runs` shows.
 const NEXT_RUNS: u32 = 5;
 /// Where a drawn row was (its stored index): the form's own key in a row.
-const ORIGIN: &str = "_origin";
 
 #[derive(Deserialize)]
 pub struct NewQuery {
@@ -144,17 +142,11 @@ pub async fn new(
     page(&state, &viewer, None, FormView::new(initial)).await
 }
 
-/// `GET /schedules/{id}/edit`: each destination row remembers where it was.
+/// `GET /schedules/{id}/edit`: each destination row carries its `id`, so its
+/// stored secrets follow it wherever it is moved.
 pub async fn edit(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
     let schedule = schedules::get_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
-    let mut initial = serde_json::to_value(&schedule).unwrap_or_default();
-    if let Some(rows) = initial.get_mut("destinations").and_then(Value::as_array_mut) {
-        for (i, row) in rows.iter_mut().enumerate() {
-            if let Some(row) = row.as_object_mut() {
-                row.insert(ORIGIN.into(), json!(i.to_string()));
-            }
-        }
-    }
+    let initial = serde_json::to_value(&schedule).unwrap_or_default();
     page(&state, &viewer, Some(&id), FormView::new(initial)).await
 }
 
@@ -205,11 +197,7 @@ async fn submit(
 
 /// Decodes the form as the API would and saves it; the schedule's id.
 async fn save(state: &WebState, viewer: &Viewer, id: Option<&str>, values: &Value) -> Result<String, CoreError> {
-    let mut sent = only_what_applies(values.clone());
-    let origins = take_origins(&mut sent);
-    if let Some(rows) = sent.get_mut("destinations") {
-        carry_moved_secrets(&state.ports, &viewer.principal, id, rows, &origins).await?;
-    }
+    let sent = only_what_applies(values.clone());
     let input: ScheduleInput = form_input::decode(&sent)?;
     let saved = match id {
         None => schedules::create_schedule(&state.ports, &viewer.principal, input).await?,
@@ -243,17 +231,6 @@ pub async fn next_runs_part(
     viewer.check_csrf(control(&pairs, "csrf").unwrap_or(""))?;
     let values = form_input::tree(&pairs).unwrap_or_default();
     render(NextRunsPart { next_runs: next_runs(&state, &values).await })
-}
-
-/// Each destination row's origin (its stored index), taken out of the body.
-pub(crate) fn take_origins(values: &mut Value) -> Vec<Option<usize>> {
-    let Some(rows) = values.get_mut("destinations").and_then(Value::as_array_mut) else { return Vec::new() };
-    rows.iter_mut()
-        .map(|row| {
-            let origin = row.as_object_mut().and_then(|r| r.remove(ORIGIN));
-            origin.and_then(|o| o.as_str().and_then(|s| s.parse().ok()))
-        })
-        .collect()
 }
 
 /// The body the form means: recurrence fields of other frequencies are left

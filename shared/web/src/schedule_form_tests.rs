@@ -28,17 +28,17 @@ fn drawn(values: Value) -> String {
 #[test]
 fn every_field_name_of_the_schedule_form_decodes_into_schedule_input() {
     let rows: Vec<Value> =
-        KINDS.iter().enumerate().map(|(i, k)| json!({"type": k.kind, "_origin": i.to_string()})).collect();
+        KINDS.iter().map(|k| json!({"type": k.kind, "id": "dst_01M97QKFWHZ7CAB8HTJQGZXG1B"})).collect();
     let html = drawn(json!({
         "reportId": "rep_1", "runAs": "app", "incremental": true, "range": "previous_day", "deliverWhen": "changed",
         "recurrence": {"frequency": "yearly", "interval": 2, "weekdays": ["MON"], "monthDay": 3, "month": 4,
             "time": "09:00", "timezone": "UTC", "start": "2030-01-01", "end": "2031-01-01"},
         "destinations": rows,
     }));
-    let mut body = form_input::tree(&posted(&html)).unwrap();
-    let origins = take_origins(&mut body);
-    assert_eq!(origins.len(), KINDS.len() * 2, "drawn rows and one template row per type");
-    assert_eq!(origins[..KINDS.len()], (0..KINDS.len()).map(Some).collect::<Vec<_>>()[..]);
+    let body = form_input::tree(&posted(&html)).unwrap();
+    let rows = body["destinations"].as_array().expect("destinations");
+    assert_eq!(rows.len(), KINDS.len() * 2, "drawn rows and one template row per type");
+    assert!(rows[..KINDS.len()].iter().all(|r| r["id"] == "dst_01M97QKFWHZ7CAB8HTJQGZXG1B"), "each drawn row keeps its id");
     let input: ScheduleInput = form_input::decode(&body).unwrap_or_else(|e| panic!("{e:?}\n{body:#}"));
     parse_destinations(&input).unwrap_or_else(|e| panic!("{e:?}\n{body:#}"));
     assert_eq!(input.recurrence.weekdays.map(|d| d.len()), Some(7), "every weekday box is named");

@@ -15,7 +15,6 @@ pub mod destinations;
 pub mod exports;
 pub(crate) mod job_stop;
 pub mod keys;
-pub mod moved_secrets;
 pub mod pdf_preview;
 pub mod previews;
 pub mod reports;

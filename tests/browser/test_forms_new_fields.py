@@ -235,3 +235,32 @@ def test_an_unknown_calendar_zone_is_shown_beside_its_field(page, ferry, jira):
     expect(zone).to_have_value("Mars/Olympus_Mons")
     expect(page).to_have_url(re.compile(r"/reports/new"))
     assert len(ferry.api("GET", "/reports")["items"]) == before, "nothing was stored"
+
+
+def test_a_dataset_report_is_made_on_the_form_with_its_entities_and_body_length(page, ferry, jira):
+    allow_private_networks(ferry, True)
+    connection = jira_connection(ferry, jira, "Sim Jira for datasets")
+    sign_in(page, ferry)
+    page.goto(ferry.url + "/reports/new")
+    group = page.get_by_role("group", name="Dataset")
+    expect(group).to_be_hidden()
+    page.get_by_label("Name", exact=True).fill("Jira tables")
+    page.get_by_label("Connection").select_option(connection)
+    page.get_by_label("Report type").select_option("dataset")
+    expect(group).to_be_visible()
+    group.get_by_label("Entities").fill("issues, issue_history, users")
+    group.get_by_label("Body length").fill("500")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/reports/rep_[^/]+$"))
+    report = page.url.rsplit("/", 1)[1]
+    stored = ferry.api("GET", f"/reports/{report}")
+    assert stored["reportType"] == "dataset" and stored["compress"] is True
+    assert stored["dataset"] == {"entities": ["issues", "issue_history", "users"], "bodyLength": 500}
+
+    page.get_by_role("link", name="Edit").click()
+    group = page.get_by_role("group", name="Dataset")
+    expect(group.get_by_label("Entities")).to_have_value(re.compile(r"issues,\s*issue_history,\s*users"))
+    group.get_by_label("Entities").fill("sprints, nope")
+    page.console.expect("400")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(re.compile("is not an entity of this source"))).to_be_visible()

@@ -1,7 +1,8 @@
 """`make screenshots`: pictures of a fresh local Ferry for the README: the
-schedules page with a few schedules and one run (docs/dashboard.png) and the
-schedule form with its next runs and two destinations
-(docs/schedule-form.png, beside the first)."""
+schedules page with a few schedules and one run (docs/dashboard.png), the
+schedule form with its next runs and two destinations (docs/schedule-form.png),
+that run's schedule with its history (docs/schedule-history.png) and the keys
+page (docs/keys.png), all beside the first."""
 
 import sys
 import time
@@ -40,8 +41,20 @@ def schedule_form(page, report: str, out: str):
     page.screenshot(path=out, full_page=True)
 
 
+def schedule_history(page, schedule: str, out: str):
+    page.goto(f"{page.ferry_url}/schedules/{schedule}")
+    page.screenshot(path=out, full_page=True)
+
+
+def keys_page(page, out: str):
+    page.goto(page.ferry_url + "/keys")
+    page.screenshot(path=out, full_page=True)
+
+
 def main(out: str):
     form_out = str(Path(out).with_name("schedule-form.png"))
+    history_out = str(Path(out).with_name("schedule-history.png"))
+    keys_out = str(Path(out).with_name("keys.png"))
     ferry = Ferry()
     try:
         reports = []
@@ -62,8 +75,10 @@ def main(out: str):
             page.wait_for_url("**/schedules")
             schedules_page(page, out)
             schedule_form(page, reports[0], form_out)
+            schedule_history(page, schedule, history_out)
+            keys_page(page, keys_out)
             browser.close()
-        print(f"wrote {out} and {form_out}")
+        print(f"wrote {out}, {form_out}, {history_out} and {keys_out}")
     finally:
         ferry.stop()
 

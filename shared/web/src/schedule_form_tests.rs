@@ -38,7 +38,10 @@ fn every_field_name_of_the_schedule_form_decodes_into_schedule_input() {
     let body = form_input::tree(&posted(&html)).unwrap();
     let rows = body["destinations"].as_array().expect("destinations");
     assert_eq!(rows.len(), KINDS.len() * 2, "drawn rows and one template row per type");
-    assert!(rows[..KINDS.len()].iter().all(|r| r["id"] == "dst_01M97QKFWHZ7CAB8HTJQGZXG1B"), "each drawn row keeps its id");
+    assert!(
+        rows[..KINDS.len()].iter().all(|r| r["id"] == "dst_01M97QKFWHZ7CAB8HTJQGZXG1B"),
+        "each drawn row keeps its id"
+    );
     let input: ScheduleInput = form_input::decode(&body).unwrap_or_else(|e| panic!("{e:?}\n{body:#}"));
     parse_destinations(&input).unwrap_or_else(|e| panic!("{e:?}\n{body:#}"));
     assert_eq!(input.recurrence.weekdays.map(|d| d.len()), Some(7), "every weekday box is named");

@@ -315,13 +315,18 @@ pub async fn update_schedule(
     id: &str,
     input: ScheduleInput,
 ) -> Result<ScheduleView, CoreError> {
-    let existing = load_schedule(ports, actor, id).await?;
-    let mut s = build(ports, actor, input, Some(&existing)).await?;
-    if !ports.schedules.update_schedule(&mut s).await? {
-        return Err(busy());
+    // A finishing run writes its memory, failure count and last run into the
+    // same document; the user's edit is built again on the newer copy rather
+    // than refused, so saving right after a run never answers "busy".
+    for _ in 0..20 {
+        let existing = load_schedule(ports, actor, id).await?;
+        let mut s = build(ports, actor, input.clone(), Some(&existing)).await?;
+        if ports.schedules.update_schedule(&mut s).await? {
+            ports.timers.schedule_saved(&s, ports.clock.now()).await?;
+            return Ok(schedule_view(ports, &s));
+        }
     }
-    ports.timers.schedule_saved(&s, ports.clock.now()).await?;
-    Ok(schedule_view(ports, &s))
+    Err(busy())
 }
 
 pub async fn delete_schedule(ports: &Ports, actor: &Principal, id: &str) -> Result<(), CoreError> {

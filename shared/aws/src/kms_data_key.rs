@@ -11,8 +11,8 @@ use ferry_core::PortError;
 
 use crate::DynamoStore;
 
-fn kms_error(operation: &str, e: impl std::error::Error) -> PortError {
-    PortError::backend(format!("KMS {operation}: {}", aws_sdk_kms::error::DisplayErrorContext(e)))
+fn kms_error(operation: &str, e: impl std::error::Error + Send + Sync + 'static) -> PortError {
+    PortError::caused(format!("KMS {operation}: {}", aws_sdk_kms::error::DisplayErrorContext(&e)), e)
 }
 
 fn plain_key(bytes: Option<&Blob>) -> Result<[u8; 32], PortError> {

@@ -21,8 +21,7 @@ use ferry_core::conformance::{
     settings_store::settings_store_conformance,
 };
 use ferry_core::model::api_key::{hash_key, ApiKey, Role};
-use ferry_core::model::export::{Export, ExportStatus, Progress, Trigger};
-use ferry_core::model::format_options::Format;
+use ferry_core::model::export::{Export, ExportStatus, Trigger};
 use ferry_core::model::ids::{random_80, ulid_id, IdKind};
 use ferry_core::model::page::PageRequest;
 use ferry_core::ports::export_store::ExportFilter;
@@ -99,35 +98,9 @@ fn key(i: u64, role: Role) -> ApiKey {
 
 fn export(ms: u64, created_by: &str, status: ExportStatus) -> Export {
     Export {
-        id: ulid_id(IdKind::Export, ms, random_80()),
-        report_id: "rep_1".into(),
-        owner: "ada".into(),
-        schedule_id: None,
-        trigger: Trigger::Api,
         status,
         created_by: created_by.into(),
-        created_at: jiff::Timestamp::UNIX_EPOCH,
-        started_at: None,
-        completed_at: None,
-        progress: Progress::default(),
-        rows: None,
-        bytes: None,
-        sha256: None,
-        content_sha256: None,
-        format: Format::Csv,
-        compress: false,
-        file_name: None,
-        file_key: None,
-        expires_at: None,
-        error: None,
-        warnings: Vec::new(),
-        summary: None,
-        run_as_app: false,
-        from_date: None,
-        to_date: None,
-        checkpoint: None,
-        lease: None,
-        version: 0,
+        ..Export::queued(ulid_id(IdKind::Export, ms, random_80()), "rep_1", "ada", jiff::Timestamp::UNIX_EPOCH)
     }
 }
 

@@ -19,8 +19,9 @@ use ferry_aws::emulator::{unique_name, Emulator};
 use ferry_aws::scheduler::event_bridge_timers::fixup_timer_name;
 use ferry_aws::scheduler::timer_event::SCHEDULED_TIME_ATTRIBUTE;
 use ferry_aws::{EventBridgeTimers, TimerEvent, TimerTargets};
+use ferry_core::conformance::schedule_timers::{schedule_timers_conformance, TimerPeer};
 use ferry_core::model::api_key::Principal;
-use ferry_core::ports::clock::ManualClock;
+use ferry_core::ports::clock::{Clock, ManualClock};
 use ferry_core::ports::Ports;
 use ferry_core::usecases::auth::authenticate;
 use ferry_core::usecases::bootstrap::bootstrap;
@@ -273,4 +274,32 @@ async fn a_timer_firing_for_a_deleted_schedule_removes_the_orphan_timer() {
     let outcome = fire_occurrence(&h.ports, &s.id, at("2030-03-21T09:00:00Z")).await.unwrap();
     assert_eq!(outcome, FireOutcome::Skipped("the schedule was deleted"));
     assert!(!h.timer_exists(&s.id).await);
+}
+
+/// Scheduler's own answer for a schedule's recurring timer.
+struct SchedulerGroup {
+    scheduler: aws_sdk_scheduler::Client,
+    group: String,
+}
+
+#[async_trait::async_trait]
+impl TimerPeer for SchedulerGroup {
+    async fn enabled(&self, id: &str) -> Option<bool> {
+        match self.scheduler.get_schedule().group_name(&self.group).name(id).send().await {
+            Ok(timer) => Some(timer.state() == Some(&ScheduleState::Enabled)),
+            Err(e) if e.as_service_error().is_some_and(|se| se.is_resource_not_found_exception()) => None,
+            Err(e) => panic!("get_schedule {id}: {}", aws_sdk_scheduler::error::DisplayErrorContext(e)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn eventbridge_timers_keep_the_timers_contract() {
+    let h = Harness::start("2030-03-20T12:00:00Z").await;
+    let s = h.create(json!({"frequency": "daily", "time": "09:00", "timezone": "Europe/Berlin"})).await;
+    let stored = h.ports.schedules.get_schedule(&s.id).await.unwrap().unwrap();
+    // The contract starts from a schedule nothing fires yet.
+    h.ports.timers.schedule_deleted(&s.id).await.unwrap();
+    let peer = SchedulerGroup { scheduler: h.scheduler.clone(), group: h.group.clone() };
+    schedule_timers_conformance(h.ports.timers.as_ref(), Some(&peer), &stored, h.clock.now()).await;
 }

@@ -6,6 +6,7 @@ use bytes::Bytes;
 use ferry_aws::emulator::{unique_name, Emulator};
 use ferry_aws::SesMailer;
 use ferry_channels::build_mime;
+use ferry_core::conformance::mailer::{mailer_conformance, MailPeer};
 use ferry_core::ports::delivery::DeliveryError;
 use ferry_core::ports::mailer::{MailAttachment, MailMessage, Mailer};
 use mail_parser::{MessageParser, MimeHeaders};
@@ -83,4 +84,24 @@ async fn a_sender_ses_does_not_know_is_a_rejection_not_a_retry() {
     assert!(matches!(err, DeliveryError::Rejected(_)), "{err:?}");
     assert!(!err.retryable());
     assert!(raw_messages().await.iter().all(|m| !m["raw_data"].as_str().unwrap_or_default().contains(&id)));
+}
+
+/// moto's SES store of raw messages, shared by every test.
+struct SesOutbox;
+
+#[async_trait::async_trait]
+impl MailPeer for SesOutbox {
+    async fn received(&self) -> Vec<Vec<u8>> {
+        raw_messages().await.iter().filter_map(|m| m["raw_data"].as_str()).map(|raw| raw.as_bytes().to_vec()).collect()
+    }
+}
+
+#[tokio::test]
+async fn ses_keeps_the_mailer_contract() {
+    let clients = Emulator::get().clients().await;
+    let sender = format!("{}@example.org", unique_name("ferry"));
+    clients.sesv2.create_email_identity().email_identity(&sender).send().await.expect("create_email_identity");
+    let unique = unique_name("contract").replace('-', "_");
+    let mailer = SesMailer::new(clients.sesv2.clone(), mime);
+    mailer_conformance(&mailer, &SesOutbox, |m| build_mime(m).ok(), &sender, &unique).await;
 }

@@ -61,6 +61,20 @@ impl PortError {
         PortError::Backend { source: e.into() }
     }
 
+    /// A backend failure while doing `context` (what Ferry was doing, e.g.
+    /// "opening /data/ferry.db"): the text reads "context: cause", and the
+    /// cause stays reachable as the error's source.
+    pub fn backend_in(context: impl std::fmt::Display, e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        PortError::caused(format!("{context}: {e}"), e)
+    }
+
+    /// A backend failure told as `message` (for SDK errors whose own text is
+    /// terse, the caller renders the whole chain), caused by `e`, kept as the
+    /// source.
+    pub fn caused(message: impl Into<String>, e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        PortError::Backend { source: Box::new(Caused { message: message.into(), source: Box::new(e) }) }
+    }
+
     /// An I/O error, a full disk told apart from the rest.
     pub fn from_io(e: std::io::Error) -> Self {
         match e.kind() {
@@ -68,6 +82,15 @@ impl PortError {
             _ => PortError::backend(e),
         }
     }
+}
+
+/// A backend failure's message with the error that caused it.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Caused {
+    message: String,
+    #[source]
+    source: BoxError,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,3 +144,23 @@ impl From<FieldError> for CoreError {
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::PortError;
+
+    #[test]
+    fn a_backend_failure_in_context_keeps_its_cause_as_the_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let e = PortError::backend_in("opening /data/ferry.db", io);
+        assert_eq!(e.to_string(), "backend failure: opening /data/ferry.db: denied");
+        let caused = e.source().expect("the context");
+        let cause = caused.source().expect("the cause");
+        assert_eq!(
+            cause.downcast_ref::<std::io::Error>().map(|e| e.kind()),
+            Some(std::io::ErrorKind::PermissionDenied)
+        );
+    }
+}

@@ -94,7 +94,7 @@ impl FsFileStore {
         check_key(key)?;
         let file = tokio::fs::File::open(self.layout.file(key)).await.map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => PortError::NotFound(format!("file {key}")),
-            _ => PortError::backend(format!("opening {key}: {e}")),
+            _ => PortError::backend_in(format_args!("opening {key}"), e),
         })?;
         let len = file.metadata().await.map_err(PortError::from_io)?.len();
         Ok((file, len))

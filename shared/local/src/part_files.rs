@@ -33,6 +33,19 @@ use ferry_core::ports::file_store::OpenUpload;
 use ferry_core::PortError;
 use jiff::Timestamp;
 
+/// A stored part that is not what its upload's records say.
+#[derive(Debug, thiserror::Error)]
+enum PartError {
+    #[error("part {number} of upload {upload} has a damaged tag")]
+    DamagedTag { number: u32, upload: String },
+    #[error("part {number} of upload {upload} is missing")]
+    Missing { number: u32, upload: String },
+    #[error("part {number} of upload {upload} does not match its tag (stored {stored} bytes)")]
+    NotAsTagged { number: u32, upload: String, stored: u64 },
+    #[error("part {number} of upload {upload} is cut short")]
+    CutShort { number: u32, upload: String },
+}
+
 use crate::file_keys::{is_upload_id, Layout};
 
 /// Where a stored part's bytes are.
@@ -76,7 +89,7 @@ impl Upload<'_> {
             Err(e) => return Err(PortError::backend(e)),
         };
         let fields: Vec<&str> = text.split_whitespace().collect();
-        let bad = || PortError::backend(format!("part {number} of upload {} has a damaged tag", self.id));
+        let bad = || PortError::backend(PartError::DamagedTag { number, upload: self.id.to_string() });
         let size = fields.first().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
         let etag = fields.get(1).ok_or_else(bad)?.to_string();
         let place = match (fields.get(2), fields.get(3).and_then(|o| o.parse().ok())) {
@@ -142,7 +155,7 @@ pub fn write_part(
     let failed = |e: PortError| match e {
         // A full disk stays a full disk, whatever else is said about it.
         PortError::NoSpace(m) => PortError::NoSpace(format!("writing part {number} of upload {upload_id}: {m}")),
-        e => PortError::backend(format!("writing part {number} of upload {upload_id}: {e}")),
+        e => PortError::backend_in(format_args!("writing part {number} of upload {upload_id}"), e),
     };
     let place = match upload.run_offset(number)? {
         Some(offset) => {
@@ -212,14 +225,12 @@ pub fn assemble(
     let upload = Upload { layout, id: upload_id };
     let mut stored = Vec::with_capacity(parts.len());
     for tag in parts {
-        let found = upload
-            .tag(tag.number)?
-            .ok_or_else(|| PortError::backend(format!("part {} of upload {upload_id} is missing", tag.number)))?;
+        let found = upload.tag(tag.number)?.ok_or_else(|| {
+            PortError::backend(PartError::Missing { number: tag.number, upload: upload_id.to_string() })
+        })?;
         if found.size != tag.size || found.etag != tag.etag {
-            return Err(PortError::backend(format!(
-                "part {} of upload {upload_id} does not match its tag (stored {} bytes)",
-                tag.number, found.size
-            )));
+            let (number, upload, stored) = (tag.number, upload_id.to_string(), found.size);
+            return Err(PortError::backend(PartError::NotAsTagged { number, upload, stored }));
         }
         stored.push(found);
     }
@@ -242,9 +253,9 @@ pub fn assemble(
         }
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)
-                .map_err(|e| PortError::backend(format!("creating {}: {e}", parent.display())))?;
+                .map_err(|e| PortError::backend_in(format_args!("creating {}", parent.display()), e))?;
         }
-        fs::rename(&source, target).map_err(|e| PortError::backend(format!("moving the file into place: {e}")))
+        fs::rename(&source, target).map_err(|e| PortError::backend_in("moving the file into place", e))
     })();
     if result.is_err() && !in_place {
         let _ = fs::remove_file(temp);
@@ -268,13 +279,14 @@ fn copy_parts(
             Place::Run(offset) => (upload.data(), offset),
             Place::Own => (upload.own(tag.number), 0),
         };
-        let mut file = File::open(&path)
-            .map_err(|e| PortError::backend(format!("part {} of upload {} is missing: {e}", tag.number, upload.id)))?;
+        let mut file = File::open(&path).map_err(|e| {
+            PortError::backend_in(format_args!("part {} of upload {} is missing", tag.number, upload.id), e)
+        })?;
         file.seek(SeekFrom::Start(offset)).map_err(PortError::from_io)?;
         // File to file: the kernel copies (copy_file_range) without a pass through user space.
         let copied = io::copy(&mut file.take(s.size), &mut out).map_err(PortError::from_io)?;
         if copied != s.size {
-            return Err(PortError::backend(format!("part {} of upload {} is cut short", tag.number, upload.id)));
+            return Err(PortError::backend(PartError::CutShort { number: tag.number, upload: upload.id.to_string() }));
         }
     }
     if durable {

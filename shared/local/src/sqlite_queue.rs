@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::storage_errors::storage_error;
+use crate::storage_errors::{storage_error, NotWal};
 use async_trait::async_trait;
 use ferry_core::model::ids::random_80;
 use ferry_core::ports::clock::Clock;
@@ -48,14 +48,14 @@ impl SqliteQueue {
     /// Opens (creating if needed) the queue `queue_name` in the database at `path`.
     pub fn open(path: &Path, queue_name: &str, clock: Arc<dyn Clock>) -> Result<Self, PortError> {
         let conn =
-            Connection::open(path).map_err(|e| PortError::backend(format!("opening {}: {e}", path.display())))?;
+            Connection::open(path).map_err(|e| PortError::backend_in(format_args!("opening {}", path.display()), e))?;
         // Other connections (the state store, other queues, another process)
         // write the same file: wait for their locks rather than fail.
         conn.busy_timeout(Duration::from_secs(5)).map_err(storage_error)?;
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(storage_error)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(PortError::backend(format!("{} cannot use WAL (journal mode {mode})", path.display())));
+            return Err(PortError::backend(NotWal { path: path.display().to_string(), mode }));
         }
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage_error)?;
         conn.execute_batch(SCHEMA).map_err(storage_error)?;
@@ -136,7 +136,7 @@ impl WorkQueue for SqliteQueue {
             return Ok(None);
         };
         let job = serde_json::from_str(&body)
-            .map_err(|e| PortError::backend(format!("queue job {id} is unreadable: {e}")))?;
+            .map_err(|e| PortError::backend_in(format_args!("queue job {id} is unreadable"), e))?;
         Ok(Some(ReceivedJob { job, receipt: format!("{id}.{token}"), attempts }))
     }
 

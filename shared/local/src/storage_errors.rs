@@ -8,6 +8,15 @@ use std::error::Error;
 
 use ferry_core::PortError;
 
+/// SQLite would not keep a write-ahead log for this file (a file system
+/// without shared memory): the store and the queues need one.
+#[derive(Debug, thiserror::Error)]
+#[error("{path} cannot use WAL (journal mode {mode})")]
+pub(crate) struct NotWal {
+    pub(crate) path: String,
+    pub(crate) mode: String,
+}
+
 /// `e` as a port error, a full disk told apart.
 pub(crate) fn storage_error<E: Error + Send + Sync + 'static>(e: E) -> PortError {
     let any: &(dyn Error + 'static) = &e;

@@ -17,8 +17,7 @@ use ferry_core::conformance::{
     settings_store::settings_store_conformance,
 };
 use ferry_core::model::api_key::{hash_key, ApiKey, Role};
-use ferry_core::model::export::{Export, ExportStatus, Progress, Trigger};
-use ferry_core::model::format_options::Format;
+use ferry_core::model::export::{Export, ExportStatus, Trigger};
 use ferry_core::model::page::PageRequest;
 use ferry_core::model::schedule::{RunAs, RunStatus, Schedule};
 use ferry_core::model::schedule_run::ScheduleRun;
@@ -104,37 +103,7 @@ fn admin_key() -> ApiKey {
 }
 
 fn queued_export(id: &str) -> Export {
-    Export {
-        id: id.into(),
-        report_id: "rep_1".into(),
-        owner: "ada".into(),
-        schedule_id: None,
-        trigger: Trigger::Api,
-        status: ExportStatus::Queued,
-        created_by: "ada".into(),
-        created_at: jiff::Timestamp::UNIX_EPOCH,
-        started_at: None,
-        completed_at: None,
-        progress: Progress::default(),
-        rows: None,
-        bytes: None,
-        sha256: None,
-        content_sha256: None,
-        format: Format::Csv,
-        compress: false,
-        file_name: None,
-        file_key: None,
-        expires_at: None,
-        error: None,
-        warnings: Vec::new(),
-        summary: None,
-        run_as_app: false,
-        from_date: None,
-        to_date: None,
-        checkpoint: None,
-        lease: None,
-        version: 0,
-    }
+    Export::queued(id, "rep_1", "ada", jiff::Timestamp::UNIX_EPOCH)
 }
 
 async fn write_some_state(path: &Path) -> Export {

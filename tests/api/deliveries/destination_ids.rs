@@ -51,6 +51,21 @@ async fn run(app: &TestApp, schedule: &str) -> Value {
     wait_delivered(app, ADMIN_KEY, schedule, export["id"].as_str().unwrap()).await
 }
 
+/// Waits until the schedule remembers what `count` destinations have: each
+/// delivery writes its memory just after it is recorded DELIVERED, so a
+/// test that stops the server must wait for it too.
+async fn wait_remembered(app: &TestApp, schedule: &str, count: usize) {
+    for _ in 0..3000 {
+        let stored =
+            app.ferry.as_ref().expect("running").ports.schedules.get_schedule(schedule).await.unwrap().unwrap();
+        if stored.delivered.len() >= count {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the schedule never remembered {count} destinations' content");
+}
+
 /// (destinationId, status, reason) of each delivery of a run, by destination id.
 fn deliveries(run: &Value) -> Vec<(String, String, Option<String>)> {
     let mut out: Vec<_> = run["deliveries"]
@@ -105,6 +120,7 @@ async fn move_remove_edit_and_add_in_one_put_keep_every_secret_and_the_changed_m
     let first = run(&app, &schedule).await;
     assert!(deliveries(&first).iter().all(|d| d.1 == "DELIVERED"), "{first}");
     assert_signed_with(&receiver.wait_for(1).await[0], HOOK_SECRET);
+    wait_remembered(&app, &schedule, 3).await;
 
     // One save: the webhook moves to the top, the link goes, the other
     // webhook's URL changes, an email is added; secrets are sent back masked.
@@ -230,6 +246,7 @@ async fn a_data_dir_from_before_destination_ids_gets_them_when_read_and_keeps_me
     let schedule = three_destinations(&app, &report, &receiver, &other_receiver).await;
     let first = run(&app, &schedule).await;
     assert_eq!(receiver.wait_for(1).await.len(), 1, "{first}");
+    wait_remembered(&app, &schedule, 3).await;
     drop(app.ferry.take());
     write_documents_without_ids(&app.data_dir.join("ferry.sqlite"));
 

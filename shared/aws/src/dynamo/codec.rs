@@ -27,6 +27,17 @@ pub(super) const EXPIRES_AT: &str = "expiresAt";
 /// 400 KB, keys and attributes included), with a message naming the item.
 const MAX_DOC_BYTES: usize = 350 * 1024;
 
+/// An item Ferry cannot write or read back as an entity.
+#[derive(Debug, thiserror::Error)]
+enum ItemError {
+    #[error("{what} is {bytes} bytes as JSON, too large for one DynamoDB item (400 KB)")]
+    TooLarge { what: String, bytes: usize },
+    #[error("item without {kind} attribute {name}")]
+    Missing { kind: &'static str, name: String },
+    #[error("{what}: the version cannot grow past {version}")]
+    VersionOverflow { what: String, version: u64 },
+}
+
 pub(super) fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -78,10 +89,7 @@ impl ItemBuilder {
     pub(super) fn doc<T: Serialize>(self, what: &str, value: &T) -> Result<Self, PortError> {
         let doc = serde_json::to_string(value).map_err(PortError::backend)?;
         if doc.len() > MAX_DOC_BYTES {
-            return Err(PortError::backend(format!(
-                "{what} is {} bytes as JSON, too large for one DynamoDB item (400 KB)",
-                doc.len()
-            )));
+            return Err(PortError::backend(ItemError::TooLarge { what: what.to_string(), bytes: doc.len() }));
         }
         Ok(self.text(DOC, doc))
     }
@@ -94,14 +102,14 @@ impl ItemBuilder {
 pub(super) fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str, PortError> {
     match item.get(name) {
         Some(AttributeValue::S(v)) => Ok(v),
-        _ => Err(PortError::backend(format!("item without string attribute {name}"))),
+        _ => Err(PortError::backend(ItemError::Missing { kind: "string", name: name.to_string() })),
     }
 }
 
 pub(super) fn get_n(item: &Item, name: &str) -> Result<u64, PortError> {
     match item.get(name) {
         Some(AttributeValue::N(v)) => v.parse().map_err(PortError::backend),
-        _ => Err(PortError::backend(format!("item without number attribute {name}"))),
+        _ => Err(PortError::backend(ItemError::Missing { kind: "number", name: name.to_string() })),
     }
 }
 
@@ -119,13 +127,15 @@ pub(super) fn versioned<T: DeserializeOwned>(item: &Item, set: impl FnOnce(&mut 
 
 /// The next version, refusing to wrap.
 pub(super) fn next_version(what: &str, version: u64) -> Result<u64, PortError> {
-    version.checked_add(1).ok_or_else(|| PortError::backend(format!("{what} version overflow")))
+    version
+        .checked_add(1)
+        .ok_or_else(|| PortError::backend(ItemError::VersionOverflow { what: what.to_string(), version }))
 }
 
 /// An SDK failure as a `PortError`, with the operation and the error chain
 /// (service code and message; requests carry no secrets, so neither do these).
-pub(super) fn sdk_error(operation: &str, e: impl std::error::Error) -> PortError {
-    PortError::backend(format!("DynamoDB {operation}: {}", DisplayErrorContext(e)))
+pub(super) fn sdk_error(operation: &str, e: impl std::error::Error + Send + Sync + 'static) -> PortError {
+    PortError::caused(format!("DynamoDB {operation}: {}", DisplayErrorContext(&e)), e)
 }
 
 /// A condition or filter expression with the names and values it uses.

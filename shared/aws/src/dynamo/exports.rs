@@ -107,7 +107,7 @@ impl ExportStore for DynamoStore {
                 }
             }
         }
-        Err(PortError::backend(format!("report {}: slot kept changing hands", e.report_id)))
+        Err(PortError::Conflict(format!("report {}: slot kept changing hands", e.report_id)))
     }
 
     async fn get_export(&self, id: &str) -> Result<Option<Export>, PortError> {

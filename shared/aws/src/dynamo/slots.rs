@@ -49,7 +49,7 @@ pub(super) async fn acquire(
             }
         }
     }
-    Err(PortError::backend(format!("report {report_id}: slot kept changing hands")))
+    Err(PortError::Conflict(format!("report {report_id}: slot kept changing hands")))
 }
 
 /// Frees the slot only when `export_id` holds it, so a late release by an

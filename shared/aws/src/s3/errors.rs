@@ -25,14 +25,13 @@ pub(crate) fn unknown_upload(key: &str, upload_id: &str) -> PortError {
 
 pub(crate) fn backend<E, R>(what: &str, e: SdkError<E, R>) -> PortError
 where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
 {
     // The service's own error without the raw response, which can be a whole listing.
-    match e {
-        SdkError::ServiceError(service) => {
-            PortError::backend(format!("S3 {what}: {}", DisplayErrorContext(service.err())))
-        }
-        other => PortError::backend(format!("S3 {what}: {}", DisplayErrorContext(&other))),
-    }
+    let message = match &e {
+        SdkError::ServiceError(service) => format!("S3 {what}: {}", DisplayErrorContext(service.err())),
+        other => format!("S3 {what}: {}", DisplayErrorContext(other)),
+    };
+    PortError::caused(message, e)
 }

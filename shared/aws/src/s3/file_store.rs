@@ -207,7 +207,7 @@ impl FileStore for S3FileStore {
         let body = out.body;
         Ok(Box::pin(futures::stream::unfold(body, |mut body| async move {
             let chunk = body.next().await?;
-            Some((chunk.map_err(|e| PortError::backend(format!("S3 GetObject body: {e}"))), body))
+            Some((chunk.map_err(|e| PortError::backend_in("S3 GetObject body", e)), body))
         })))
     }
 

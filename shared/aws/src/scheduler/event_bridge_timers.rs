@@ -113,8 +113,12 @@ fn sdk_time(t: Timestamp) -> DateTime {
     DateTime::from_secs(t.as_second())
 }
 
-fn failed<E: std::error::Error + 'static, R: std::fmt::Debug>(what: &str, name: &str, e: SdkError<E, R>) -> PortError {
-    PortError::backend(format!("EventBridge Scheduler {what} {name}: {}", DisplayErrorContext(e)))
+fn failed<E, R>(what: &str, name: &str, e: SdkError<E, R>) -> PortError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    PortError::caused(format!("EventBridge Scheduler {what} {name}: {}", DisplayErrorContext(&e)), e)
 }
 
 fn recurrence_of(s: &Schedule, now: Timestamp) -> Result<Recurrence, PortError> {

@@ -14,14 +14,13 @@ pub(crate) fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&st
 
 pub(crate) fn backend<E, R>(what: &str, e: SdkError<E, R>) -> PortError
 where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
 {
     // The service's own error without the raw response.
-    match e {
-        SdkError::ServiceError(service) => {
-            PortError::backend(format!("SQS {what}: {}", DisplayErrorContext(service.err())))
-        }
-        other => PortError::backend(format!("SQS {what}: {}", DisplayErrorContext(&other))),
-    }
+    let message = match &e {
+        SdkError::ServiceError(service) => format!("SQS {what}: {}", DisplayErrorContext(service.err())),
+        other => format!("SQS {what}: {}", DisplayErrorContext(other)),
+    };
+    PortError::caused(message, e)
 }

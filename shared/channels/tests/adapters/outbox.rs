@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use ferry_channels::{build_mime, OutboxMailer};
+use ferry_core::conformance::mailer::{mailer_conformance, MailPeer};
 use ferry_core::ports::mailer::{MailMessage, Mailer};
 use mail_parser::{MessageParser, MimeHeaders};
 
@@ -58,4 +59,33 @@ async fn a_message_that_cannot_be_built_is_rejected_and_nothing_is_filed() {
     let err = outbox.send(&bad).await.unwrap_err();
     assert!(!err.retryable(), "{err:?}");
     assert!(listing(work.path()).is_empty());
+}
+
+/// The `.eml` files of a folder: what an outbox or the SMTP peer holds.
+pub struct EmlFolder(pub std::path::PathBuf);
+
+#[async_trait::async_trait]
+impl MailPeer for EmlFolder {
+    async fn received(&self) -> Vec<Vec<u8>> {
+        let files = std::fs::read_dir(&self.0)
+            .map(|dir| dir.flatten().map(|e| e.path()).collect())
+            .unwrap_or_else(|_| Vec::new());
+        files
+            .into_iter()
+            .filter(|p: &std::path::PathBuf| p.extension().is_some_and(|x| x == "eml"))
+            .map(|p| std::fs::read(p).unwrap())
+            .collect()
+    }
+}
+
+pub fn built(message: &MailMessage) -> Option<Vec<u8>> {
+    build_mime(message).ok()
+}
+
+#[tokio::test]
+async fn the_outbox_keeps_the_mailer_contract() {
+    let work = tempfile::tempdir().unwrap();
+    let outbox = OutboxMailer::new(work.path().join("outbox"));
+    let peer = EmlFolder(work.path().join("outbox"));
+    mailer_conformance(&outbox, &peer, built, "ferry@localhost", "outbox").await;
 }

@@ -10,7 +10,9 @@ use ferry_core::ports::mailer::{MailAttachment, MailMessage, Mailer};
 use mail_parser::{MessageParser, MimeHeaders};
 use serde_json::Value;
 
+use crate::outbox::{built, EmlFolder};
 use crate::peers::{self, data, Peer};
+use ferry_core::conformance::mailer::mailer_conformance;
 
 pub fn message(attachment: Bytes) -> MailMessage {
     MailMessage {
@@ -93,4 +95,12 @@ async fn an_unreachable_server_is_a_retryable_failure() {
     let mailer = SmtpMailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
     let err = mailer.send(&message(Bytes::new())).await.unwrap_err();
     assert!(err.retryable(), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_real_smtp_server_receives_what_the_mailer_contract_says() {
+    let out = tempfile::tempdir().unwrap();
+    let peer = start(out.path(), None).await;
+    let mailer = SmtpMailer::from_url(&format!("smtp://127.0.0.1:{}", peer.port())).unwrap();
+    mailer_conformance(&mailer, &EmlFolder(out.path().to_owned()), built, "ferry@localhost", "smtp").await;
 }

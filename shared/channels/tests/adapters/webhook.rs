@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use ferry_channels::{ReqwestWebhookClient, Timeouts};
+use ferry_core::conformance::webhook_client::{webhook_client_conformance, ReceivedPost, WebhookPeer};
 use ferry_core::ports::delivery::DeliveryError;
 use ferry_core::ports::webhook_client::{WebhookClient, WebhookRequest};
 
@@ -258,4 +259,32 @@ async fn urls_that_are_not_http_and_framing_headers_are_rejected() {
     req.headers.push(("Content-Length".into(), "1".into()));
     let err = ReqwestWebhookClient::new().post(&req, stream(b"x")).await.unwrap_err();
     assert_eq!(err, DeliveryError::Rejected("the header content-length cannot be set".into()));
+}
+
+#[async_trait::async_trait]
+impl WebhookPeer for Receiver {
+    fn url_answering(&self, status: u16) -> String {
+        self.url(&format!("/status/{status}"))
+    }
+
+    async fn received(&self) -> Vec<ReceivedPost> {
+        Receiver::received(self)
+            .into_iter()
+            .map(|r| ReceivedPost {
+                path: r.path,
+                headers: r
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string()))
+                    .collect(),
+                body: r.body.to_vec(),
+            })
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn the_reqwest_client_keeps_the_webhook_contract() {
+    let receiver = Receiver::start().await;
+    webhook_client_conformance(&ReqwestWebhookClient::new(), &receiver).await;
 }

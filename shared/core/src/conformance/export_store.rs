@@ -19,36 +19,11 @@ use crate::PortError;
 const BASE: u64 = 1_700_000_000_000;
 
 fn export(ms: u64, report_id: &str, owner: &str, created_by: &str, status: ExportStatus) -> Export {
+    let at = Timestamp::from_millisecond(ms as i64).expect("valid instant");
     Export {
-        id: ulid_id(IdKind::Export, ms, random_80()),
-        report_id: report_id.to_string(),
-        owner: owner.to_string(),
-        schedule_id: None,
-        trigger: Trigger::Api,
         status,
         created_by: created_by.to_string(),
-        created_at: Timestamp::from_millisecond(ms as i64).expect("valid instant"),
-        started_at: None,
-        completed_at: None,
-        progress: Progress::default(),
-        rows: None,
-        bytes: None,
-        sha256: None,
-        content_sha256: None,
-        format: Format::Csv,
-        compress: false,
-        file_name: None,
-        file_key: None,
-        expires_at: None,
-        error: None,
-        warnings: Vec::new(),
-        summary: None,
-        run_as_app: false,
-        from_date: None,
-        to_date: None,
-        checkpoint: None,
-        lease: None,
-        version: 0,
+        ..Export::queued(ulid_id(IdKind::Export, ms, random_80()), report_id, owner, at)
     }
 }
 

@@ -11,8 +11,7 @@ use jiff::civil::{date, Date};
 use jiff::{SignedDuration, Timestamp};
 
 use super::race::{race, RACERS};
-use crate::model::export::{Export, ExportStatus, Progress, Trigger};
-use crate::model::format_options::Format;
+use crate::model::export::{Export, Trigger};
 use crate::model::ids::{random_80, ulid_id, IdKind};
 use crate::model::page::PageRequest;
 use crate::model::schedule::RunStatus;
@@ -49,35 +48,12 @@ fn run(ms: u64, schedule_id: &str, day: Option<Date>) -> ScheduleRun {
 /// The queued export of a scheduled run.
 fn export(ms: u64, schedule_id: &str) -> Export {
     Export {
-        id: ulid_id(IdKind::Export, ms, random_80()),
-        report_id: "rep_scheduled".into(),
-        owner: "olga".into(),
         schedule_id: Some(schedule_id.to_string()),
         trigger: Trigger::Schedule,
-        status: ExportStatus::Queued,
-        created_by: "olga".into(),
-        created_at: at(ms),
-        started_at: None,
-        completed_at: None,
-        progress: Progress::default(),
-        rows: None,
-        bytes: None,
-        sha256: None,
-        content_sha256: None,
-        format: Format::Csv,
-        compress: false,
         file_name: Some("weekly \"bugs\" ünïcode.csv".into()),
-        file_key: None,
-        expires_at: None,
-        error: None,
-        warnings: Vec::new(),
-        summary: None,
-        run_as_app: false,
         from_date: Some(at(ms) - SignedDuration::from_hours(24)),
         to_date: Some(at(ms)),
-        checkpoint: None,
-        lease: None,
-        version: 0,
+        ..Export::queued(ulid_id(IdKind::Export, ms, random_80()), "rep_scheduled", "olga", at(ms))
     }
 }
 

@@ -170,6 +170,49 @@ pub struct Export {
 }
 
 impl Export {
+    /// A new QUEUED export (started by the API, as CSV, by its owner): the
+    /// one place every field gets its first value. Callers and tests set
+    /// what differs with struct update syntax, so a new field is one edit.
+    pub fn queued(
+        id: impl Into<String>,
+        report_id: impl Into<String>,
+        owner: impl Into<String>,
+        created_at: Timestamp,
+    ) -> Export {
+        let owner = owner.into();
+        Export {
+            id: id.into(),
+            report_id: report_id.into(),
+            created_by: owner.clone(),
+            owner,
+            schedule_id: None,
+            trigger: Trigger::Api,
+            status: ExportStatus::Queued,
+            created_at,
+            started_at: None,
+            completed_at: None,
+            progress: Progress::default(),
+            rows: None,
+            bytes: None,
+            sha256: None,
+            content_sha256: None,
+            format: Format::Csv,
+            compress: false,
+            file_name: None,
+            file_key: None,
+            expires_at: None,
+            error: None,
+            warnings: Vec::new(),
+            summary: None,
+            run_as_app: false,
+            from_date: None,
+            to_date: None,
+            checkpoint: None,
+            lease: None,
+            version: 0,
+        }
+    }
+
     /// Where the export's file lives in the file store, once it has a name.
     pub fn upload_key(&self) -> Option<String> {
         self.file_name.as_ref().map(|name| format!("exports/{}/{}", self.id, name))

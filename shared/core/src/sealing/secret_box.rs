@@ -69,7 +69,7 @@ impl SecretBox {
         let Some(body) = stored.strip_prefix(SEALED_PREFIX) else {
             return Ok(stored.to_string());
         };
-        let bytes = b64().decode(body).map_err(|_| PortError::backend("a sealed secret is not base64"))?;
+        let bytes = b64().decode(body).map_err(|e| PortError::backend_in("a sealed secret is not base64", e))?;
         if bytes.len() < NONCE_LEN {
             return Err(PortError::backend("a sealed secret is too short"));
         }
@@ -79,7 +79,7 @@ impl SecretBox {
             .cipher
             .decrypt(&nonce.into(), sealed)
             .map_err(|_| PortError::backend("a sealed secret does not open with this data key"))?;
-        String::from_utf8(plain).map_err(|_| PortError::backend("a sealed secret is not text"))
+        String::from_utf8(plain).map_err(|e| PortError::backend_in("a sealed secret is not text", e))
     }
 }
 

@@ -10,10 +10,11 @@ use ferry_core::PortError;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::store::{from_doc, to_doc, to_i64, to_u64, SqliteStore};
+use super::versioned::{Versioned, VersionedRow};
 use crate::storage_errors::storage_error;
 
 /// The columns a delivery is stored with besides its document.
-struct DeliveryRow {
+pub(super) struct DeliveryRow {
     id: String,
     export_id: String,
     destination: i64,
@@ -32,6 +33,31 @@ impl DeliveryRow {
             version: to_i64(d.version)?,
             doc: to_doc(d)?,
         })
+    }
+}
+
+impl Versioned for Delivery {
+    type Row = DeliveryRow;
+    const KIND: &'static str = "delivery";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version_mut(&mut self) -> &mut u64 {
+        &mut self.version
+    }
+    fn row(&self) -> Result<DeliveryRow, PortError> {
+        DeliveryRow::of(self)
+    }
+}
+
+impl VersionedRow for DeliveryRow {
+    fn update(&self, conn: &Connection, expected: i64) -> rusqlite::Result<usize> {
+        conn.execute(
+            "UPDATE deliveries SET export_id = ?3, destination = ?4, link_token_hash = ?5,
+                    version = ?6, doc = ?7
+             WHERE id = ?1 AND version = ?2",
+            params![self.id, expected, self.export_id, self.destination, self.link_token_hash, self.version, self.doc],
+        )
     }
 }
 
@@ -74,39 +100,7 @@ impl DeliveryStore for SqliteStore {
     }
 
     async fn update_delivery(&self, d: &mut Delivery) -> Result<bool, PortError> {
-        let expected = d.version;
-        let next =
-            expected.checked_add(1).ok_or_else(|| PortError::backend(format!("delivery {} version overflow", d.id)))?;
-        // The document is written with the version it will have once stored.
-        let mut stored = d.clone();
-        stored.version = next;
-        let row = DeliveryRow::of(&stored)?;
-        let expected = to_i64(expected)?;
-        let written = self
-            .call(move |conn| {
-                let changed = conn
-                    .execute(
-                        "UPDATE deliveries SET export_id = ?3, destination = ?4, link_token_hash = ?5,
-                                version = ?6, doc = ?7
-                         WHERE id = ?1 AND version = ?2",
-                        params![
-                            row.id,
-                            expected,
-                            row.export_id,
-                            row.destination,
-                            row.link_token_hash,
-                            row.version,
-                            row.doc
-                        ],
-                    )
-                    .map_err(storage_error)?;
-                Ok(changed == 1)
-            })
-            .await?;
-        if written {
-            d.version = next;
-        }
-        Ok(written)
+        self.update_versioned(d).await
     }
 
     async fn list_deliveries(&self, export_id: &str) -> Result<Vec<Delivery>, PortError> {

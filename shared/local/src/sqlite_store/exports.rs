@@ -12,6 +12,7 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Transaction, Transac
 
 use super::slots;
 use super::store::{from_doc, to_doc, to_i64, to_u64, SqliteStore};
+use super::versioned::{Versioned, VersionedRow};
 use crate::storage_errors::storage_error;
 use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
@@ -39,6 +40,41 @@ impl ExportRow {
             version: to_i64(e.version)?,
             doc: to_doc(e)?,
         })
+    }
+}
+
+impl Versioned for Export {
+    type Row = ExportRow;
+    const KIND: &'static str = "export";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version_mut(&mut self) -> &mut u64 {
+        &mut self.version
+    }
+    fn row(&self) -> Result<ExportRow, PortError> {
+        ExportRow::of(self)
+    }
+}
+
+impl VersionedRow for ExportRow {
+    fn update(&self, conn: &rusqlite::Connection, expected: i64) -> rusqlite::Result<usize> {
+        conn.execute(
+            "UPDATE exports SET report_id = ?3, owner = ?4, created_by = ?5, schedule_id = ?6,
+                    status = ?7, version = ?8, doc = ?9
+             WHERE id = ?1 AND version = ?2",
+            params![
+                self.id,
+                expected,
+                self.report_id,
+                self.owner,
+                self.created_by,
+                self.schedule_id,
+                self.status,
+                self.version,
+                self.doc
+            ],
+        )
     }
 }
 
@@ -97,41 +133,7 @@ impl ExportStore for SqliteStore {
     }
 
     async fn update_export(&self, e: &mut Export) -> Result<bool, PortError> {
-        let expected = e.version;
-        let next =
-            expected.checked_add(1).ok_or_else(|| PortError::backend(format!("export {} version overflow", e.id)))?;
-        // The document is written with the version it will have once stored.
-        let mut stored = e.clone();
-        stored.version = next;
-        let row = ExportRow::of(&stored)?;
-        let expected = to_i64(expected)?;
-        let written = self
-            .call(move |conn| {
-                let changed = conn
-                    .execute(
-                        "UPDATE exports SET report_id = ?3, owner = ?4, created_by = ?5, schedule_id = ?6,
-                                status = ?7, version = ?8, doc = ?9
-                         WHERE id = ?1 AND version = ?2",
-                        params![
-                            row.id,
-                            expected,
-                            row.report_id,
-                            row.owner,
-                            row.created_by,
-                            row.schedule_id,
-                            row.status,
-                            row.version,
-                            row.doc
-                        ],
-                    )
-                    .map_err(storage_error)?;
-                Ok(changed == 1)
-            })
-            .await?;
-        if written {
-            e.version = next;
-        }
-        Ok(written)
+        self.update_versioned(e).await
     }
 
     async fn list_exports(&self, filter: &ExportFilter, page: &PageRequest) -> Result<Page<Export>, PortError> {

@@ -17,5 +17,6 @@ mod sessions;
 mod settings;
 mod slots;
 mod store;
+mod versioned;
 
 pub use store::SqliteStore;

@@ -13,11 +13,12 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::exports::{self, ExportRow};
 use super::store::{from_doc, to_doc, to_i64, to_u64, SqliteStore};
+use super::versioned::{Versioned, VersionedRow};
 use crate::storage_errors::storage_error;
 use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 /// The columns a run is stored with besides its document.
-struct RunRow {
+pub(super) struct RunRow {
     id: String,
     schedule_id: String,
     /// ISO `YYYY-MM-DD`; only compared for equality.
@@ -37,6 +38,31 @@ impl RunRow {
             version: to_i64(r.version)?,
             doc: to_doc(r)?,
         })
+    }
+}
+
+impl Versioned for ScheduleRun {
+    type Row = RunRow;
+    const KIND: &'static str = "run";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version_mut(&mut self) -> &mut u64 {
+        &mut self.version
+    }
+    fn row(&self) -> Result<RunRow, PortError> {
+        RunRow::of(self)
+    }
+}
+
+impl VersionedRow for RunRow {
+    fn update(&self, conn: &Connection, expected: i64) -> rusqlite::Result<usize> {
+        conn.execute(
+            "UPDATE schedule_runs SET schedule_id = ?3, occurrence_date = ?4, export_id = ?5,
+                    version = ?6, doc = ?7
+             WHERE id = ?1 AND version = ?2",
+            params![self.id, expected, self.schedule_id, self.occurrence_date, self.export_id, self.version, self.doc],
+        )
     }
 }
 
@@ -104,39 +130,7 @@ impl ScheduleRunStore for SqliteStore {
     }
 
     async fn update_run(&self, r: &mut ScheduleRun) -> Result<bool, PortError> {
-        let expected = r.version;
-        let next =
-            expected.checked_add(1).ok_or_else(|| PortError::backend(format!("run {} version overflow", r.id)))?;
-        // The document is written with the version it will have once stored.
-        let mut stored = r.clone();
-        stored.version = next;
-        let row = RunRow::of(&stored)?;
-        let expected = to_i64(expected)?;
-        let written = self
-            .call(move |conn| {
-                let changed = conn
-                    .execute(
-                        "UPDATE schedule_runs SET schedule_id = ?3, occurrence_date = ?4, export_id = ?5,
-                                version = ?6, doc = ?7
-                         WHERE id = ?1 AND version = ?2",
-                        params![
-                            row.id,
-                            expected,
-                            row.schedule_id,
-                            row.occurrence_date,
-                            row.export_id,
-                            row.version,
-                            row.doc
-                        ],
-                    )
-                    .map_err(storage_error)?;
-                Ok(changed == 1)
-            })
-            .await?;
-        if written {
-            r.version = next;
-        }
-        Ok(written)
+        self.update_versioned(r).await
     }
 
     async fn list_runs(&self, schedule_id: &str, page: &PageRequest) -> Result<Page<ScheduleRun>, PortError> {

@@ -11,13 +11,14 @@ use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 
 use super::store::{from_doc, query_texts, to_doc, to_i64, to_u64, SqliteStore};
+use super::versioned::{Versioned, VersionedRow};
 use crate::storage_errors::storage_error;
 use ferry_core::model::page_cursor::{PagePosition, PagedList};
 
 const NANOS_PER_MILLI: i128 = 1_000_000;
 
 /// The columns a schedule is stored with besides its document.
-struct ScheduleRow {
+pub(super) struct ScheduleRow {
     id: String,
     report_id: String,
     owner: String,
@@ -38,6 +39,40 @@ impl ScheduleRow {
             version: to_i64(s.version)?,
             doc: to_doc(s)?,
         })
+    }
+}
+
+impl Versioned for Schedule {
+    type Row = ScheduleRow;
+    const KIND: &'static str = "schedule";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version_mut(&mut self) -> &mut u64 {
+        &mut self.version
+    }
+    fn row(&self) -> Result<ScheduleRow, PortError> {
+        ScheduleRow::of(self)
+    }
+}
+
+impl VersionedRow for ScheduleRow {
+    fn update(&self, conn: &rusqlite::Connection, expected: i64) -> rusqlite::Result<usize> {
+        conn.execute(
+            "UPDATE schedules SET report_id = ?3, owner = ?4, paused = ?5, next_run_at = ?6,
+                    version = ?7, doc = ?8
+             WHERE id = ?1 AND version = ?2",
+            params![
+                self.id,
+                expected,
+                self.report_id,
+                self.owner,
+                self.paused,
+                self.next_run_at,
+                self.version,
+                self.doc
+            ],
+        )
     }
 }
 
@@ -111,40 +146,7 @@ impl ScheduleStore for SqliteStore {
     }
 
     async fn update_schedule(&self, s: &mut Schedule) -> Result<bool, PortError> {
-        let expected = s.version;
-        let next =
-            expected.checked_add(1).ok_or_else(|| PortError::backend(format!("schedule {} version overflow", s.id)))?;
-        // The document is written with the version it will have once stored.
-        let mut stored = s.clone();
-        stored.version = next;
-        let row = ScheduleRow::of(&stored)?;
-        let expected = to_i64(expected)?;
-        let written = self
-            .call(move |conn| {
-                let changed = conn
-                    .execute(
-                        "UPDATE schedules SET report_id = ?3, owner = ?4, paused = ?5, next_run_at = ?6,
-                                version = ?7, doc = ?8
-                         WHERE id = ?1 AND version = ?2",
-                        params![
-                            row.id,
-                            expected,
-                            row.report_id,
-                            row.owner,
-                            row.paused,
-                            row.next_run_at,
-                            row.version,
-                            row.doc
-                        ],
-                    )
-                    .map_err(storage_error)?;
-                Ok(changed == 1)
-            })
-            .await?;
-        if written {
-            s.version = next;
-        }
-        Ok(written)
+        self.update_versioned(s).await
     }
 
     async fn delete_schedule(&self, id: &str) -> Result<bool, PortError> {

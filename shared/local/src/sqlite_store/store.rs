@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::schema;
-use crate::storage_errors::storage_error;
+use crate::storage_errors::{storage_error, NotWal};
 
 /// How long a statement waits for another connection's write lock (the queue
 /// writes to the same file) before it fails with "database is locked".
@@ -38,7 +38,7 @@ impl SqliteStore {
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(storage_error)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(PortError::backend(format!("journal_mode is {mode}, not wal")));
+            return Err(PortError::backend(NotWal { path: path.display().to_string(), mode }));
         }
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage_error)?;
         // Replaced and deleted content is zeroed, not left in free space: a

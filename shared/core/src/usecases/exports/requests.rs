@@ -114,35 +114,11 @@ pub fn new_export(
     format: Option<Format>,
 ) -> Export {
     Export {
-        id: ports.ids.new_id(IdKind::Export),
-        report_id: report.id.clone(),
-        owner: report.owner.clone(),
-        schedule_id: None,
-        trigger,
-        status: ExportStatus::Queued,
         created_by: created_by.to_string(),
-        created_at: ports.clock.now(),
-        started_at: None,
-        completed_at: None,
-        progress: Progress::default(),
-        rows: None,
-        bytes: None,
-        sha256: None,
-        content_sha256: None,
+        trigger,
         format: format.unwrap_or(report.format),
         compress: report.compress,
-        file_name: None,
-        file_key: None,
-        expires_at: None,
-        error: None,
-        warnings: Vec::new(),
-        summary: None,
-        run_as_app: false,
-        from_date: None,
-        to_date: None,
-        checkpoint: None,
-        lease: None,
-        version: 0,
+        ..Export::queued(ports.ids.new_id(IdKind::Export), &report.id, &report.owner, ports.clock.now())
     }
 }
 

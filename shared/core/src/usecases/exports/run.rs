@@ -155,7 +155,7 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
     let at = Position { cursor: run.cp().source_cursor.clone(), rows: run.cp().rows, hasher, content, pending };
     let rules = PartRules { part_size, resumable, min_part: ports.files.min_part_size(), checkpoint_wanted };
     let Pipeline { mut formatted, free_parts, pump } = pipeline::start(source, writer, rules, at)
-        .map_err(|e| CoreError::Port(PortError::backend(format!("starting the format thread: {e}"))))?;
+        .map_err(|e| CoreError::Port(PortError::backend_in("starting the format thread", e)))?;
     // The pump reads pages on this task while the run uploads; when the run
     // ends, dropping the channels stops the pump and the format thread.
     let (export_id, key, upload_id) = (run.e.id.clone(), run.key.clone(), run.upload_id.clone());

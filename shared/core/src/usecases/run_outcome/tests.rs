@@ -3,8 +3,7 @@
 use super::*;
 use crate::model::delivery::{AttemptOutcome, DeliveryAttempt};
 use crate::model::destination::DestinationType;
-use crate::model::export::{Progress, Trigger};
-use crate::model::format_options::Format;
+use crate::model::export::Trigger;
 
 fn t(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -12,35 +11,15 @@ fn t(s: &str) -> Timestamp {
 
 fn export(status: ExportStatus) -> Export {
     Export {
-        id: "exp_1".into(),
-        report_id: "rep_1".into(),
-        owner: "ada".into(),
         schedule_id: Some("sch_1".into()),
         trigger: Trigger::Schedule,
         status,
-        created_by: "ada".into(),
-        created_at: t("2026-01-01T09:00:00Z"),
         started_at: Some(t("2026-01-01T09:00:00Z")),
         completed_at: Some(t("2026-01-01T09:01:00Z")),
-        progress: Progress::default(),
         rows: Some(3),
         bytes: Some(10),
-        sha256: None,
-        content_sha256: None,
-        format: Format::Csv,
-        compress: false,
-        file_name: None,
-        file_key: None,
-        expires_at: None,
         error: Some("boom".into()),
-        warnings: vec![],
-        summary: None,
-        run_as_app: false,
-        from_date: None,
-        to_date: None,
-        checkpoint: None,
-        lease: None,
-        version: 0,
+        ..Export::queued("exp_1", "rep_1", "ada", t("2026-01-01T09:00:00Z"))
     }
 }
 

@@ -11,12 +11,10 @@ use ferry_core::PortError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::table::Index;
+pub(super) use super::index::{Index, PK, SK};
 
 pub(super) type Item = HashMap<String, AttributeValue>;
 
-pub(super) const PK: &str = "pk";
-pub(super) const SK: &str = "sk";
 pub(super) const DOC: &str = "doc";
 pub(super) const VERSION: &str = "version";
 /// The TTL attribute (epoch seconds). DynamoDB deletes an expired item

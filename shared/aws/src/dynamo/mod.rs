@@ -8,6 +8,7 @@ mod codec;
 mod connections;
 mod deliveries;
 mod exports;
+mod index;
 mod keys;
 mod query;
 mod reports;

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use ferry_channels::RusshSftpClient;
+use ferry_core::conformance::sftp_client::{sftp_client_conformance, SftpPeer};
 use ferry_core::ports::delivery::DeliveryError;
 use ferry_core::ports::sftp_client::{SftpClient, SftpTarget};
 use serde_json::Value;
@@ -268,4 +269,28 @@ async fn a_closed_port_is_a_retryable_failure() {
     let err = RusshSftpClient::new().upload(&target, stream(b"data")).await.unwrap_err();
     assert!(err.retryable(), "{err:?}");
     assert!(err.to_string().starts_with(&format!("could not connect to 127.0.0.1:{port}")), "{err}");
+}
+
+#[async_trait::async_trait]
+impl SftpPeer for Server {
+    fn target(&self, file_name: &str) -> SftpTarget {
+        Server::target(self, file_name)
+    }
+
+    async fn files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(self.inbox())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+#[tokio::test]
+async fn the_russh_client_keeps_the_sftp_contract() {
+    let server = Server::start().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    sftp_client_conformance(&RusshSftpClient::new(), &server, closed).await;
 }

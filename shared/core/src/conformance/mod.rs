@@ -8,11 +8,13 @@ pub mod file_store;
 pub mod key_store;
 pub mod mailer;
 pub mod report_store;
+pub mod role_assumer;
 pub mod schedule_run_store;
 pub mod schedule_store;
 pub mod schedule_timers;
 pub mod session_store;
 pub mod settings_store;
+pub mod sftp_client;
 pub mod webhook_client;
 pub mod work_queue;
 

@@ -7,6 +7,7 @@
 use bytes::Bytes;
 use ferry_aws::emulator::{unique_name, Emulator};
 use ferry_channels::ObjectStoreS3Client;
+use ferry_core::conformance::s3_client::{s3_client_conformance, S3Peer, StoredObject};
 use ferry_core::ports::delivery::DeliveryError;
 use ferry_core::ports::s3_client::{S3Client, S3Credentials, S3Target, S3_PART_SIZE};
 use ferry_core::PortError;
@@ -237,4 +238,50 @@ async fn ferrys_own_credentials_never_go_to_an_endpoint_url_and_empty_key_segmen
     let err = ObjectStoreS3Client::new().put(&target, body).await.unwrap_err();
     let DeliveryError::Rejected(text) = err else { panic!("refused outright: {err:?}") };
     assert!(text.contains("no AWS credentials of its own") && !text.contains("169.254"), "{text}");
+}
+
+/// A bucket of the emulator's S3, as the S3 contract's peer.
+struct EmulatorBucket {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+}
+
+#[async_trait::async_trait]
+impl S3Peer for EmulatorBucket {
+    fn target(&self, key: &str) -> S3Target {
+        S3Target {
+            bucket: self.bucket.clone(),
+            key: key.into(),
+            region: "us-east-1".into(),
+            endpoint_url: Some(Emulator::get().endpoint()),
+            credentials: S3Credentials::AccessKey { id: "testing".into(), secret: SECRET.into() },
+            storage_class: None,
+            server_side_encryption: None,
+            kms_key_id: None,
+            content_type: "application/octet-stream".into(),
+            metadata: vec![],
+            allow_private_networks: true,
+        }
+    }
+
+    async fn object(&self, key: &str) -> Option<StoredObject> {
+        let got = self.client.get_object().bucket(&self.bucket).key(key).send().await.ok()?;
+        let mut metadata: Vec<(String, String)> =
+            got.metadata().into_iter().flatten().map(|(k, v)| (k.to_lowercase(), v.clone())).collect();
+        metadata.sort();
+        let content_type = got.content_type().map(String::from);
+        let bytes = got.body.collect().await.expect("the object's body").into_bytes().to_vec();
+        Some(StoredObject { bytes, content_type, metadata })
+    }
+
+    async fn uploads_in_progress(&self) -> usize {
+        in_progress_uploads(&self.client, &self.bucket).await
+    }
+}
+
+#[tokio::test]
+async fn the_object_store_client_keeps_the_s3_contract() {
+    let client = s3().await;
+    let bucket = new_bucket(&client).await;
+    s3_client_conformance(&ObjectStoreS3Client::new(), &EmulatorBucket { client, bucket }).await;
 }

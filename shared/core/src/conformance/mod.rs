@@ -9,6 +9,7 @@ pub mod key_store;
 pub mod mailer;
 pub mod report_store;
 pub mod role_assumer;
+pub mod s3_client;
 pub mod schedule_run_store;
 pub mod schedule_store;
 pub mod schedule_timers;

@@ -252,3 +252,63 @@ def test_next_runs_say_which_run_a_dst_gap_moved(chromium, ferry, world):
         assert_no_sideways_scrolling(page, "the schedule form")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def jira():
+    from jira_sim import JiraSim
+
+    sim = JiraSim()
+    yield sim
+    sim.stop()
+
+
+def test_a_report_page_shows_its_connection_and_every_option(chromium, ferry, jira):
+    from test_forms_new_fields import jira_report
+
+    options = {"layout": "long", "unit": "days", "statusCount": True, "statuses": ["In Progress", "Done"],
+               "calendar": {"timezone": "Europe/Berlin", "workdays": ["MON", "TUE"], "hours": "09:00-17:00"}}
+    report = jira_report(ferry, jira, "Cycle time", reportType="timeInStatus", timeInStatus=options,
+                         format="pdf", formatOptions={"paper": "letter", "maxRows": 500})
+    connection = ferry.api("GET", f"/reports/{report}")["connectionId"]
+    context, page = phone_page(chromium)
+    try:
+        sign_in(page, ferry)
+        page.goto(f"{ferry.url}/reports/{report}")
+        link = page.get_by_role("link", name="Cycle time Jira")
+        expect(link).to_have_attribute("href", f"/connections/{connection}/edit")
+        details = page.locator("dl.settings")
+        for line in ["Paper: letter", "Max rows: 500", "Layout: long", "Unit: days", "Status count: yes",
+                     "Statuses: In Progress, Done", "Calendar timezone: Europe/Berlin", "Calendar workdays: MON, TUE",
+                     "Calendar hours: 09:00-17:00"]:
+            expect(details.get_by_role("listitem").filter(has_text=re.compile(f"^{re.escape(line)}$"))).to_have_count(1)
+        assert_no_sideways_scrolling(page, "a report's page")
+        assert violations(page) == []
+    finally:
+        context.close()
+
+
+def test_seven_columns_fit_in_a_compact_editor_and_the_preview_opens_under_its_button(chromium, ferry, world):
+    context = chromium.new_context(viewport=WIDE)
+    page = context.new_page()
+    try:
+        sign_in(page, ferry)
+        page.goto(f"{ferry.url}/reports/{world['report']}/edit")
+        for field in ["key", "summary", "status", "assignee", "priority", "created", "updated"]:
+            page.get_by_label("Find a field").fill(field)
+            page.get_by_role("button", name="Add column").click()
+        columns = page.get_by_role("group", name=re.compile(r"^Column \d$"))
+        expect(columns).to_have_count(7)
+        top = columns.first.bounding_box()
+        bottom = columns.last.bounding_box()
+        height = bottom["y"] + bottom["height"] - top["y"]
+        assert height <= 7 * 56, f"7 columns take {height:.0f} px"
+        assert violations(page) == []
+        page.get_by_role("button", name="Preview").click()
+        heading = page.get_by_role("heading", name="Preview")
+        expect(heading).to_be_in_viewport()
+        button = page.get_by_role("button", name="Preview").bounding_box()
+        assert 0 < heading.bounding_box()["y"] - button["y"] < 200, "the preview starts right under its button"
+        expect(page.get_by_role("table").filter(has_text="The first")).to_be_visible()
+    finally:
+        context.close()

@@ -80,8 +80,9 @@
       hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short",
     }).formatToParts(at);
     const part = (type) => (parts.find((p) => p.type === type) || { value: "" }).value;
+    const name = part("timeZoneName");
     return part("year") + "-" + part("month") + "-" + part("day") + " " + part("hour") + ":" + part("minute") +
-      " " + part("timeZoneName") + " (" + zone + ")";
+      " " + name + (name === zone ? "" : " (" + zone + ")");
   }
 
   // The header's `Menu` (a <details>) is open on wide screens, where CSS hides

@@ -367,7 +367,7 @@ def test_a_report_is_edited_with_renamed_reordered_columns(page, ferry):
     report = ferry.api("POST", "/reports", body)["id"]
     sign_in(page, ferry)
     page.goto(f"{ferry.url}/reports/{report}")
-    page.get_by_role("link", name="Edit").click()
+    page.get_by_role("link", name="Edit", exact=True).click()
     expect(page.get_by_text(re.compile(r"\d+ fields: type to search"))).to_be_visible()
     expect(page.get_by_role("group", name="Column 3").get_by_label("Field")).to_have_value("status")
     page.get_by_role("group", name="Column 2").get_by_role("button", name="Remove").click()

@@ -73,10 +73,13 @@ def member_pages(w):
 
 
 def no_violations(page, ferry, paths):
+    """axe finds nothing on any of `paths`; on a phone none scrolls sideways either."""
     found = {}
     for path in paths:
         page.goto(ferry.url + path)
         page.wait_for_load_state("networkidle")
+        if page.viewport_size["width"] <= PHONE["width"]:
+            assert_no_sideways_scrolling(page, path)
         v = violations(page)
         if v:
             found[path] = v

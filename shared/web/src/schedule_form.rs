@@ -95,10 +95,16 @@ impl NextRun {
         let note = match run.wall_clock {
             WallClock::Exact => None,
             WallClock::MovedByGap => Some(format!("moved: {time} does not exist that day (clocks go forward)")),
-            WallClock::RepeatedHour => Some(format!("{time} happens twice that day (clocks go back): runs at the first")),
+            WallClock::RepeatedHour => {
+                Some(format!("{time} happens twice that day (clocks go back): runs at the first"))
+            }
         };
         let utc = run.at.to_zoned(jiff::tz::TimeZone::UTC).strftime("%a %Y-%m-%d %H:%M UTC").to_string();
-        NextRun { local: if local.ends_with(&format!(" {zone}")) { local } else { format!("{local} ({zone})") }, note, utc }
+        NextRun {
+            local: if local.ends_with(&format!(" {zone}")) { local } else { format!("{local} ({zone})") },
+            note,
+            utc,
+        }
     }
 }
 

@@ -235,7 +235,7 @@ def test_the_skip_link_is_the_first_stop_and_lands_on_the_content(chromium, ferr
         context.close()
 
 
-def test_next_runs_say_which_run_a_dst_gap_moved(chromium, ferry, world):
+def test_next_runs_say_which_run_a_dst_gap_moved_and_which_hour_repeats(chromium, ferry, world):
     context, page = phone_page(chromium)
     try:
         sign_in(page, ferry)
@@ -253,6 +253,14 @@ def test_next_runs_say_which_run_a_dst_gap_moved(chromium, ferry, world):
         )
         expect(runs.nth(3)).to_have_text("Mon 2027-03-15 02:30 EDT (America/New_York) \u00b7 Mon 2027-03-15 06:30 UTC")
         assert_no_sideways_scrolling(page, "the schedule form")
+        # On 2027-11-07 the clocks go back at 02:00: 01:30 happens twice, the run is at the first.
+        page.get_by_label("Time", exact=True).fill("01:30")
+        page.get_by_label("Start").fill("2027-11-06")
+        expect(runs.nth(1)).to_have_text(
+            "Sun 2027-11-07 01:30 EDT (America/New_York) \u2014 01:30 happens twice that day (clocks go back):"
+            " runs at the first \u00b7 Sun 2027-11-07 05:30 UTC"
+        )
+        expect(runs.nth(2)).to_have_text("Mon 2027-11-08 01:30 EST (America/New_York) \u00b7 Mon 2027-11-08 06:30 UTC")
     finally:
         context.close()
 

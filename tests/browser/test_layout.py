@@ -323,3 +323,20 @@ def test_seven_columns_fit_in_a_compact_editor_and_the_preview_opens_under_its_b
         expect(page.get_by_role("table").filter(has_text="The first")).to_be_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["wide", "phone"])
+def test_the_navigation_needs_no_script(chromium, ferry, viewport):
+    context = chromium.new_context(viewport=viewport, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, ferry)
+        nav = page.get_by_role("navigation", name="Main")
+        if viewport == PHONE:
+            expect(nav.get_by_role("link", name="Keys")).to_be_hidden()
+            page.locator("summary", has_text="Menu").click()
+        for name in ADMIN_NAV:
+            assert_on_screen(page, nav.get_by_role("link", name=re.compile(f"^{name}")), f"the {name} link")
+        assert_no_sideways_scrolling(page, "the schedules page without script")
+    finally:
+        context.close()

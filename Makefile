@@ -39,7 +39,9 @@ browser-test: .venv/.browser-stamp chromium
 	$(CARGO) build --locked -p ferry-local
 	FERRY_BIN=$(FERRY_BIN) .venv/bin/python -m pytest -q -p no:cacheprovider tests/browser
 
-# docs/dashboard.png, docs/schedule-form.png, docs/pdf-page.png and docs/summary-mail.png for the README, with the same tooling (not part of `make test`).
+# docs/dashboard.png, docs/schedule-form.png, docs/pdf-page.png, docs/summary-mail.png and the
+# 390 px phone pictures (docs/phone-schedules.png, docs/phone-history.png) for the README, with the
+# same tooling (not part of `make test`).
 screenshots: .venv/.browser-stamp chromium poppler
 	$(CARGO) build --locked -p ferry-local
 	FERRY_BIN=$(FERRY_BIN) .venv/bin/python tests/browser/screenshots.py docs/dashboard.png
@@ -54,8 +56,11 @@ chromium:
 poppler:
 	@test -x /usr/bin/pdftotext || { apt-get update && apt-get install -y poppler-utils; }
 
-.venv/.browser-stamp: tests/browser/requirements.txt .venv/.stamp
+# axe-core (tests/browser/package.json, pinned in its lock file) is loaded
+# into pages by the tests only; Ferry never serves it.
+.venv/.browser-stamp: tests/browser/requirements.txt tests/browser/package-lock.json .venv/.stamp
 	.venv/bin/pip install --disable-pip-version-check --quiet -r tests/browser/requirements.txt
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
 # Peers the tests start on 127.0.0.1 and that we did not write (asyncssh's SFTP

@@ -1,8 +1,10 @@
 """`make screenshots`: pictures of a fresh local Ferry for the README: the
 schedules page with a few schedules and one run (docs/dashboard.png), the
 schedule form with its next runs and two destinations (docs/schedule-form.png),
-that run's schedule with its history (docs/schedule-history.png) and the keys
-page (docs/keys.png), all beside the first."""
+that run's schedule with its history (docs/schedule-history.png), the keys
+page (docs/keys.png), and on a 390 × 844 phone the schedules list
+(docs/phone-schedules.png) and the history (docs/phone-history.png), all
+beside the first."""
 
 import sys
 import time
@@ -51,10 +53,28 @@ def keys_page(page, out: str):
     page.screenshot(path=out, full_page=True)
 
 
+def phone_pictures(browser, ferry_url: str, schedule: str, schedules_out: str, history_out: str):
+    """The same server on a phone: the list as cards, the history in its box."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True, timezone_id="Europe/Berlin"
+    )
+    page = context.new_page()
+    page.goto(ferry_url + "/sign-in")
+    page.get_by_label("API key").fill(ADMIN_KEY)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/schedules")
+    page.screenshot(path=schedules_out, full_page=True)
+    page.goto(f"{ferry_url}/schedules/{schedule}")
+    page.screenshot(path=history_out, full_page=True)
+    context.close()
+
+
 def main(out: str):
     form_out = str(Path(out).with_name("schedule-form.png"))
     history_out = str(Path(out).with_name("schedule-history.png"))
     keys_out = str(Path(out).with_name("keys.png"))
+    phone_list_out = str(Path(out).with_name("phone-schedules.png"))
+    phone_history_out = str(Path(out).with_name("phone-history.png"))
     ferry = Ferry()
     try:
         reports = []
@@ -77,8 +97,9 @@ def main(out: str):
             schedule_form(page, reports[0], form_out)
             schedule_history(page, schedule, history_out)
             keys_page(page, keys_out)
+            phone_pictures(browser, ferry.url, schedule, phone_list_out, phone_history_out)
             browser.close()
-        print(f"wrote {out}, {form_out}, {history_out} and {keys_out}")
+        print(f"wrote {out}, {form_out}, {history_out}, {keys_out}, {phone_list_out} and {phone_history_out}")
     finally:
         ferry.stop()
 

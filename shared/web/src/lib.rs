@@ -27,6 +27,7 @@ pub mod headers;
 pub mod keys;
 pub mod list_edit;
 pub mod recurrence_words;
+mod report_details;
 pub mod report_form;
 pub mod reports;
 pub mod schedule;

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ferry_core::model::page::PageRequest;
 use ferry_core::model::report::Column;
+use ferry_core::usecases::connections;
 use ferry_core::usecases::exports::{self, StartExport};
 use ferry_core::usecases::previews::{self, ReportPreview};
 use ferry_core::usecases::reports::{self, ReportView};
@@ -16,6 +17,7 @@ use serde_json::Value;
 use crate::error::WebError;
 use crate::flash::Flash;
 use crate::frame::{render, Frame, Viewer};
+use crate::report_details::{option_groups, OptionGroup};
 use crate::schedules::{encode, PAGE_SIZE};
 use crate::sign_in::CsrfOnly;
 use crate::times::utc;
@@ -57,6 +59,9 @@ struct ReportPage {
     columns: Vec<String>,
     updated: String,
     preview: Option<PreviewTable>,
+    /// The connection's name, when this person may open it.
+    connection: Option<String>,
+    options: Vec<OptionGroup>,
     /// The owner or an admin: `Edit`, `Delete` and `Schedule` are theirs
     /// (others may read and `Copy` a public report).
     may_change: bool,
@@ -85,7 +90,12 @@ async fn report_page(
     let report = reports::get_report(&state.ports, &viewer.principal, id).await.map_err(|e| viewer.fail(e))?;
     let word = |v: serde_json::Result<Value>| v.ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
     let may_change = viewer.principal.is_admin() || report.owner == viewer.principal.user;
+    // Someone else's private connection behind a public report: its id only.
+    let connection =
+        connections::get_connection(&state.ports, &viewer.principal, &report.connection_id).await.ok().map(|c| c.name);
     render(ReportPage {
+        connection,
+        options: option_groups(&report),
         may_change,
         frame: viewer.frame("Reports"),
         format: word(serde_json::to_value(report.format)),

@@ -15,7 +15,8 @@ use axum::Form;
 use ferry_core::json_input::from_json_value;
 use ferry_core::model::api_key::Principal;
 use ferry_core::model::page::PageRequest;
-use ferry_core::usecases::schedules::{self, PreviewInput, ScheduleInput};
+use ferry_core::recurrence::WallClock;
+use ferry_core::usecases::schedules::{self, MarkedRun, PreviewInput, ScheduleInput};
 use ferry_core::usecases::{reports, settings};
 use ferry_core::CoreError;
 use serde::Deserialize;
@@ -76,7 +77,35 @@ impl ScheduleFormPage {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NextRuns {
     pub(crate) status: String,
-    pub(crate) runs: Vec<(String, String)>,
+    pub(crate) runs: Vec<NextRun>,
+}
+
+/// One of `Next runs`: `Sun 2027-03-14 03:30 EDT (America/New_York)`, why a
+/// DST change moved it or doubled its hour, and the same instant in UTC.
+#[derive(Debug, Clone)]
+pub(crate) struct NextRun {
+    pub(crate) local: String,
+    pub(crate) note: Option<String>,
+    pub(crate) utc: String,
+}
+
+impl NextRun {
+    fn new(run: &MarkedRun, tz: &jiff::tz::TimeZone, zone: &str, time: &str) -> Self {
+        let local = run.at.to_zoned(tz.clone()).strftime("%a %Y-%m-%d %H:%M %Z").to_string();
+        let note = match run.wall_clock {
+            WallClock::Exact => None,
+            WallClock::MovedByGap => Some(format!("moved: {time} does not exist that day (clocks go forward)")),
+            WallClock::RepeatedHour => {
+                Some(format!("{time} happens twice that day (clocks go back): runs at the first"))
+            }
+        };
+        let utc = run.at.to_zoned(jiff::tz::TimeZone::UTC).strftime("%a %Y-%m-%d %H:%M UTC").to_string();
+        NextRun {
+            local: if local.ends_with(&format!(" {zone}")) { local } else { format!("{local} ({zone})") },
+            note,
+            utc,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -276,24 +305,16 @@ async fn next_runs(state: &WebState, values: &Value) -> NextRuns {
         after: None,
     });
     let answer = match asked {
-        Ok(input) => schedules::preview(&state.ports, input).await,
+        Ok(input) => schedules::preview_marked(&state.ports, input).await,
         Err(e) => Err(e),
     };
     match answer {
-        Ok(found) if found.runs.is_empty() => {
+        Ok(found) if found.is_empty() => {
             NextRuns { status: "No more runs: the schedule ends before the next one.".into(), runs: Vec::new() }
         }
         Ok(found) => {
             let tz = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
-            let runs = found
-                .runs
-                .iter()
-                .map(|at| {
-                    let local = at.to_zoned(tz.clone()).strftime("%a %Y-%m-%d %H:%M").to_string();
-                    let utc = at.to_zoned(jiff::tz::TimeZone::UTC).strftime("%a %Y-%m-%d %H:%M").to_string();
-                    (format!("{local} ({zone})"), format!("{utc} UTC"))
-                })
-                .collect::<Vec<_>>();
+            let runs = found.iter().map(|run| NextRun::new(run, &tz, &zone, &time)).collect::<Vec<_>>();
             NextRuns { status: format!("The next {} runs, in {zone} and in UTC:", runs.len()), runs }
         }
         Err(CoreError::Invalid { message, .. }) => NextRuns { status: format!("No runs: {message}"), runs: Vec::new() },

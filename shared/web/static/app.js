@@ -72,15 +72,60 @@
     setTimeout(tick, POLL_MS);
   }
 
+  // `2027-03-20 21:30 EDT (America/New_York)`: the pages' one way of writing
+  // a time (server side: times.rs), whatever the browser's locale.
+  function isoInZone(at, zone) {
+    const parts = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short",
+    }).formatToParts(at);
+    const part = (type) => (parts.find((p) => p.type === type) || { value: "" }).value;
+    const name = part("timeZoneName");
+    return part("year") + "-" + part("month") + "-" + part("day") + " " + part("hour") + ":" + part("minute") +
+      " " + name + (name === zone ? "" : " (" + zone + ")");
+  }
+
+  // The header's `Menu` (a <details>) is open on wide screens, where CSS hides
+  // `Menu` itself, and closed on narrow ones until pressed.
+  function menu() {
+    const details = document.querySelector("details[data-menu]");
+    if (!details) return;
+    const wide = window.matchMedia("(min-width: 56rem)");
+    const apply = () => { details.open = wide.matches; };
+    wide.addEventListener("change", apply);
+    apply();
+    details.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && !wide.matches && details.open) {
+        details.open = false;
+        details.querySelector("summary").focus();
+      }
+    });
+  }
+
+  // A table that scrolls sideways in its own box (narrow screens) takes the
+  // keyboard focus, so it can be scrolled without a mouse; others do not.
+  function scrollBoxes() {
+    const boxes = document.querySelectorAll("table:not(.stack), .scroll");
+    const mark = () => boxes.forEach((box) => {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.dataset.scrollFocus = "";
+      } else if (!scrolls && "scrollFocus" in box.dataset) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+    window.addEventListener("resize", mark);
+    mark();
+  }
+
   function localTimes() {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     document.querySelectorAll("time[datetime]").forEach((t) => {
       const text = t.textContent || "";
       if (zone && !text.includes("(" + zone + ")")) {
-        const local = new Date(t.getAttribute("datetime"));
-        const shown = local.toLocaleString(undefined, {
-          year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
-        });
+        const shown = isoInZone(new Date(t.getAttribute("datetime")), zone);
         const note = document.createElement("span");
         note.className = "local-time";
         note.textContent = " (your time: " + shown + ")";
@@ -110,7 +155,9 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll('tr[data-live="true"]').forEach(watch);
+    menu();
     localTimes();
+    scrollBoxes();
     copyButtons();
   });
 })();

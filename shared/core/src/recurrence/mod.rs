@@ -27,5 +27,5 @@ mod tests;
 pub use eventbridge::{gap_fixups, next_gap_fixup, scheduler_plan, SchedulerPlan};
 pub use input::{Frequency, RecurrenceInput};
 pub use occurrences::Occurrences;
-pub use rule::{Occurrence, Recurrence};
+pub use rule::{Occurrence, Recurrence, WallClock};
 pub use tzdb::{time_zone, tz_database};

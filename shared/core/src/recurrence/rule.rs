@@ -33,6 +33,18 @@ pub struct Occurrence {
     pub at: Timestamp,
 }
 
+/// How an occurrence's wall-clock time met its zone's clock changes that
+/// day. Only describes: the instant is decided by `dst.rs` either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WallClock {
+    /// The time exists once: the run is at it.
+    Exact,
+    /// The time does not exist (clocks go forward): the run moved later by the gap.
+    MovedByGap,
+    /// The time happens twice (clocks go back): the run is at the first.
+    RepeatedHour,
+}
+
 impl Recurrence {
     pub(crate) fn new(input: RecurrenceInput, tz: TimeZone, tz_name: String, time: Time, calendar: Calendar) -> Self {
         Recurrence { input, tz, tz_name, time, calendar }
@@ -83,6 +95,16 @@ impl Recurrence {
             return None;
         }
         Some(Occurrence { date, at: dst::instant_of(&self.tz, date, self.time)? })
+    }
+
+    /// Whether the wall time on `date` was moved by a DST gap or falls in a
+    /// repeated hour (for saying so beside the run, as `Next runs` does).
+    pub fn wall_clock_on(&self, date: Date) -> WallClock {
+        match dst::classify(&self.tz, date.to_datetime(self.time)) {
+            dst::WallTime::Unique => WallClock::Exact,
+            dst::WallTime::InGap => WallClock::MovedByGap,
+            dst::WallTime::InOverlap => WallClock::RepeatedHour,
+        }
     }
 
     /// The occurrence a scheduler firing belongs to, decided by the local date

@@ -26,7 +26,7 @@ use crate::model::page::{Page, PageRequest};
 use crate::model::report::Report;
 use crate::model::schedule::{DateRange, LastRun, PausedReason, RunAs, Schedule};
 use crate::model::schedule_destination::ScheduleDestination;
-use crate::recurrence::{Recurrence, RecurrenceInput};
+use crate::recurrence::{Recurrence, RecurrenceInput, WallClock};
 use crate::usecases::access::ensure_report_owner;
 use crate::usecases::destinations::{parse_destinations, prepare_destinations};
 use crate::usecases::reports::load_report;
@@ -420,12 +420,24 @@ pub async fn resume_schedule(ports: &Ports, actor: &Principal, id: &str) -> Resu
 
 /// `POST /v1/schedules/preview`: the next `count` (default 5, at most 100) runs after `after` (default now).
 pub async fn preview(ports: &Ports, input: PreviewInput) -> Result<PreviewView, CoreError> {
+    Ok(PreviewView { runs: preview_marked(ports, input).await?.into_iter().map(|run| run.at).collect() })
+}
+
+/// A previewed run and whether a DST change moved it or doubled its hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkedRun {
+    pub at: Timestamp,
+    pub wall_clock: WallClock,
+}
+
+/// [`preview`]'s runs, each with its [`WallClock`] (the dashboard's `Next runs`).
+pub async fn preview_marked(ports: &Ports, input: PreviewInput) -> Result<Vec<MarkedRun>, CoreError> {
     let now = ports.clock.now();
     let count = input.count.unwrap_or(UPCOMING as u32);
     if !(1..=100).contains(&count) {
         return Err(CoreError::invalid("count", "must be between 1 and 100"));
     }
     let r = parse_recurrence(&input.recurrence, now)?;
-    let runs = r.occurrences_after(input.after.unwrap_or(now)).take(count as usize).map(|o| o.at).collect();
-    Ok(PreviewView { runs })
+    let runs = r.occurrences_after(input.after.unwrap_or(now)).take(count as usize);
+    Ok(runs.map(|o| MarkedRun { at: o.at, wall_clock: r.wall_clock_on(o.date) }).collect())
 }

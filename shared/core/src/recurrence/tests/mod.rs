@@ -12,3 +12,4 @@ mod libical_cases;
 mod support;
 mod table;
 mod tzdata;
+mod wall_clock;

@@ -4,7 +4,7 @@
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test aws-e2e browser-test screenshots chromium poppler lint lambda bench bench-bins bench-memory load build release fmt .venv
+.PHONY: test aws-e2e browser-test screenshots chromium npm poppler lint lambda bench bench-bins bench-memory load build release fmt .venv
 
 # The SAM template through cfn-lint (offline, ~2 s, from .venv), then the
 # Rust tests (the AWS ones against moto, also started from .venv), then the
@@ -51,6 +51,10 @@ screenshots: .venv/.browser-stamp chromium poppler
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 
+# Debian's npm, which installs axe-core for the browser tests.
+npm:
+	@command -v npm >/dev/null || { apt-get update && apt-get install -y npm; }
+
 # Debian's poppler-utils: the PDF tests read Ferry's PDFs with pdftotext,
 # pdfinfo and pdffonts, and README pictures come from pdftoppm.
 poppler:
@@ -58,7 +62,7 @@ poppler:
 
 # axe-core (tests/browser/package.json, pinned in its lock file) is loaded
 # into pages by the tests only; Ferry never serves it.
-.venv/.browser-stamp: tests/browser/requirements.txt tests/browser/package-lock.json .venv/.stamp
+.venv/.browser-stamp: tests/browser/requirements.txt tests/browser/package-lock.json .venv/.stamp npm
 	.venv/bin/pip install --disable-pip-version-check --quiet -r tests/browser/requirements.txt
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@

@@ -62,7 +62,7 @@ poppler:
 
 # axe-core (tests/browser/package.json, pinned in its lock file) is loaded
 # into pages by the tests only; Ferry never serves it.
-.venv/.browser-stamp: tests/browser/requirements.txt tests/browser/package-lock.json .venv/.stamp npm
+.venv/.browser-stamp: tests/browser/requirements.txt tests/browser/package-lock.json .venv/.stamp | npm
 	.venv/bin/pip install --disable-pip-version-check --quiet -r tests/browser/requirements.txt
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@

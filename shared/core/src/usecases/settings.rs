@@ -3,9 +3,9 @@
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
 use crate::model::email_address::EmailAddress;
+use crate::model::s3_destination::bucket_problem;
 use crate::model::settings::{Settings, SettingsPatch};
 use crate::usecases::access::ensure_admin;
-use crate::usecases::destinations::bucket_problem;
 use crate::Ports;
 
 /// Stored settings, or the defaults before the first write. The first read

@@ -18,6 +18,7 @@ pub mod outbound_url;
 pub mod page;
 pub mod page_cursor;
 pub mod report;
+pub mod report_kind;
 pub mod s3_destination;
 pub mod schedule;
 pub mod schedule_destination;

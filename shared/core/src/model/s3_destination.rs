@@ -6,7 +6,8 @@
 //! sending both take it as it is.
 //!
 //! The API and the stored documents keep the flat fields
-//! ([`S3DestinationFields`]); serde goes through them both ways. What
+//! ([`S3DestinationFields`]); serde goes through them both ways, and a
+//! stored document is held to the rules it was saved under. What
 //! depends on settings that change after saving (`s3AllowedBuckets`, the
 //! private-network rule of `endpointUrl`) is judged against them at save and
 //! at send time: [`S3Destination::own_credentials_refusal`].
@@ -63,7 +64,9 @@ pub enum ServerSideEncryption {
 }
 
 /// An object in the user's own S3 bucket (or an S3-compatible store), put
-/// as a multipart upload. Always valid: see [`S3Destination::parse`].
+/// as a multipart upload. Its way to sign and its encryption are always one
+/// of the valid combinations; a destination saved through
+/// [`S3Destination::parse`] has every other field checked too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "S3DestinationFields", into = "S3DestinationFields")]
 pub struct S3Destination {
@@ -204,6 +207,47 @@ impl S3Encryption {
     }
 }
 
+/// Which rules a build applies: all of them (a save), or those a stored
+/// document was always saved under (the way to sign, the encryption).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    All,
+    Stored,
+}
+
+/// The rules on names and key text, which a save applies: region, prefix,
+/// key template (alone and joined under the prefix), storage class.
+fn check_texts(f: &S3DestinationFields, err: &mut impl FnMut(&str, &str)) {
+    if f.region.is_empty() || !f.region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        err("region", "must be a region name such as eu-central-1");
+    }
+    // A prefix may end in '/' (it is a folder); "" is no prefix.
+    let prefix = f.prefix.strip_suffix('/').unwrap_or(&f.prefix);
+    let prefix_problem = if prefix.is_empty() { None } else { key_problem(prefix) };
+    if let Some(why) = prefix_problem {
+        err("prefix", why);
+    }
+    let key = f.key.as_deref().unwrap_or(DEFAULT_S3_KEY);
+    if key.is_empty() {
+        err("key", "must not be empty");
+    } else if key.len() > MAX_TEMPLATE {
+        err("key", "is too long");
+    } else if let Err(e) = check(key, ALL_PLACEHOLDERS) {
+        err("key", &e.to_string());
+    } else {
+        // The prefix is judged on its own above; joined, the two must still fit S3.
+        let joined = if prefix_problem.is_some() { key.to_string() } else { join_key(&f.prefix, key) };
+        if let Some(why) = key_problem(&joined) {
+            err("key", why);
+        }
+    }
+    if let Some(class) = &f.storage_class {
+        if class.is_empty() || !class.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+            err("storageClass", "must be an S3 storage class such as STANDARD_IA");
+        }
+    }
+}
+
 /// `field.name`, or `name` alone when there is no outer path.
 fn path(field: &str, name: &str) -> String {
     if field.is_empty() {
@@ -217,31 +261,18 @@ impl S3Destination {
     /// The destination `f` describes, or every problem with it, each named by
     /// its path under `field` (`destinations[2]` gives `destinations[2].roleArn`).
     pub fn parse(field: &str, f: S3DestinationFields) -> Result<Self, Vec<FieldError>> {
+        Self::build(field, f, Rules::All)
+    }
+
+    fn build(field: &str, f: S3DestinationFields, rules: Rules) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut err = |name: &str, why: &str| errors.push(FieldError::new(path(field, name), why));
-        let bucket = BucketName::parse(&f.bucket).map_err(|why| err("bucket", why)).ok();
-        if f.region.is_empty() || !f.region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            err("region", "must be a region name such as eu-central-1");
-        }
-        // A prefix may end in '/' (it is a folder); "" is no prefix.
-        let prefix = f.prefix.strip_suffix('/').unwrap_or(&f.prefix);
-        let prefix_problem = if prefix.is_empty() { None } else { key_problem(prefix) };
-        if let Some(why) = prefix_problem {
-            err("prefix", why);
-        }
-        let key = f.key.as_deref().unwrap_or(DEFAULT_S3_KEY);
-        if key.is_empty() {
-            err("key", "must not be empty");
-        } else if key.len() > MAX_TEMPLATE {
-            err("key", "is too long");
-        } else if let Err(e) = check(key, ALL_PLACEHOLDERS) {
-            err("key", &e.to_string());
-        } else {
-            // The prefix is judged on its own above; joined, the two must still fit S3.
-            let joined = if prefix_problem.is_some() { key.to_string() } else { join_key(&f.prefix, key) };
-            if let Some(why) = key_problem(&joined) {
-                err("key", why);
-            }
+        let bucket = match rules {
+            Rules::All => BucketName::parse(&f.bucket).map_err(|why| err("bucket", why)).ok(),
+            Rules::Stored => Some(BucketName(f.bucket.clone())),
+        };
+        if rules == Rules::All {
+            check_texts(&f, &mut err);
         }
         let access = match (f.access_key_id, f.secret_access_key, f.role_arn) {
             (Some(id), Some(secret), None) => Some(S3Access::AccessKey { id, secret }),
@@ -260,11 +291,6 @@ impl S3Destination {
             }
             (None, None, None) => Some(S3Access::Own),
         };
-        if let Some(class) = &f.storage_class {
-            if class.is_empty() || !class.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-                err("storageClass", "must be an S3 storage class such as STANDARD_IA");
-            }
-        }
         let encryption = match (f.server_side_encryption, f.kms_key_id) {
             (Some(ServerSideEncryption::AwsKms), key_id) => Some(S3Encryption::AwsKms { key_id }),
             (_, Some(_)) => {
@@ -363,9 +389,14 @@ impl S3Destination {
 impl TryFrom<S3DestinationFields> for S3Destination {
     type Error = String;
 
-    /// A stored or sent document; its first problem, named by its field.
+    /// A stored document; its first problem, named by its field. The rules
+    /// on names and key text are left to the save that stored it: they have
+    /// grown stricter since (empty key segments, direction marks), and a
+    /// schedule saved before must still read. The rendered key is judged
+    /// again when sent ([`S3Destination::object_key`]).
     fn try_from(f: S3DestinationFields) -> Result<Self, String> {
-        S3Destination::parse("", f).map_err(|errors| errors.first().map(ToString::to_string).unwrap_or_default())
+        S3Destination::build("", f, Rules::Stored)
+            .map_err(|errors| errors.first().map(ToString::to_string).unwrap_or_default())
     }
 }
 

@@ -141,3 +141,14 @@ fn object_keys_go_under_the_prefix_and_a_rendered_key_s3_would_misread_is_refuse
     assert_eq!(d.object_key("r/x.csv").unwrap(), "exports/r/x.csv");
     assert!(d.object_key("r//x.csv").is_err());
 }
+
+#[test]
+fn a_document_stored_before_the_key_rules_grew_stricter_still_reads_and_its_key_is_refused_when_sent() {
+    // Empty key segments were allowed before issue 25.
+    let stored = json!({"bucket": "data-lake", "region": "eu-central-1", "key": "a//{{fileName}}",
+        "accessKeyId": "AKIA", "secretAccessKey": "s"});
+    let d: S3Destination = serde_json::from_value(stored.clone()).expect("an older schedule still reads");
+    assert_eq!(d.key_template(), "a//{{fileName}}");
+    assert!(d.object_key("a//x.csv").is_err(), "refused when sent, as before");
+    assert_eq!(refused(fields(stored)), ["destinations[2].key"], "and refused when saved again");
+}

@@ -20,6 +20,7 @@ pub mod page_cursor;
 pub mod report;
 pub mod report_kind;
 pub mod s3_destination;
+pub mod s3_names;
 pub mod schedule;
 pub mod schedule_destination;
 pub mod schedule_run;

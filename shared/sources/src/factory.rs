@@ -110,7 +110,7 @@ impl SourceFactory for Sources {
             ConnectionKind::Sample => {
                 let settings = sample::parse_settings(&request.connection.settings).map_err(SourceError::Invalid)?;
                 let fields =
-                    sample::check_report(request.report_type, &request.columns).map_err(SourceError::Invalid)?;
+                    sample::check_report(request.kind.report_type(), &request.columns).map_err(SourceError::Invalid)?;
                 Ok(Box::new(SampleReader::new(settings, fields, request.from_date, self.page_rows)))
             }
             ConnectionKind::Jira => jira::open(request).await,
@@ -158,14 +158,12 @@ mod tests {
     fn request(connection: Connection, columns: &[&str]) -> SourceRequest {
         SourceRequest {
             connection,
-            report_type: ReportType::Issues,
+            kind: ferry_core::model::report::ReportKind::Issues,
             query: None,
             columns: columns.iter().map(|c| Column::new(c)).collect(),
             from_date: None,
             to_date: None,
             allow_private_networks: false,
-            time_in_status: None,
-            dataset: None,
             as_of: "2026-01-01T00:00:00Z".parse().unwrap(),
             activity: Default::default(),
         }

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use crate::model::format_options::{Format, FormatOptionsInput, LineTerminator};
 use crate::model::ids::{random_80, ulid_id, IdKind};
 use crate::model::page::PageRequest;
-use crate::model::report::{Column, Report, ReportType, Visibility, DEFAULT_FILE_NAME};
+use crate::model::report::{Column, Report, ReportKind, Visibility, DEFAULT_FILE_NAME};
 use crate::ports::report_store::ReportStore;
 use crate::PortError;
 
@@ -22,7 +22,7 @@ fn report(ms: u64, owner: &str, visibility: Visibility, connection_id: &str) -> 
         owner: owner.to_string(),
         visibility,
         connection_id: connection_id.to_string(),
-        report_type: ReportType::Issues,
+        kind: ReportKind::Issues,
         query: Some("project = DEMO ORDER BY key".into()),
         columns: vec![Column::new("key"), Column { field: "summary".into(), header: Some("Title".into()) }],
         format: Format::Csv,
@@ -33,8 +33,6 @@ fn report(ms: u64, owner: &str, visibility: Visibility, connection_id: &str) -> 
         },
         file_name: DEFAULT_FILE_NAME.into(),
         compress: false,
-        time_in_status: None,
-        dataset: None,
         created_at: at,
         updated_at: at,
     }

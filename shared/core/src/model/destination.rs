@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::s3_destination::{S3Destination, S3DestinationFields, ServerSideEncryption};
 use crate::error::FieldError;
 use crate::json_input::from_json_value;
 
@@ -119,49 +120,6 @@ pub struct WebhookDestination {
     pub secret: Option<String>,
 }
 
-/// An object in the user's own S3 bucket (or an S3-compatible store), put
-/// as a multipart upload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct S3Destination {
-    pub bucket: String,
-    /// Put in front of the key (`reports/` puts `reports/<key>`).
-    #[serde(default)]
-    pub prefix: String,
-    /// Template of the object key under `prefix`; `{{reportSlug}}/{{fileName}}` when left out.
-    #[serde(default)]
-    pub key: Option<String>,
-    pub region: String,
-    /// An S3-compatible store (MinIO, R2); guarded like a webhook URL.
-    #[serde(default)]
-    pub endpoint_url: Option<String>,
-    #[serde(default)]
-    pub access_key_id: Option<String>,
-    /// Write-only.
-    #[serde(default)]
-    pub secret_access_key: Option<String>,
-    /// A role Ferry assumes with the install's `s3ExternalId` (AWS runtime).
-    #[serde(default)]
-    pub role_arn: Option<String>,
-    /// `STANDARD`, `STANDARD_IA`, `GLACIER_IR`, … as S3 names them.
-    #[serde(default)]
-    pub storage_class: Option<String>,
-    #[serde(default)]
-    pub server_side_encryption: Option<ServerSideEncryption>,
-    /// The KMS key of `aws:kms` encryption; the bucket's default key when left out.
-    #[serde(default)]
-    pub kms_key_id: Option<String>,
-}
-
-/// Server-side encryption of an S3 object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub enum ServerSideEncryption {
-    #[serde(rename = "AES256")]
-    Aes256,
-    #[serde(rename = "aws:kms")]
-    AwsKms,
-}
-
 /// A destination as a request sends it, read into a [`Destination`] when the
 /// schedule is saved: its `type` picks the struct, and an error then names the
 /// field inside it (`destinations[0].port`), where serde's internally tagged
@@ -173,7 +131,7 @@ pub struct DestinationInput(pub serde_json::Value);
 impl DestinationInput {
     /// The destination this input describes, and the `id` sent with it (a
     /// destination read back from the schedule); `field` is its path (`destinations[0]`).
-    pub fn parse(&self, field: &str) -> Result<(Option<String>, Destination), FieldError> {
+    pub fn parse(&self, field: &str) -> Result<(Option<String>, DestinationDraft), FieldError> {
         let Some(object) = self.0.as_object() else {
             return Err(FieldError::new(field, "must be an object with a type"));
         };
@@ -192,13 +150,32 @@ impl DestinationInput {
         rest.remove("id");
         let rest = serde_json::Value::Object(rest);
         let destination = match kind {
-            DestinationType::Email => Destination::Email(from_json_value(&rest, field)?),
-            DestinationType::Link => Destination::Link(from_json_value(&rest, field)?),
-            DestinationType::Sftp => Destination::Sftp(from_json_value(&rest, field)?),
-            DestinationType::Webhook => Destination::Webhook(from_json_value(&rest, field)?),
-            DestinationType::S3 => Destination::S3(from_json_value(&rest, field)?),
+            DestinationType::Email => DestinationDraft::Ready(Destination::Email(from_json_value(&rest, field)?)),
+            DestinationType::Link => DestinationDraft::Ready(Destination::Link(from_json_value(&rest, field)?)),
+            DestinationType::Sftp => DestinationDraft::Ready(Destination::Sftp(from_json_value(&rest, field)?)),
+            DestinationType::Webhook => DestinationDraft::Ready(Destination::Webhook(from_json_value(&rest, field)?)),
+            DestinationType::S3 => DestinationDraft::S3(from_json_value(&rest, field)?),
         };
         Ok((id, destination))
+    }
+}
+
+/// A destination as a request sends it, before its write-only secrets are
+/// resolved against the stored destination (a secret may be left out or
+/// sent back as `***`). An S3 destination's credentials are parsed only then.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DestinationDraft {
+    Ready(Destination),
+    S3(S3DestinationFields),
+}
+
+impl DestinationDraft {
+    /// The destination, every problem named under `field` (`destinations[0]`).
+    pub fn into_destination(self, field: &str) -> Result<Destination, Vec<FieldError>> {
+        match self {
+            DestinationDraft::Ready(d) => Ok(d),
+            DestinationDraft::S3(f) => S3Destination::parse(field, f).map(Destination::S3),
+        }
     }
 }
 
@@ -257,7 +234,11 @@ impl Destination {
                 ..d.clone()
             }),
             Destination::S3(d) => {
-                Destination::S3(S3Destination { secret_access_key: mask(&d.secret_access_key), ..d.clone() })
+                let mut d = d.clone();
+                if let Some(secret) = d.secret_mut() {
+                    *secret = MASK.to_string();
+                }
+                Destination::S3(d)
             }
             other => other.clone(),
         }

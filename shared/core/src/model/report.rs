@@ -3,9 +3,8 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::dataset::DatasetOptions;
 use super::format_options::{Format, FormatOptionsInput};
-use super::time_in_status::TimeInStatusOptions;
+pub use super::report_kind::{ReportKind, ReportType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -13,29 +12,6 @@ pub enum Visibility {
     #[default]
     Private,
     Public,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportType {
-    Issues,
-    Worklogs,
-    /// Time per status from the changelog (Jira).
-    #[serde(rename = "timeInStatus", alias = "timeinstatus")]
-    TimeInStatus,
-    /// A whole site as tables, one CSV file per entity in one zip (the Data Pipeline seed).
-    Dataset,
-}
-
-impl ReportType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportType::Issues => "issues",
-            ReportType::Worklogs => "worklogs",
-            ReportType::TimeInStatus => "timeInStatus",
-            ReportType::Dataset => "dataset",
-        }
-    }
 }
 
 /// One output column: a source field and its header (defaults to the field).
@@ -66,7 +42,9 @@ pub struct Report {
     pub owner: String,
     pub visibility: Visibility,
     pub connection_id: String,
-    pub report_type: ReportType,
+    /// `reportType` and the options of that type (`timeInStatus`, `dataset`).
+    #[serde(flatten)]
+    pub kind: ReportKind,
     pub query: Option<String>,
     /// As saved; empty means the report type's default set.
     pub columns: Vec<Column>,
@@ -74,17 +52,15 @@ pub struct Report {
     pub format_options: FormatOptionsInput,
     pub file_name: String,
     pub compress: bool,
-    /// The `timeInStatus` report type's options (None: its defaults).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_in_status: Option<TimeInStatusOptions>,
-    /// The `dataset` report type's options (None: its defaults).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dataset: Option<DatasetOptions>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
 
 impl Report {
+    pub fn report_type(&self) -> ReportType {
+        self.kind.report_type()
+    }
+
     /// Lowercase ASCII letters and digits, other runs become one `-`.
     pub fn slug(&self) -> String {
         slugify(&self.name)

@@ -8,9 +8,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use crate::model::connection::Connection;
-use crate::model::dataset::DatasetOptions;
-use crate::model::report::{Column, ReportType};
-use crate::model::time_in_status::TimeInStatusOptions;
+use crate::model::report::{Column, ReportKind, ReportType};
 use crate::model::value::{FieldInfo, Row};
 use crate::FieldError;
 
@@ -41,7 +39,8 @@ pub struct ConnectionCheck {
 #[derive(Debug, Clone)]
 pub struct SourceRequest {
     pub connection: Connection,
-    pub report_type: ReportType,
+    /// The report's type with its options (`timeInStatus`, `dataset`).
+    pub kind: ReportKind,
     pub query: Option<String>,
     /// Resolved columns (never empty).
     pub columns: Vec<Column>,
@@ -49,10 +48,6 @@ pub struct SourceRequest {
     pub to_date: Option<Timestamp>,
     /// Whether the source may reach private network addresses.
     pub allow_private_networks: bool,
-    /// The `timeInStatus` options of such a report (None: the defaults).
-    pub time_in_status: Option<TimeInStatusOptions>,
-    /// The `dataset` options of such a report (None: the defaults).
-    pub dataset: Option<DatasetOptions>,
     /// The instant the data is read as of: the export's `createdAt`, so a
     /// resumed or re-run export computes the same durations (time in the
     /// current status lasts until then).

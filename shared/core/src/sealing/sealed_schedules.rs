@@ -50,7 +50,11 @@ pub(super) fn map_secrets(
                     *value = f(value)?;
                 }
             }
-            Destination::S3(d) => map_opt(&mut d.secret_access_key, &mut f)?,
+            Destination::S3(d) => {
+                if let Some(secret) = d.secret_mut() {
+                    *secret = f(secret)?;
+                }
+            }
             Destination::Email(_) | Destination::Link(_) => {}
         }
     }

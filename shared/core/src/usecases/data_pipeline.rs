@@ -15,7 +15,7 @@ use crate::model::api_key::Principal;
 use crate::model::dataset::tables_for;
 use crate::model::export::{Export, ExportStatus};
 use crate::model::page::PageRequest;
-use crate::model::report::{Report, ReportType};
+use crate::model::report::Report;
 use crate::ports::export_store::ExportFilter;
 use crate::usecases::exports::{cancel_export, start_export, StartExport};
 use crate::usecases::reports::load_report;
@@ -81,21 +81,6 @@ pub struct CancelAnswer {
     pub accepted: bool,
     pub status: &'static str,
     pub message: &'static str,
-}
-
-/// Checks a value for the setting: `""` clears it, else a `dataset` report.
-pub async fn check_report_setting(ports: &Ports, id: &str) -> Result<Option<String>, CoreError> {
-    if id.is_empty() {
-        return Ok(None);
-    }
-    match ports.reports.get_report(id).await? {
-        Some(r) if r.report_type == ReportType::Dataset => Ok(Some(id.to_string())),
-        Some(r) => Err(CoreError::invalid(
-            SETTING,
-            format!("names a report of type {}; the Data Pipeline API runs a dataset report", r.report_type.as_str()),
-        )),
-        None => Err(CoreError::invalid(SETTING, "names no report")),
-    }
 }
 
 async fn pipeline_report(ports: &Ports, actor: &Principal) -> Result<Report, CoreError> {
@@ -218,7 +203,8 @@ async fn job_view(ports: &Ports, report: &Report, e: &Export, forced: bool) -> R
     };
     let ended = e.status.is_terminal();
     let connection = ports.connections.get_connection(&report.connection_id).await?;
-    let tables = connection.map_or(0, |c| report.dataset.clone().unwrap_or_default().chosen(tables_for(c.kind)).len());
+    let tables =
+        connection.map_or(0, |c| report.kind.dataset().cloned().unwrap_or_default().chosen(tables_for(c.kind)).len());
     let statistics = matches!(e.status, ExportStatus::Completed | ExportStatus::Cancelled)
         .then(|| Statistics { exported_entities: tables as u64, written_rows: e.rows.unwrap_or(e.progress.completed) });
     let errors = match (e.status, &e.error) {

@@ -1,43 +1,42 @@
 //! What saving a `dataset` report checks (the Data Pipeline seed for cloud
-//! sites): its options against the connection's tables, the format (CSV
-//! files in one zip), and the options staying on that report type; and, when
+//! sites): its options against the connection's tables and the format (CSV
+//! files in one zip); and, when
 //! one starts, that no other `dataset` export of the same connection runs.
 
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
 use crate::model::connection::Connection;
-use crate::model::dataset::{self, tables_for};
+use crate::model::dataset::tables_for;
 use crate::model::export::ExportStatus;
 use crate::model::format_options::Format;
 use crate::model::page::PageRequest;
-use crate::model::report::{Report, ReportType};
+use crate::model::report::{Column, Report, ReportKind, ReportType};
 use crate::ports::export_store::ExportFilter;
 use crate::usecases::access::can_read_export;
-use crate::usecases::reports::ReportInput;
 use crate::Ports;
 
-/// Checks a report's `dataset` options; true when the report is a dataset
-/// (its file is always a zip, so it is saved with `compress` on).
-pub fn check_dataset(connection: &Connection, input: &ReportInput) -> Result<bool, CoreError> {
-    if input.report_type != ReportType::Dataset {
-        return match input.dataset {
-            Some(_) => Err(CoreError::invalid(
-                dataset::FIELD,
-                format!("applies only to reports of type dataset, not {}", input.report_type.as_str()),
-            )),
-            None => Ok(false),
-        };
-    }
-    if input.format != Format::Csv {
+/// Checks a `dataset` report's format, columns and options; true when the
+/// report is a dataset (its file is always a zip, so it is saved with
+/// `compress` on).
+pub fn check_dataset(
+    connection: &Connection,
+    kind: &ReportKind,
+    format: Format,
+    columns: &[Column],
+) -> Result<bool, CoreError> {
+    let ReportKind::Dataset { options } = kind else {
+        return Ok(false);
+    };
+    if format != Format::Csv {
         return Err(CoreError::invalid("format", "a dataset is written as CSV files in one zip: use csv"));
     }
-    if !input.columns.is_empty() {
+    if !columns.is_empty() {
         return Err(CoreError::invalid(
             "columns",
             "a dataset's columns are fixed per entity (docs/dataset-schema.md); choose entities in dataset.entities",
         ));
     }
-    if let Some(options) = &input.dataset {
+    if let Some(options) = options {
         options.check(tables_for(connection.kind)).map_err(|f| CoreError::invalid(f.field, f.message))?;
     }
     Ok(true)
@@ -46,7 +45,7 @@ pub fn check_dataset(connection: &Connection, input: &ReportInput) -> Result<boo
 /// The QUEUED/RUNNING/CANCELLING `dataset` export of another report on the
 /// same connection, if any: a site is read by one dataset export at a time.
 pub async fn running_dataset_export(ports: &Ports, actor: &Principal, report: &Report) -> Result<(), CoreError> {
-    if report.report_type != ReportType::Dataset {
+    if report.report_type() != ReportType::Dataset {
         return Ok(());
     }
     for status in [ExportStatus::Running, ExportStatus::Queued, ExportStatus::Cancelling] {
@@ -59,7 +58,7 @@ pub async fn running_dataset_export(ports: &Ports, actor: &Principal, report: &R
                     continue;
                 }
                 let Some(other) = ports.reports.get_report(&e.report_id).await? else { continue };
-                if other.report_type == ReportType::Dataset && other.connection_id == report.connection_id {
+                if other.report_type() == ReportType::Dataset && other.connection_id == report.connection_id {
                     let visible = can_read_export(actor, &e).then(|| Box::new(e));
                     return Err(CoreError::ExportRunning { running: visible });
                 }

@@ -8,7 +8,7 @@ use std::io::Read;
 use crate::error::{CoreError, PortError};
 use crate::model::api_key::Principal;
 use crate::model::format_options::Format;
-use crate::model::report::ReportType;
+use crate::model::report::ReportKind;
 use crate::ports::format::{DocumentInfo, FormatError, FormatSpec, XLSX_MAX_DATA_ROWS_PER_SHEET};
 use crate::usecases::connections::source_error;
 use crate::usecases::exports::unit_name;
@@ -40,8 +40,12 @@ pub async fn preview_draft_pdf(ports: &Ports, actor: &Principal, input: ReportIn
         document: DocumentInfo {
             report_name: report.name.clone(),
             query: report.query.clone(),
-            time_in_status_unit: (report.report_type == ReportType::TimeInStatus)
-                .then(|| unit_name(report.time_in_status.as_ref().map(|t| t.unit).unwrap_or_default())),
+            time_in_status_unit: match &report.kind {
+                ReportKind::TimeInStatus { options } => {
+                    Some(unit_name(options.as_ref().map(|t| t.unit).unwrap_or_default()))
+                }
+                _ => None,
+            },
         },
     };
     write_pdf(ports, &spec, &rows).map_err(|e| CoreError::Port(PortError::backend(e)))

@@ -108,28 +108,26 @@ pub(crate) async fn read_first_rows(
     allow_private_networks: bool,
     count: bool,
 ) -> Result<(Vec<String>, Vec<Row>, Option<u64>), SourceError> {
-    if report.report_type == crate::model::report::ReportType::Dataset {
+    if report.report_type() == crate::model::report::ReportType::Dataset {
         return Err(SourceError::Invalid(crate::FieldError::new(
             "reportType",
             "a dataset is several tables, one file each, so it has no preview of rows: start an export",
         )));
     }
     let columns = if report.columns.is_empty() {
-        ports.sources.default_columns(&connection, report.report_type)
+        ports.sources.default_columns(&connection, report.report_type())
     } else {
         report.columns.clone()
     };
     let headers = columns.iter().map(|c| c.header().to_string()).collect();
     let request = SourceRequest {
         connection,
-        report_type: report.report_type,
+        kind: report.kind.clone(),
         query: report.query.clone(),
         columns,
         from_date: None,
         to_date: None,
         allow_private_networks,
-        time_in_status: report.time_in_status.clone(),
-        dataset: report.dataset.clone(),
         as_of: ports.clock.now(),
         activity: Default::default(),
     };

@@ -10,7 +10,8 @@ use crate::model::format_options::{Format, FormatOptionsInput};
 use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
 use crate::model::report::{Column, Report, ReportType, Visibility, DEFAULT_FILE_NAME};
-use crate::model::time_in_status::{self, TimeInStatusOptions};
+use crate::model::report_kind::{ReportKind, ReportKindFields};
+use crate::model::time_in_status::TimeInStatusOptions;
 use crate::usecases::access::{can_read_report, can_use_connection, ensure_report_owner};
 use crate::usecases::templates::{file_name_problem, FILE_NAME_PLACEHOLDERS};
 use crate::Ports;
@@ -96,15 +97,15 @@ impl From<&Report> for ReportView {
             owner: r.owner.clone(),
             visibility: r.visibility,
             connection_id: r.connection_id.clone(),
-            report_type: r.report_type,
+            report_type: r.report_type(),
             query: r.query.clone(),
             columns: r.columns.clone(),
             format: r.format,
             format_options: r.format_options.clone(),
             file_name: r.file_name.clone(),
             compress: r.compress,
-            time_in_status: r.time_in_status.clone(),
-            dataset: r.dataset.clone(),
+            time_in_status: r.kind.time_in_status().cloned(),
+            dataset: r.kind.dataset().cloned(),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -137,8 +138,17 @@ async fn build(
         .sources
         .check_report(&connection, input.report_type, &input.columns)
         .map_err(|f| CoreError::invalid(f.field, f.message))?;
-    check_time_in_status(input.report_type, input.time_in_status.as_ref())?;
-    let compress = super::dataset_checks::check_dataset(&connection, &input)? || input.compress;
+    let kind = ReportKind::from_fields(ReportKindFields {
+        report_type: input.report_type,
+        time_in_status: input.time_in_status,
+        dataset: input.dataset,
+    })
+    .map_err(|f| CoreError::invalid(f.field, f.message))?;
+    if let Some(options) = kind.time_in_status() {
+        options.check().map_err(|f| CoreError::invalid(f.field, f.message))?;
+    }
+    let dataset = super::dataset_checks::check_dataset(&connection, &kind, input.format, &input.columns)?;
+    let compress = dataset || input.compress;
     input.format_options.resolve().map_err(|f| CoreError::invalid(f.field, f.message))?;
     let file_name = input.file_name.unwrap_or_else(|| DEFAULT_FILE_NAME.to_string());
     if let Some(why) = file_name_problem(&file_name, FILE_NAME_PLACEHOLDERS) {
@@ -154,30 +164,16 @@ async fn build(
         owner,
         visibility: input.visibility,
         connection_id: input.connection_id,
-        report_type: input.report_type,
+        kind,
         query: input.query.filter(|q| !q.trim().is_empty()),
         columns: input.columns,
         format: input.format,
         format_options: input.format_options,
         file_name,
         compress,
-        time_in_status: input.time_in_status,
-        dataset: input.dataset,
         created_at: existing.map(|e| e.created_at).unwrap_or(now),
         updated_at: now,
     })
-}
-
-/// `timeInStatus` options belong to that report type only, and are checked on save.
-fn check_time_in_status(report_type: ReportType, options: Option<&TimeInStatusOptions>) -> Result<(), CoreError> {
-    match (report_type, options) {
-        (ReportType::TimeInStatus, Some(o)) => o.check().map_err(|f| CoreError::invalid(f.field, f.message)),
-        (_, Some(_)) => Err(CoreError::invalid(
-            time_in_status::FIELD,
-            format!("applies only to reports of type timeInStatus, not {}", report_type.as_str()),
-        )),
-        (_, None) => Ok(()),
-    }
 }
 
 /// A report checked as a create would check it, not stored (for previews).
@@ -263,15 +259,15 @@ pub async fn copy_report(
         name: input.name,
         visibility: Visibility::Private,
         connection_id,
-        report_type: original.report_type,
+        report_type: original.report_type(),
         query: original.query.clone(),
         columns: original.columns.clone(),
         format: original.format,
         format_options: original.format_options.clone(),
         file_name: Some(original.file_name.clone()),
         compress: original.compress,
-        time_in_status: original.time_in_status.clone(),
-        dataset: original.dataset.clone(),
+        time_in_status: original.kind.time_in_status().cloned(),
+        dataset: original.kind.dataset().cloned(),
         id: None,
         owner: None,
         created_at: None,

@@ -24,6 +24,7 @@ use crate::model::destination::{Destination, DestinationInput};
 use crate::model::ids::IdKind;
 use crate::model::page::{Page, PageRequest};
 use crate::model::report::Report;
+use crate::model::s3_destination::S3Access;
 use crate::model::schedule::{DateRange, LastRun, PausedReason, RunAs, Schedule};
 use crate::model::schedule_destination::ScheduleDestination;
 use crate::recurrence::{Recurrence, RecurrenceInput, WallClock};
@@ -259,7 +260,9 @@ async fn check_to_users(ports: &Ports, report: &Report, destinations: &[Schedule
 
 /// A `roleArn` needs a runtime that can assume roles (STS, on AWS).
 fn check_roles_can_be_assumed(ports: &Ports, destinations: &[ScheduleDestination]) -> Result<(), CoreError> {
-    let named = destinations.iter().position(|d| matches!(&d.destination, Destination::S3(s) if s.role_arn.is_some()));
+    let named = destinations
+        .iter()
+        .position(|d| matches!(&d.destination, Destination::S3(s) if matches!(s.access(), S3Access::Role(_))));
     match named {
         Some(i) if ports.roles.is_none() => Err(CoreError::invalid(
             format!("destinations[{i}].roleArn"),

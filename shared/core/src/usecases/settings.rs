@@ -3,9 +3,10 @@
 use crate::error::CoreError;
 use crate::model::api_key::Principal;
 use crate::model::email_address::EmailAddress;
+use crate::model::report::ReportType;
+use crate::model::s3_destination::bucket_problem;
 use crate::model::settings::{Settings, SettingsPatch};
 use crate::usecases::access::ensure_admin;
-use crate::usecases::destinations::bucket_problem;
 use crate::Ports;
 
 /// Stored settings, or the defaults before the first write. The first read
@@ -69,7 +70,7 @@ pub async fn update_settings(ports: &Ports, actor: &Principal, patch: SettingsPa
         s.s3_allowed_buckets = buckets;
     }
     if let Some(id) = patch.data_pipeline_report_id {
-        s.data_pipeline_report_id = crate::usecases::data_pipeline::check_report_setting(ports, &id).await?;
+        s.data_pipeline_report_id = check_report_setting(ports, &id).await?;
     }
     if let Some(v) = patch.email_from {
         EmailAddress::parse_field("emailFrom", &v)?;
@@ -90,4 +91,22 @@ pub async fn update_settings(ports: &Ports, actor: &Principal, patch: SettingsPa
     }
     ports.settings.put_settings(&s).await?;
     Ok(s)
+}
+
+/// The setting naming the Data Pipeline API's report.
+const DATA_PIPELINE_REPORT: &str = "dataPipelineReportId";
+
+/// Checks a value for the setting: `""` clears it, else a `dataset` report.
+async fn check_report_setting(ports: &Ports, id: &str) -> Result<Option<String>, CoreError> {
+    if id.is_empty() {
+        return Ok(None);
+    }
+    match ports.reports.get_report(id).await? {
+        Some(r) if r.report_type() == ReportType::Dataset => Ok(Some(id.to_string())),
+        Some(r) => Err(CoreError::invalid(
+            DATA_PIPELINE_REPORT,
+            format!("names a report of type {}; the Data Pipeline API runs a dataset report", r.report_type().as_str()),
+        )),
+        None => Err(CoreError::invalid(DATA_PIPELINE_REPORT, "names no report")),
+    }
 }

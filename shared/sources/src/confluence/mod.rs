@@ -84,8 +84,8 @@ pub async fn fields(report_type: ReportType) -> Result<Vec<FieldInfo>, SourceErr
 
 /// Opens the reader of a `dataset` report.
 pub async fn open(request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError> {
-    check_report(request.report_type, &request.columns).map_err(SourceError::Invalid)?;
-    let options = request.dataset.clone().unwrap_or_default();
+    check_report(request.kind.report_type(), &request.columns).map_err(SourceError::Invalid)?;
+    let options = request.kind.dataset().cloned().unwrap_or_default();
     let entities: Vec<ConfluenceEntity> =
         options.chosen(&CONFLUENCE_TABLES).iter().filter_map(|t| ConfluenceEntity::parse(t.entity)).collect();
     let client = connect(&request.connection, request.allow_private_networks).await?;

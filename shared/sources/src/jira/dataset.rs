@@ -111,7 +111,7 @@ pub struct JiraDataset {
 /// Opens the reader of a `dataset` report; asks whether the site has Jira
 /// Software when `sprints` is chosen.
 pub async fn open(client: JiraClient, request: &SourceRequest) -> Result<JiraDataset, SourceError> {
-    let options = request.dataset.clone().unwrap_or_default();
+    let options = request.kind.dataset().cloned().unwrap_or_default();
     let mut entities: Vec<JiraEntity> =
         options.chosen(&JIRA_TABLES).iter().filter_map(|t| JiraEntity::parse(t.entity)).collect();
     let mut left_out = Vec::new();
@@ -126,7 +126,7 @@ pub async fn open(client: JiraClient, request: &SourceRequest) -> Result<JiraDat
         });
     }
     let scope = SearchScope {
-        report_type: request.report_type,
+        report_type: request.kind.report_type(),
         user_jql: request.query.clone(),
         from: request.from_date,
         to: None,

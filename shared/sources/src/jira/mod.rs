@@ -140,23 +140,24 @@ pub async fn user_address(
 pub async fn open(request: SourceRequest) -> Result<Box<dyn RowSource>, SourceError> {
     let client =
         connect(&request.connection, request.allow_private_networks).await?.with_activity(request.activity.clone());
-    if request.report_type == ReportType::Dataset {
+    if request.kind.report_type() == ReportType::Dataset {
         return Ok(Box::new(dataset::open(client, &request).await?));
     }
     let catalog = FieldCatalog::fetch(&client).await?;
-    let plan = RowPlan::resolve(&catalog, request.report_type, &request.columns).map_err(SourceError::Invalid)?;
+    let plan =
+        RowPlan::resolve(&catalog, request.kind.report_type(), &request.columns).map_err(SourceError::Invalid)?;
     let scope = SearchScope {
-        report_type: request.report_type,
+        report_type: request.kind.report_type(),
         user_jql: request.query.clone(),
         from: request.from_date,
         to: request.to_date,
     };
-    if request.report_type == ReportType::TimeInStatus {
+    if request.kind.report_type() == ReportType::TimeInStatus {
         let spec = TimeInStatusSpec {
             plan,
             scope,
             columns: request.columns,
-            options: request.time_in_status.unwrap_or_default(),
+            options: request.kind.time_in_status().cloned().unwrap_or_default(),
             as_of: request.as_of,
         };
         return Ok(Box::new(TimeInStatusReader::open(client, spec).await?));

@@ -58,7 +58,7 @@ pub(super) async fn load_context<'a>(
     }
     let report = ports.reports.get_report(&export.report_id).await?;
     let settings = current(ports).await?;
-    let dataset = report.as_ref().is_some_and(|r| r.report_type == crate::model::report::ReportType::Dataset);
+    let dataset = report.as_ref().is_some_and(|r| r.report_type() == crate::model::report::ReportType::Dataset);
     let zone = crate::recurrence::time_zone(&schedule.recurrence.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let placeholders = Placeholders::for_export(report.as_ref(), &export, &zone);
     let run_time = placeholders.get("runTime").unwrap_or_default().to_string();

@@ -8,17 +8,15 @@ mod checks;
 mod s3_checks;
 mod secrets;
 
-pub use s3_checks::bucket_problem;
-
 use crate::error::{CoreError, FieldError};
-use crate::model::destination::{Destination, DestinationInput, DEFAULT_SUMMARY_ROWS};
+use crate::model::destination::{Destination, DestinationDraft, DestinationInput, DEFAULT_SUMMARY_ROWS};
 use crate::model::ids::IdKind;
 use crate::model::schedule_destination::ScheduleDestination;
 use crate::model::settings::Settings;
 use crate::ports::IdGenerator;
 
 /// A destination as a request sends it: the `id` it was read back with, if any.
-pub type SentDestination = (Option<String>, Destination);
+pub type SentDestination = (Option<String>, DestinationDraft);
 
 /// Destinations a schedule may have.
 pub const MAX_DESTINATIONS: usize = 20;
@@ -40,6 +38,25 @@ pub fn parse_destinations(sent: &[DestinationInput]) -> Result<Vec<SentDestinati
         Ok(out)
     } else {
         Err(CoreError::invalid_fields(errors))
+    }
+}
+
+/// One destination as a request sends it (no stored one to keep secrets
+/// from), parsed into the domain type with the defaults settings give and
+/// every check a save makes; errors name fields under `field` (`destination`).
+pub fn parse_destination(
+    field: &str,
+    input: &DestinationInput,
+    settings: &Settings,
+) -> Result<Destination, Vec<FieldError>> {
+    let (_, draft) = input.parse(field).map_err(|e| vec![e])?;
+    let d = secrets::keep_stored_secrets(field, draft, None)?;
+    let d = normalized(d.into_destination(field)?, settings);
+    let errors = checks::check_destination(field, &d, settings);
+    if errors.is_empty() {
+        Ok(d)
+    } else {
+        Err(errors)
     }
 }
 
@@ -92,7 +109,13 @@ pub fn prepare_destinations(
                 continue;
             }
         };
-        let d = normalized(d, settings);
+        let d = match d.into_destination(&field) {
+            Ok(d) => normalized(d, settings),
+            Err(mut e) => {
+                errors.append(&mut e);
+                continue;
+            }
+        };
         errors.extend(checks::check_destination(&field, &d, settings));
         let id = before.map(|b| b.id.clone()).unwrap_or_else(|| ids.new_id(IdKind::Destination));
         out.push(ScheduleDestination { id, destination: d });

@@ -4,16 +4,16 @@
 //! value sent as `***` keeps the stored value of the header of that name.
 
 use crate::error::FieldError;
-use crate::model::destination::{Destination, MASK};
+use crate::model::destination::{Destination, DestinationDraft, MASK};
 
 pub(super) fn keep_stored_secrets(
     field: &str,
-    sent: Destination,
+    sent: DestinationDraft,
     stored: Option<&Destination>,
-) -> Result<Destination, Vec<FieldError>> {
+) -> Result<DestinationDraft, Vec<FieldError>> {
     let mut errors = Vec::new();
     let d = match (sent, stored) {
-        (Destination::Sftp(mut s), stored) => {
+        (DestinationDraft::Ready(Destination::Sftp(mut s)), stored) => {
             let old = match stored {
                 Some(Destination::Sftp(o)) => Some(o),
                 _ => None,
@@ -26,9 +26,9 @@ pub(super) fn keep_stored_secrets(
                 old.and_then(|o| o.private_key.as_ref()),
                 &mut errors,
             );
-            Destination::Sftp(s)
+            DestinationDraft::Ready(Destination::Sftp(s))
         }
-        (Destination::Webhook(mut w), stored) => {
+        (DestinationDraft::Ready(Destination::Webhook(mut w)), stored) => {
             let old = match stored {
                 Some(Destination::Webhook(o)) => Some(o),
                 _ => None,
@@ -44,15 +44,15 @@ pub(super) fn keep_stored_secrets(
                     }
                 }
             }
-            Destination::Webhook(w)
+            DestinationDraft::Ready(Destination::Webhook(w))
         }
-        (Destination::S3(mut s), stored) => {
+        (DestinationDraft::S3(mut s), stored) => {
             let old = match stored {
-                Some(Destination::S3(o)) => o.secret_access_key.as_ref(),
+                Some(Destination::S3(o)) => o.secret_access_key(),
                 _ => None,
             };
             s.secret_access_key = keep(format!("{field}.secretAccessKey"), s.secret_access_key, old, &mut errors);
-            Destination::S3(s)
+            DestinationDraft::S3(s)
         }
         (other, _) => other,
     };

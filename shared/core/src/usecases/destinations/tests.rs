@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::*;
-use crate::model::destination::MASK;
+use crate::model::destination::{LinkDestination, MASK};
 use crate::model::ids::IdKind;
 
 fn settings(allow_private: bool) -> Settings {
@@ -166,4 +166,29 @@ fn an_unknown_or_repeated_id_is_refused_on_a_put_and_ignored_on_a_post() {
     );
     let out = prepare(sent, &settings(false)).unwrap();
     assert_eq!(out.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["dst_1", "dst_2", "dst_3"]);
+}
+
+#[test]
+fn one_destination_parses_alone_with_the_checks_of_a_save() {
+    let input = |v: Value| -> DestinationInput { serde_json::from_value(v).unwrap() };
+    let s3 = input(json!({"type": "s3", "bucket": "data-lake", "region": "eu-central-1",
+        "accessKeyId": "AKIA", "secretAccessKey": "s"}));
+    let Destination::S3(d) = parse_destination("destination", &s3, &settings(false)).unwrap() else {
+        panic!("an s3 destination")
+    };
+    assert_eq!(d.bucket().as_str(), "data-lake");
+    let link = parse_destination("destination", &input(json!({"type": "link"})), &settings(false)).unwrap();
+    assert_eq!(link, Destination::Link(LinkDestination { retention_days: Some(7), notify: vec![] }));
+
+    let refused = |v: Value, s: &Settings| -> Vec<String> {
+        parse_destination("destination", &input(v), s).unwrap_err().into_iter().map(|e| e.field).collect()
+    };
+    // No stored destination: a masked secret has nothing to keep.
+    let masked = json!({"type": "s3", "bucket": "data-lake", "region": "eu-central-1", "accessKeyId": "AKIA",
+        "secretAccessKey": MASK});
+    assert_eq!(refused(masked, &settings(false)), ["destination.secretAccessKey"]);
+    let own = json!({"type": "s3", "bucket": "data-lake", "region": "eu-central-1"});
+    assert_eq!(refused(own, &settings(false)), ["destination.accessKeyId"], "a bucket the admin did not allow");
+    let private = json!({"type": "webhook", "url": "http://10.0.0.5/h"});
+    assert_eq!(refused(private, &settings(false)), ["destination.url"]);
 }

@@ -36,7 +36,7 @@ pub(crate) fn dataset_options(input: &FormatOptionsInput) -> Result<FormatOption
 /// The files of the export, in the source's order.
 pub(crate) fn layout(e: &Export, report: &Report, connection: &Connection, options: FormatOptions) -> DatasetLayout {
     let ts = e.created_at.strftime("%Y%m%dT%H%M%SZ").to_string();
-    let chosen = report.dataset.clone().unwrap_or_default();
+    let chosen = report.kind.dataset().cloned().unwrap_or_default();
     let files = chosen
         .chosen(tables_for(connection.kind))
         .into_iter()

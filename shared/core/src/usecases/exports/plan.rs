@@ -7,7 +7,7 @@ use crate::error::CoreError;
 use crate::model::connection::{Connection, ConnectionKind, ConnectionScope};
 use crate::model::export::Export;
 use crate::model::page::PageRequest;
-use crate::model::report::{Report, ReportType};
+use crate::model::report::{Report, ReportKind, ReportType};
 use crate::model::time_in_status::DurationUnit;
 use crate::ports::format::{DatasetLayout, DocumentInfo, FormatSpec};
 use crate::ports::source::SourceRequest;
@@ -46,7 +46,7 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         }
     }
     let settings = current(ports).await?;
-    let is_dataset = report.report_type == ReportType::Dataset;
+    let is_dataset = report.report_type() == ReportType::Dataset;
     let resolved = if is_dataset {
         dataset_plan::dataset_options(&report.format_options)
     } else {
@@ -57,7 +57,7 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         Err(f) => return Err(Stop::Refused(format!("the report's {f}"))),
     };
     let columns = if report.columns.is_empty() {
-        ports.sources.default_columns(&connection, report.report_type)
+        ports.sources.default_columns(&connection, report.report_type())
     } else {
         report.columns.clone()
     };
@@ -89,8 +89,12 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         document: DocumentInfo {
             report_name: report.name.clone(),
             query: report.query.clone(),
-            time_in_status_unit: (report.report_type == ReportType::TimeInStatus)
-                .then(|| unit_name(report.time_in_status.as_ref().map(|t| t.unit).unwrap_or_default())),
+            time_in_status_unit: match &report.kind {
+                ReportKind::TimeInStatus { options } => {
+                    Some(unit_name(options.as_ref().map(|t| t.unit).unwrap_or_default()))
+                }
+                _ => None,
+            },
         },
     };
     if let Some(layout) = &dataset {
@@ -100,14 +104,12 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
     }
     let request = SourceRequest {
         connection,
-        report_type: report.report_type,
+        kind: report.kind.clone(),
         query: report.query.clone(),
         columns,
         from_date: e.from_date,
         to_date: e.to_date,
         allow_private_networks: settings.allow_private_networks,
-        time_in_status: report.time_in_status.clone(),
-        dataset: report.dataset.clone(),
         as_of: e.created_at,
         activity: Default::default(),
     };

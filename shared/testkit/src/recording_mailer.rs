@@ -20,8 +20,8 @@ impl RecordingMailer {
 
 #[async_trait]
 impl Mailer for RecordingMailer {
-    async fn send(&self, message: &MailMessage) -> Result<(), DeliveryError> {
+    async fn send(&self, message: &MailMessage) -> Result<String, DeliveryError> {
         self.sent.lock().expect("mailer lock").push(message.clone());
-        Ok(())
+        Ok("recorded".into())
     }
 }

@@ -5,14 +5,14 @@
 
 use super::context::AttemptContext;
 use crate::model::destination::S3Destination;
-use crate::ports::delivery::DeliveryError;
+use crate::ports::delivery::{DeliveryError, Sent};
 use crate::ports::s3_client::{S3Credentials, S3Target};
 use crate::usecases::templates::{is_disguising, render, safe_path_value};
 
 /// The key template when the destination names none.
 pub const DEFAULT_S3_KEY: &str = "{{reportSlug}}/{{fileName}}";
 
-pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Result<u64, DeliveryError> {
+pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Result<Sent, DeliveryError> {
     let credentials = match (&dest.access_key_id, &dest.secret_access_key) {
         _ if dest.role_arn.is_some() => assumed_role(cx, dest.role_arn.as_deref().unwrap_or_default()).await?,
         (Some(id), Some(secret)) => S3Credentials::AccessKey { id: id.clone(), secret: secret.clone() },
@@ -57,13 +57,17 @@ pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Res
         allow_private_networks: cx.settings.allow_private_networks,
     };
     if cx.dataset {
-        return super::s3_dataset::put_dataset(cx, target).await;
+        let (bucket, key) = (target.bucket.clone(), target.key.clone());
+        let bytes = super::s3_dataset::put_dataset(cx, target).await?;
+        let prefix = key.strip_suffix(".zip").unwrap_or(&key);
+        return Ok(Sent { bytes, answer: format!("S3 stored the files under s3://{bucket}/{prefix}/") });
     }
     let body = cx.ports.files.read(&cx.file_key).await.map_err(|err| {
         tracing::warn!(error = %err, "reading an export's file for S3");
         DeliveryError::Failed("the file could not be read from storage".into())
     })?;
-    cx.ports.s3.put(&target, body).await
+    let bytes = cx.ports.s3.put(&target, body).await?;
+    Ok(Sent { bytes, answer: format!("S3 stored s3://{}/{}", target.bucket, target.key) })
 }
 
 /// The role's temporary credentials, asked for with the install's own

@@ -143,7 +143,7 @@ async fn site_connection(ports: &Ports, kind: ConnectionKind) -> Result<Option<C
 
 /// The file name from the report's template. It depends only on the report
 /// and the export's creation, so a resumed or rerun export names its file the same.
-fn file_name(e: &Export, report: &Report) -> Result<String, String> {
+pub(crate) fn file_name(e: &Export, report: &Report) -> Result<String, String> {
     let ts = e.created_at.strftime("%Y%m%dT%H%M%SZ").to_string();
     // A file is named before it knows its schedule: the report's time zone (UTC by default).
     let zone = report.format_options.timezone.as_deref().and_then(|z| jiff::tz::TimeZone::get(z).ok());

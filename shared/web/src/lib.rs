@@ -13,6 +13,7 @@ pub mod client_address;
 pub mod connection_form;
 pub mod connections;
 pub mod deletes;
+pub mod destination_helpers;
 pub mod destination_kinds;
 pub mod error;
 pub mod exports;

@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn statuses_map_to_delivered_retry_or_give_up() {
-        assert_eq!(outcome("h", StatusCode::NO_CONTENT, 7), Ok(7));
+        assert_eq!(outcome("h", StatusCode::NO_CONTENT, 7), Ok(Sent { bytes: 7, answer: "HTTP 204 No Content".into() }));
         for status in [500, 502, 503, 429] {
             let err = outcome("h", StatusCode::from_u16(status).unwrap(), 0).unwrap_err();
             assert!(err.retryable(), "{status}");

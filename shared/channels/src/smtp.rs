@@ -114,6 +114,12 @@ fn server_of(url: &str) -> Option<String> {
     (!host_port.is_empty()).then(|| host_port.to_owned())
 }
 
+/// `250 2.0.0 Ok: queued as 4F1…`: the server's code and its words.
+fn smtp_reply(reply: &lettre::transport::smtp::response::Response) -> String {
+    let words = reply.message().collect::<Vec<_>>().join(" ");
+    format!("SMTP {} {words}", reply.code()).trim_end().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,10 +141,4 @@ mod tests {
         let mailer = SmtpMailer::from_url("smtp://user:hunter2@127.0.0.1:2525").unwrap();
         assert!(!format!("{mailer:?}").contains("hunter2"));
     }
-}
-
-/// `250 2.0.0 Ok: queued as 4F1…`: the server's code and its words.
-fn smtp_reply(reply: &lettre::transport::smtp::response::Response) -> String {
-    let words = reply.message().collect::<Vec<_>>().join(" ");
-    format!("SMTP {} {words}", reply.code()).trim_end().to_string()
 }

@@ -3,18 +3,24 @@ Jira's REST v3 answers (the Rust behaviour tests have a fuller one in
 tests/api/jira_sim): `/myself`, `/field` with a custom field `Story Points`,
 the enhanced JQL search and its approximate count, on a free port of
 127.0.0.1, checking HTTP Basic auth. A JQL naming an unknown field gets
-Jira's 400 with `errorMessages`."""
+Jira's 400 with `errorMessages`. `/user/search?query=` finds USERS by the
+start of a name's word or of an address; `/user?accountId=` gives one."""
 
 import base64
 import json
 import re
 import threading
+from urllib.parse import parse_qs, urlsplit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 EMAIL = "sim@example.com"
 TOKEN = "sim-token-5c3cr3t"
 DISPLAY_NAME = "Sim Robot"
 ISSUES = 7
+USERS = [
+    {"accountId": "5b10a2844c20165700ede21g", "displayName": "Mia Krystof", "emailAddress": "mia@example.com"},
+    {"accountId": "5fc9e78d2730d800760becc4", "displayName": "Zoë Ångström", "emailAddress": "zoe@example.org"},
+]
 KNOWN_JQL_FIELDS = {"project", "status", "key", "summary", "created", "updated", "assignee", "priority", "order", "by"}
 
 FIELDS = [
@@ -85,6 +91,18 @@ class Handler(BaseHTTPRequestHandler):
                              "timeZone": "Europe/Berlin"})
         elif path == "/rest/api/3/field":
             self._send(200, FIELDS)
+        elif path == "/rest/api/3/user/search":
+            q = (parse_qs(urlsplit(self.path).query).get("query") or [""])[0].lower()
+            found = [dict(u, accountType="atlassian", active=True) for u in USERS if q and (
+                any(w.lower().startswith(q) for w in u["displayName"].split()) or u["emailAddress"].startswith(q))]
+            self._send(200, found)
+        elif path == "/rest/api/3/user":
+            wanted = (parse_qs(urlsplit(self.path).query).get("accountId") or [""])[0]
+            found = [u for u in USERS if u["accountId"] == wanted]
+            if found:
+                self._send(200, dict(found[0], accountType="atlassian", active=True))
+            else:
+                self._send(404, {"errorMessages": ["Specified user does not exist"]})
         else:
             self._send(404, {"errorMessages": ["Not found"]})
 

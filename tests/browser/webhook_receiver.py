@@ -1,5 +1,6 @@
 """An HTTP receiver for webhook deliveries in the browser tests: keeps each
-POST's headers and body, answers 200."""
+POST's headers and body, answers 200 (or `status`); with `hold`, it answers
+only once `release()` is called, so a test can watch a delivery in flight."""
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -8,8 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Receiver:
     """Listens on a free port of 127.0.0.1; `received` holds (headers, body)."""
 
-    def __init__(self):
+    def __init__(self, status: int = 200, hold: bool = False):
         received = self.received = []
+        released = self.released = threading.Event()
+        if not hold:
+            released.set()
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -30,7 +34,8 @@ class Receiver:
                 else:
                     body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 received.append((dict(self.headers), body))
-                self.send_response(200)
+                released.wait(60)
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -38,6 +43,10 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def release(self):
+        self.released.set()
+
     def stop(self):
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()

@@ -34,7 +34,7 @@ impl SesMailer {
 
 #[async_trait]
 impl Mailer for SesMailer {
-    async fn send(&self, message: &MailMessage) -> Result<(), DeliveryError> {
+    async fn send(&self, message: &MailMessage) -> Result<String, DeliveryError> {
         let bytes = (self.mime)(message)?;
         let size = bytes.len();
         let raw = RawMessage::builder()
@@ -55,7 +55,7 @@ impl Mailer for SesMailer {
             .await
             .map_err(delivery_error)?;
         tracing::debug!(ses_message_id = sent.message_id().unwrap_or_default(), bytes = size, "mail sent through SES");
-        Ok(())
+        Ok(format!("SES accepted it as {}", sent.message_id().unwrap_or("a message without id")))
     }
 }
 

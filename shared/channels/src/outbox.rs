@@ -39,7 +39,7 @@ impl OutboxMailer {
 impl Mailer for OutboxMailer {
     /// Writes a temporary file and renames it, so a reader never sees half a
     /// message; sending the same message again replaces the file.
-    async fn send(&self, message: &MailMessage) -> Result<(), DeliveryError> {
+    async fn send(&self, message: &MailMessage) -> Result<String, DeliveryError> {
         let bytes = build_mime(message)?;
         let path = self.path_for(message)?;
         let failed = |e: std::io::Error| DeliveryError::Failed(format!("writing to the outbox failed: {e}"));
@@ -59,6 +59,7 @@ impl Mailer for OutboxMailer {
         }
         tokio::fs::rename(&temp, &path).await.map_err(failed)?;
         tracing::debug!(path = %path.display(), bytes = bytes.len(), "mail filed in the outbox");
-        Ok(())
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(format!("filed in the outbox as {name}"))
     }
 }

@@ -61,7 +61,7 @@ impl SmtpMailer {
 
 #[async_trait]
 impl Mailer for SmtpMailer {
-    async fn send(&self, message: &MailMessage) -> Result<(), DeliveryError> {
+    async fn send(&self, message: &MailMessage) -> Result<String, DeliveryError> {
         let bytes = build_mime(message)?;
         let envelope = envelope(message)?;
         // lettre always ends the data with CRLF "." CRLF, its first CRLF
@@ -69,9 +69,9 @@ impl Mailer for SmtpMailer {
         // server receives exactly `bytes`.
         let data = bytes.strip_suffix(b"\r\n").unwrap_or(&bytes);
         match self.transport.send_raw(&envelope, data).await {
-            Ok(_) => {
+            Ok(reply) => {
                 tracing::debug!(server = %self.server, bytes = bytes.len(), "mail sent over SMTP");
-                Ok(())
+                Ok(smtp_reply(&reply))
             }
             Err(e) => Err(classify(&self.server, &e)),
         }
@@ -112,6 +112,12 @@ fn server_of(url: &str) -> Option<String> {
     let authority = rest.split(['/', '?']).next()?;
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     (!host_port.is_empty()).then(|| host_port.to_owned())
+}
+
+/// `250 2.0.0 Ok: queued as 4F1…`: the server's code and its words.
+fn smtp_reply(reply: &lettre::transport::smtp::response::Response) -> String {
+    let words = reply.message().collect::<Vec<_>>().join(" ");
+    format!("SMTP {} {words}", reply.code()).trim_end().to_string()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use ferry_core::model::network::literal_ip;
-use ferry_core::ports::delivery::DeliveryError;
+use ferry_core::ports::delivery::{DeliveryError, Sent};
 use ferry_core::ports::file_store::ByteStream;
 use ferry_core::ports::webhook_client::{WebhookClient, WebhookRequest};
 use futures::StreamExt;
@@ -41,7 +41,7 @@ impl ReqwestWebhookClient {
 
 #[async_trait]
 impl WebhookClient for ReqwestWebhookClient {
-    async fn post(&self, request: &WebhookRequest, body: ByteStream) -> Result<u64, DeliveryError> {
+    async fn post(&self, request: &WebhookRequest, body: ByteStream) -> Result<Sent, DeliveryError> {
         // The URL's path and query may carry a token: messages name the host only.
         let url = Url::parse(&request.url)
             .map_err(|_| DeliveryError::Rejected("the webhook URL is not a valid URL".into()))?;
@@ -124,9 +124,9 @@ fn counted(body: ByteStream) -> (reqwest::Body, Arc<AtomicU64>, Arc<AtomicBool>)
 
 /// 2xx delivered; 429 and 5xx say "later"; any other answer, a redirect
 /// included, will be the same next time.
-fn outcome(host: &str, status: StatusCode, sent: u64) -> Result<u64, DeliveryError> {
+fn outcome(host: &str, status: StatusCode, sent: u64) -> Result<Sent, DeliveryError> {
     if status.is_success() {
-        return Ok(sent);
+        return Ok(Sent { bytes: sent, answer: format!("HTTP {status}") });
     }
     let text = format!("the webhook at {host} answered HTTP {status}");
     if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
@@ -162,7 +162,10 @@ mod tests {
 
     #[test]
     fn statuses_map_to_delivered_retry_or_give_up() {
-        assert_eq!(outcome("h", StatusCode::NO_CONTENT, 7), Ok(7));
+        assert_eq!(
+            outcome("h", StatusCode::NO_CONTENT, 7),
+            Ok(Sent { bytes: 7, answer: "HTTP 204 No Content".into() })
+        );
         for status in [500, 502, 503, 429] {
             let err = outcome("h", StatusCode::from_u16(status).unwrap(), 0).unwrap_err();
             assert!(err.retryable(), "{status}");

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use ferry_core::model::connection::{Connection, ConnectionKind};
 use ferry_core::model::report::{Column, ReportType};
 use ferry_core::model::value::FieldInfo;
-use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceFactory, SourceRequest, UserAddress};
+use ferry_core::ports::source::{
+    ConnectionCheck, RowSource, SiteUser, SourceError, SourceFactory, SourceRequest, UserAddress,
+};
 use ferry_core::FieldError;
 
 use crate::sample::{self, SampleReader};
@@ -129,6 +131,21 @@ impl SourceFactory for Sources {
             kind @ (ConnectionKind::Sample | ConnectionKind::Confluence) => Err(SourceError::Invalid(FieldError::new(
                 "toUsers",
                 format!("{} connections have no users; toUsers needs a Jira connection", kind.as_str()),
+            ))),
+        }
+    }
+
+    async fn search_users(
+        &self,
+        connection: &Connection,
+        query: &str,
+        allow_private_networks: bool,
+    ) -> Result<Vec<SiteUser>, SourceError> {
+        match connection.kind {
+            ConnectionKind::Jira => jira::search_users(connection, query, allow_private_networks).await,
+            kind @ (ConnectionKind::Sample | ConnectionKind::Confluence) => Err(SourceError::Invalid(FieldError::new(
+                "id",
+                format!("{} connections have no users; pick people from a Jira connection", kind.as_str()),
             ))),
         }
     }

@@ -28,9 +28,9 @@ impl RecordingMailer {
 
 #[async_trait]
 impl Mailer for RecordingMailer {
-    async fn send(&self, message: &MailMessage) -> Result<(), DeliveryError> {
+    async fn send(&self, message: &MailMessage) -> Result<String, DeliveryError> {
         let raw = build_mime(message)?;
         self.sent.lock().expect("mailer lock").push((message.clone(), raw));
-        Ok(())
+        Ok("recorded".into())
     }
 }

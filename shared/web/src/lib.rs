@@ -13,6 +13,7 @@ pub mod client_address;
 pub mod connection_form;
 pub mod connections;
 pub mod deletes;
+pub mod destination_helpers;
 pub mod destination_kinds;
 pub mod error;
 pub mod exports;
@@ -24,6 +25,7 @@ mod form_names;
 pub mod form_view;
 pub mod frame;
 pub mod headers;
+pub mod history;
 pub mod keys;
 pub mod list_edit;
 pub mod recurrence_words;
@@ -93,6 +95,7 @@ pub fn pages(ports: Arc<Ports>) -> Router {
         .route("/schedules/new", get(schedule_form::new).post(schedule_form::submit_new))
         .route("/schedules/next-runs", post(schedule_form::next_runs_part))
         .route("/schedules/{id}", get(schedule::show))
+        .route("/schedules/{id}/history", get(history::part))
         .route("/schedules/{id}/edit", get(schedule_form::edit).post(schedule_form::submit_edit))
         .route("/schedules/{id}/delete", get(deletes::confirm_schedule).post(deletes::delete_schedule))
         .route("/schedules/{id}/pause", post(schedules::pause))

@@ -6,26 +6,19 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use ferry_core::model::deliver_when::{DeliverWhen, SkipReason};
-use ferry_core::model::delivery::{AttemptOutcome, DeliveryStatus};
-use ferry_core::model::page::PageRequest;
-use ferry_core::model::schedule_destination::ScheduleDestination;
+use ferry_core::model::deliver_when::DeliverWhen;
 use ferry_core::usecases::deliveries::redeliver::{self, DestinationRef, RedeliverInput};
-use ferry_core::usecases::schedule_runs::{self, RunView};
 use ferry_core::usecases::schedules;
 use serde::Deserialize;
 
 use crate::error::WebError;
 use crate::fields::flatten;
 use crate::frame::{render, Frame, Viewer};
+use crate::history::{self, destination_name};
 use crate::recurrence_words::describe;
-use crate::schedules::{paused_why, run_status, state_of, Instant};
-use crate::times::{in_zone, size};
+use crate::schedules::{paused_why, state_of, Instant};
 use crate::WebState;
 use ferry_core::model::schedule::ScheduleState;
-
-/// Runs shown on the page (newest first).
-const RUNS_SHOWN: u32 = 20;
 
 #[derive(Template)]
 #[template(path = "schedule.html")]
@@ -44,8 +37,10 @@ struct SchedulePage {
     next_run: Option<Instant>,
     run_as: String,
     deliver_when: &'static str,
+    /// Each destination by kind and target, in the form's order, with its fields.
     destinations: Vec<DestinationLine>,
-    runs: Vec<Run>,
+    /// The history partial, drawn by its own (escaping) template.
+    history: String,
 }
 
 /// Why, since when and after what error Ferry paused a schedule.
@@ -55,63 +50,26 @@ struct PausedByFerry {
     last_error: Option<String>,
 }
 
-impl SchedulePage {
-    /// `0,1,2`: every destination, for the `Redeliver` select.
-    fn all_destinations(&self) -> String {
-        self.destinations.iter().map(|d| d.index.to_string()).collect::<Vec<_>>().join(",")
-    }
-}
-
+/// A destination as the settings show it: `Webhook hooks.example.org`, then
+/// its fields (secrets as dots) for whoever opens them.
 struct DestinationLine {
-    index: usize,
-    kind: String,
+    name: String,
     fields: Vec<(String, String)>,
-}
-
-struct Run {
-    export_id: Option<String>,
-    when: String,
-    trigger: String,
-    status: &'static str,
-    rows: String,
-    size: String,
-    error: Option<String>,
-    deliveries: Vec<Delivery>,
-    /// The file is kept: `Redeliver` is offered.
-    redeliverable: bool,
-}
-
-struct Delivery {
-    destination: usize,
-    kind: String,
-    status: &'static str,
-    next_attempt: Option<String>,
-    attempts: Vec<Attempt>,
-}
-
-struct Attempt {
-    at: String,
-    outcome: &'static str,
-    error: String,
 }
 
 /// `GET /schedules/{id}`.
 pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
     let s = schedules::get_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
-    let runs = schedule_runs::list_runs(&state.ports, &viewer.principal, &id, PageRequest::first(RUNS_SHOWN))
-        .await
-        .map_err(|e| viewer.fail(e))?;
+    let history = history::load(&state, &viewer, &id).await?.render()?;
     let report = state.ports.reports.get_report(&s.report_id).await.map_err(|e| viewer.fail(e.into()))?;
     let zone = s.recurrence.timezone.clone();
     let destinations = s
         .destinations
         .iter()
-        .enumerate()
-        .map(|(index, d)| {
-            let json = serde_json::to_value(d).unwrap_or_default();
-            let kind = json.get("type").and_then(|t| t.as_str()).unwrap_or("destination").to_string();
-            let fields = flatten(&json).into_iter().filter(|(k, _)| k != "type" && k != "id").collect();
-            DestinationLine { index, kind, fields }
+        .map(|d| {
+            let json = serde_json::to_value(&d.destination).unwrap_or_default();
+            let fields = flatten(&json).into_iter().filter(|(k, _)| k != "type").collect();
+            DestinationLine { name: destination_name(&d.destination), fields }
         })
         .collect();
     render(SchedulePage {
@@ -132,7 +90,7 @@ pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<
         run_as: serde_json::to_value(s.run_as).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
         deliver_when: deliver_when_words(s.deliver_when),
         destinations,
-        runs: runs.items.iter().map(|r| run(r, &zone, &s.destinations)).collect(),
+        history,
         id: s.id,
     })
 }
@@ -143,58 +101,6 @@ fn deliver_when_words(when: DeliverWhen) -> &'static str {
         DeliverWhen::Always => "Always",
         DeliverWhen::NonEmpty => "Only when the export has rows",
         DeliverWhen::Changed => "Only when the data changed",
-    }
-}
-
-/// A run of the history; each delivery names the destination it went to by
-/// its place in the schedule now (its place then when it was removed).
-fn run(r: &RunView, zone: &str, destinations: &[ScheduleDestination]) -> Run {
-    let has_destinations = !destinations.is_empty();
-    let when = r.scheduled_for.or(r.started_at).or(r.finished_at);
-    Run {
-        export_id: r.export_id.clone(),
-        when: when.map(|t| in_zone(t, zone)).unwrap_or_default(),
-        trigger: serde_json::to_value(r.trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-        status: run_status(r.status),
-        rows: r.rows.map(|n| n.to_string()).unwrap_or_default(),
-        size: r.bytes.map(size).unwrap_or_default(),
-        error: r.error.clone(),
-        redeliverable: has_destinations && r.export_id.is_some() && r.bytes.is_some() && r.finished_at.is_some(),
-        deliveries: r
-            .deliveries
-            .iter()
-            .map(|d| Delivery {
-                destination: destinations
-                    .iter()
-                    .position(|placed| placed.id == d.destination_id)
-                    .unwrap_or(d.destination as usize),
-                kind: serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-                status: match d.status {
-                    DeliveryStatus::Pending => "Pending",
-                    DeliveryStatus::Delivered => "Delivered",
-                    DeliveryStatus::Failed => "Failed",
-                    DeliveryStatus::Skipped => match d.reason {
-                        Some(SkipReason::Empty) => "Skipped (no rows)",
-                        Some(SkipReason::Unchanged) => "Skipped (unchanged)",
-                        None => "Skipped",
-                    },
-                },
-                next_attempt: d.next_attempt_at.map(|t| in_zone(t, zone)),
-                attempts: d
-                    .attempts
-                    .iter()
-                    .map(|a| Attempt {
-                        at: in_zone(a.at, zone),
-                        outcome: match a.outcome {
-                            AttemptOutcome::Delivered => "Delivered",
-                            AttemptOutcome::Failed => "Failed",
-                            AttemptOutcome::Sending => "Sending",
-                        },
-                        error: a.error.clone().unwrap_or_default(),
-                    })
-                    .collect(),
-            })
-            .collect(),
     }
 }
 

@@ -22,6 +22,7 @@ use ferry_core::CoreError;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::destination_helpers::{self, people_names, Helper, RowNotes};
 use crate::destination_kinds::{DestinationKind, KINDS};
 use crate::error::WebError;
 use crate::flash::Flash;
@@ -57,6 +58,10 @@ pub(crate) struct ScheduleFormPage {
     /// Where `Cancel` goes.
     pub(crate) back: String,
     pub(crate) next_runs: NextRuns,
+    /// What `Send test` or `Find people` drew beside a destination row.
+    pub(crate) notes: Option<RowNotes>,
+    /// Names of the Jira people chosen in this form (account id, name).
+    pub(crate) people: Vec<(String, String)>,
 }
 
 /// (API code, label) of each weekday, Monday first; the report form's workdays use it too.
@@ -70,6 +75,21 @@ impl ScheduleFormPage {
 
     fn months(&self) -> Vec<(usize, &'static str)> {
         crate::recurrence_words::MONTHS.iter().enumerate().map(|(i, m)| (i + 1, *m)).collect()
+    }
+
+    /// The helpers' notes for the row at `index`.
+    fn notes_of(&self, index: impl std::borrow::Borrow<usize>) -> Option<&RowNotes> {
+        self.notes.as_ref().filter(|n| n.index == *index.borrow())
+    }
+
+    /// A chosen account's name, when this form learned it.
+    fn person(&self, account_id: &str) -> Option<&str> {
+        self.people.iter().find(|(id, _)| id == account_id).map(|(_, name)| name.as_str())
+    }
+
+    /// The account ids of a row's `toUsers` (`a, b` as the field holds them).
+    fn ids(&self, list: &str) -> Vec<String> {
+        list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
     }
 }
 
@@ -132,6 +152,17 @@ fn action_of(viewer: &Viewer, id: Option<&str>) -> String {
 /// holds `app` already (left out, the form would quietly switch it to the
 /// owner; shown, the API says why not).
 async fn page(state: &WebState, viewer: &Viewer, id: Option<&str>, form: FormView) -> Result<Response, WebError> {
+    page_with(state, viewer, id, form, None, Vec::new()).await
+}
+
+async fn page_with(
+    state: &WebState,
+    viewer: &Viewer,
+    id: Option<&str>,
+    form: FormView,
+    notes: Option<RowNotes>,
+    people: Vec<(String, String)>,
+) -> Result<Response, WebError> {
     let reports = schedulable(state, &viewer.principal).await.map_err(|e| viewer.fail(e))?;
     let allowed = settings::current(&state.ports).await.map_err(|e| viewer.fail(e))?.allow_app_permissions;
     let allow_app = allowed || form.is("runAs", "app");
@@ -148,6 +179,8 @@ async fn page(state: &WebState, viewer: &Viewer, id: Option<&str>, form: FormVie
         kinds: &KINDS,
         back: viewer.link(&id.map_or("/schedules".to_string(), |id| format!("/schedules/{id}"))),
         next_runs,
+        notes,
+        people,
     })?;
     *response.status_mut() = status;
     Ok(response)
@@ -210,10 +243,15 @@ async fn submit(
         Ok(values) => values,
         Err(e) => return refused(state, viewer, id, json!({}), e).await,
     };
+    let mut people = people_names(&pairs);
+    if let Some(helper) = Helper::parse(control(&pairs, "_action").unwrap_or("save")) {
+        let notes = destination_helpers::run(state, viewer, id, &pairs, &mut values, &mut people, helper).await;
+        return page_with(state, viewer, id, FormView::new(values), notes, people).await;
+    }
     if let Some(edit) = ListEdit::parse(control(&pairs, "_action").unwrap_or("save")) {
         let chosen = control(&pairs, "_new_destination").unwrap_or("email").to_string();
         edit.apply(&mut values, |kind| json!({"type": kind.unwrap_or(&chosen)}));
-        return page(state, viewer, id, FormView::new(values)).await;
+        return page_with(state, viewer, id, FormView::new(values), None, people).await;
     }
     match save(state, viewer, id, &values).await {
         Ok(saved) => {

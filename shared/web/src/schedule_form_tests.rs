@@ -16,6 +16,8 @@ fn drawn(values: Value) -> String {
         kinds: &KINDS,
         back: "/schedules".into(),
         next_runs: NextRuns::default(),
+        notes: None,
+        people: Vec::new(),
     }
     .render()
     .unwrap()

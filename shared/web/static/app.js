@@ -122,7 +122,8 @@
 
   function localTimes() {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    document.querySelectorAll("time[datetime]").forEach((t) => {
+    // Histories' exact times carry UTC in their title instead (`data-exact`).
+    document.querySelectorAll("time[datetime]:not([data-exact])").forEach((t) => {
       const text = t.textContent || "";
       if (zone && !text.includes("(" + zone + ")")) {
         const shown = isoInZone(new Date(t.getAttribute("datetime")), zone);
@@ -134,27 +135,52 @@
     });
   }
 
-  // `Copy` buttons (the new key).
+  // `Copy` buttons (the new key, a history's links): delegated, so buttons
+  // of a history drawn again keep working.
   function copyButtons() {
-    document.querySelectorAll("[data-copy]").forEach((button) => {
-      button.addEventListener("click", async () => {
-        const field = document.getElementById(button.dataset.copy);
-        const status = button.parentElement.querySelector("[data-copy-status]");
-        field.select();
-        let done = false;
-        try {
-          await navigator.clipboard.writeText(field.value);
-          done = true;
-        } catch (e) {
-          done = false;
-        }
-        if (status) status.textContent = done ? "Copied." : "Selected: press Ctrl+C (or Cmd+C) to copy.";
-      });
+    document.addEventListener("click", async (event) => {
+      const button = event.target.closest("[data-copy]");
+      if (!button) return;
+      const field = document.getElementById(button.dataset.copy);
+      const status = button.parentElement.querySelector("[data-copy-status]");
+      field.select();
+      let done = false;
+      try {
+        await navigator.clipboard.writeText(field.value);
+        done = true;
+      } catch (e) {
+        done = false;
+      }
+      if (status) status.textContent = done ? "Copied." : "Selected: press Ctrl+C (or Cmd+C) to copy.";
     });
+  }
+
+  // A schedule's history while a run is in progress: the server draws the
+  // history again (GET /schedules/{id}/history) and it replaces the old one,
+  // without a reload, until no run is in progress.
+  function watchHistory(box) {
+    const url = box.getAttribute("data-history-url");
+    const tick = async () => {
+      let html;
+      try {
+        const r = await fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "text/html" } });
+        if (!r.ok) return;
+        html = await r.text();
+      } catch (err) {
+        return;
+      }
+      const next = new DOMParser().parseFromString(html, "text/html").getElementById("history");
+      if (!next) return;
+      box.replaceWith(next);
+      box = next;
+      if (box.getAttribute("data-live") === "true") setTimeout(tick, POLL_MS * 2);
+    };
+    setTimeout(tick, POLL_MS * 2);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll('tr[data-live="true"]').forEach(watch);
+    document.querySelectorAll('#history[data-live="true"]').forEach(watchHistory);
     menu();
     localTimes();
     scrollBoxes();

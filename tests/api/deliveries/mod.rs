@@ -15,6 +15,7 @@ pub(crate) mod receiver;
 mod rules;
 mod s3;
 mod s3_dataset;
+mod send_test;
 mod sftp;
 mod summary_rows;
 mod webhook;

@@ -42,8 +42,12 @@ async fn a_webhook_gets_every_spec_header_a_chunked_body_matching_its_hash_and_a
     assert_eq!(run["deliveries"][0]["nextAttemptAt"], "2026-11-23T08:00:30Z", "{run}");
     let browser = crate::dashboard::sign_in(&app, ADMIN_KEY).await;
     let page = browser.get(&app, &format!("/schedules/{schedule}")).await.text().await.unwrap();
-    assert!(page.contains("<strong>Pending</strong>, next attempt 2026-11-23"), "the retry's time on the page: {page}");
-    assert!(page.contains("Failed (") && page.contains("500"), "each attempt with its error: {page}");
+    assert!(page.contains(">Pending</span>, next attempt <time"), "the retry's time on the page: {page}");
+    assert!(page.contains(">2026-11-23 08:00:30 UTC</time>"), "to the second, in the schedule's zone: {page}");
+    assert!(
+        page.contains(": Failed <span class=\"error\">") && page.contains("500"),
+        "each attempt with its error: {page}"
+    );
 
     clock.advance(SignedDuration::from_secs(30));
     let requests = receiver.wait_for(2).await;

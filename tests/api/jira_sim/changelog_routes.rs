@@ -179,3 +179,40 @@ pub async fn user(State(state): State<Shared>, headers: HeaderMap, uri: Uri, Que
     }
     Json(user).into_response()
 }
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    query: String,
+}
+
+/// `GET /rest/api/3/user/search?query=`: Jira matches the start of a
+/// display name's words or of an address, case-insensitively; hidden
+/// addresses stay out of the answer (and out of the match).
+pub async fn user_search(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(p): Query<SearchParams>,
+) -> Response {
+    if let (_, Some(answer)) = gate(&state, &headers, &uri, None, None).await {
+        return answer;
+    }
+    let q = p.query.to_lowercase();
+    let found: Vec<_> = USERS
+        .iter()
+        .filter(|(_, name, email)| {
+            !q.is_empty()
+                && (name.to_lowercase().split(' ').any(|w| w.starts_with(&q))
+                    || email.is_some_and(|e| e.to_lowercase().starts_with(&q)))
+        })
+        .map(|(id, name, email)| {
+            let mut user = json!({"accountId": id, "accountType": "atlassian", "displayName": name, "active": true});
+            if let Some(email) = email {
+                user["emailAddress"] = json!(email);
+            }
+            user
+        })
+        .collect();
+    Json(found).into_response()
+}

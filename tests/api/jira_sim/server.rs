@@ -109,6 +109,7 @@ pub fn router(state: Shared) -> Router {
         .route("/rest/api/3/changelog/bulkfetch", post(changelog_routes::bulk_changelogs))
         .route("/rest/api/3/status", get(changelog_routes::statuses))
         .route("/rest/api/3/user", get(changelog_routes::user))
+        .route("/rest/api/3/user/search", get(changelog_routes::user_search))
         .route("/rest/api/3/users/search", get(agile_routes::users))
         .route("/rest/agile/1.0/board", get(agile_routes::boards))
         .route("/rest/agile/1.0/board/{id}/sprint", get(agile_routes::sprints))

@@ -48,7 +48,8 @@ async fn a_real_smtp_server_receives_exactly_the_outbox_bytes() {
     let message = message(attachment.clone());
 
     let mailer = SmtpMailer::from_url(&format!("smtp://127.0.0.1:{}", peer.port())).unwrap();
-    mailer.send(&message).await.unwrap();
+    let reply = mailer.send(&message).await.unwrap();
+    assert!(reply.starts_with("SMTP 250"), "the server's reply, for the history: {reply}");
 
     let received = std::fs::read(out.path().join("1.eml")).unwrap();
     // Dot-stuffing undone and nothing rewritten: SMTP carried the builder's bytes.

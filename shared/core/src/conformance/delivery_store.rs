@@ -51,8 +51,17 @@ fn full_delivery(ms: u64, export_id: &str) -> Delivery {
                 outcome: AttemptOutcome::Failed,
                 error: Some("connection refused: \"ö\"".into()),
                 bytes_sent: 0,
+                answer: None,
+                duration_ms: Some(10_001),
             },
-            DeliveryAttempt { at: at(ms + 2), outcome: AttemptOutcome::Delivered, error: None, bytes_sent: 1 << 40 },
+            DeliveryAttempt {
+                at: at(ms + 2),
+                outcome: AttemptOutcome::Delivered,
+                error: None,
+                bytes_sent: 1 << 40,
+                answer: Some("HTTP 200 OK".into()),
+                duration_ms: Some(3),
+            },
         ],
         round_start: 1,
         link_token_hash: Some("ab".repeat(32)),
@@ -112,6 +121,8 @@ async fn versioned_updates(store: &dyn DeliveryStore) {
         outcome: AttemptOutcome::Delivered,
         error: None,
         bytes_sent: 42,
+        answer: None,
+        duration_ms: None,
     });
     assert!(store.update_delivery(&mut mine).await.expect("update"), "the current version writes");
     assert_eq!(mine.version, original.version + 1, "a write bumps the caller's version");

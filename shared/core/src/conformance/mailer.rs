@@ -56,7 +56,8 @@ async fn arrived(peer: &dyn MailPeer, id: &str) -> Vec<Vec<u8>> {
 pub async fn mailer_conformance(mailer: &dyn Mailer, peer: &dyn MailPeer, build: BuildMime, from: &str, unique: &str) {
     // With an attachment: one message arrives, the builder's bytes.
     let plain = message(from, &format!("{unique}_attached"));
-    mailer.send(&plain).await.expect("a valid message is sent");
+    let answer = mailer.send(&plain).await.expect("a valid message is sent");
+    assert!(!answer.trim().is_empty(), "the receiving side's answer is kept for the history");
     let got = arrived(peer, &plain.message_id).await;
     assert_eq!(got.len(), 1, "one message arrives for one send");
     assert_eq!(Some(&got[0]), build(&plain).as_ref(), "the peer receives the shared builder's bytes");

@@ -62,7 +62,8 @@ fn request(url: String, allow_private_networks: bool) -> WebhookRequest {
 pub async fn webhook_client_conformance(client: &dyn WebhookClient, peer: &dyn WebhookPeer) {
     let data = body();
     let sent = client.post(&request(peer.url_answering(204), true), stream(&data)).await.expect("a 204 takes the file");
-    assert_eq!(sent, data.len() as u64, "the bytes sent are the body's");
+    assert_eq!(sent.bytes, data.len() as u64, "the bytes sent are the body's");
+    assert!(sent.answer.contains("204"), "the answer names the status: {}", sent.answer);
     let got = peer.received().await;
     assert_eq!(got.len(), 1, "one POST for one call");
     assert_eq!(got[0].body, data, "the body arrives byte for byte");

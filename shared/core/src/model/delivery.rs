@@ -55,6 +55,14 @@ pub struct DeliveryAttempt {
     /// Bytes of the file sent (the attachment, the upload, the request body);
     /// 0 when the file itself was not sent (a link).
     pub bytes_sent: u64,
+    /// What the peer answered to a delivered attempt (`HTTP 200 OK`, the
+    /// SMTP reply, where SFTP or S3 put the file); a failed one's is its
+    /// `error`. None for attempts recorded before answers were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// From the attempt's start to its answer, in milliseconds (clock port).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -106,6 +106,7 @@ impl Ports {
             sources,
             formats,
             config,
+            test_sends: Default::default(),
         }
     }
 }

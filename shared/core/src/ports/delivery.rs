@@ -21,3 +21,14 @@ impl DeliveryError {
         matches!(self, DeliveryError::Failed(_))
     }
 }
+
+/// What a channel's peer answered to a file it took: shown with the attempt
+/// in the history and by `Send test` (`HTTP 200 OK`, the SMTP server's
+/// reply, where SFTP or S3 put the file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// Bytes of the file sent; 0 when the file itself was not sent (a link).
+    pub bytes: u64,
+    /// The answer in the peer's own words, never a secret.
+    pub answer: String,
+}

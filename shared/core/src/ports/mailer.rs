@@ -35,6 +35,7 @@ pub struct MailMessage {
 
 #[async_trait]
 pub trait Mailer: Send + Sync {
-    /// Sends (or, locally, files) one message.
-    async fn send(&self, message: &MailMessage) -> Result<(), DeliveryError>;
+    /// Sends (or, locally, files) one message; Ok with the receiving side's
+    /// answer (the SMTP server's reply, SES's message id, the outbox file).
+    async fn send(&self, message: &MailMessage) -> Result<String, DeliveryError>;
 }

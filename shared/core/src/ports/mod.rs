@@ -33,6 +33,7 @@ pub mod session_store;
 pub mod settings_store;
 pub mod sftp_client;
 pub mod source;
+pub mod test_sends;
 pub mod webhook_client;
 pub mod work_queue;
 
@@ -155,4 +156,6 @@ pub struct Ports {
     pub sources: Arc<dyn SourceFactory>,
     pub formats: Arc<dyn FormatFactory>,
     pub config: RuntimeConfig,
+    /// Who sent a destination test when (one per user every 10 s).
+    pub test_sends: Arc<test_sends::TestSends>,
 }

@@ -144,6 +144,17 @@ pub trait RowSource: Send {
     }
 }
 
+/// A person of the connection's site, found by name (`GET /v1/connections/{id}/users`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteUser {
+    pub account_id: String,
+    pub display_name: String,
+    /// Absent when the user's privacy setting hides it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+}
+
 /// A user's email address as the source tells it (`toUsers` recipients).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserAddress {
@@ -197,6 +208,21 @@ pub trait SourceFactory: Send + Sync {
         Err(SourceError::Invalid(FieldError::new(
             "toUsers",
             format!("{} connections have no users; toUsers needs a Jira connection", connection.kind.as_str()),
+        )))
+    }
+    /// People of the connection's site whose name or address matches
+    /// `query` (Jira's `GET /user/search`), at most 20. Sources without
+    /// users refuse (`Invalid`, naming `id`).
+    async fn search_users(
+        &self,
+        connection: &Connection,
+        query: &str,
+        allow_private_networks: bool,
+    ) -> Result<Vec<SiteUser>, SourceError> {
+        let _ = (query, allow_private_networks);
+        Err(SourceError::Invalid(FieldError::new(
+            "id",
+            format!("{} connections have no users; pick people from a Jira connection", connection.kind.as_str()),
         )))
     }
 }

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::delivery::DeliveryError;
+use super::delivery::{DeliveryError, Sent};
 use super::file_store::ByteStream;
 
 /// Its `Debug` shows header names only: values may be secrets.
@@ -28,8 +28,8 @@ impl std::fmt::Debug for WebhookRequest {
 #[async_trait]
 pub trait WebhookClient: Send + Sync {
     /// POSTs `body` with `Transfer-Encoding: chunked`, following no redirect.
-    /// Any 2xx is Ok with the bytes sent; other statuses are errors (5xx and
+    /// Any 2xx is Ok with the bytes sent and the status (`HTTP 200 OK`); other statuses are errors (5xx and
     /// 429 `Failed`, others `Rejected`). The host is resolved once, checked
     /// (unless private networks are allowed), and that address is connected to.
-    async fn post(&self, request: &WebhookRequest, body: ByteStream) -> Result<u64, DeliveryError>;
+    async fn post(&self, request: &WebhookRequest, body: ByteStream) -> Result<Sent, DeliveryError>;
 }

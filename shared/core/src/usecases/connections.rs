@@ -205,6 +205,27 @@ pub async fn connection_fields(
     ports.sources.fields(&c, report_type, settings.allow_private_networks).await.map_err(source_error)
 }
 
+/// `GET /v1/connections/{id}/users?query=`: people of a Jira connection's
+/// site by name, for an email destination's `toUsers`. Whoever may read the
+/// connection may search (as for its fields); an empty query finds nobody.
+pub async fn search_users(
+    ports: &Ports,
+    actor: &Principal,
+    id: &str,
+    query: &str,
+) -> Result<Vec<crate::ports::source::SiteUser>, CoreError> {
+    let c = load_connection(ports, actor, id).await?;
+    let query = query.trim();
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    if query.chars().count() > 100 {
+        return Err(CoreError::invalid("query", "at most 100 characters"));
+    }
+    let settings = current(ports).await?;
+    ports.sources.search_users(&c, query, settings.allow_private_networks).await.map_err(source_error)
+}
+
 /// A source's refusal as the API shows it: 400 for a bad report or setting,
 /// 409 `destination_forbidden` for a guarded address, 409 `source_error` otherwise.
 pub(crate) fn source_error(e: SourceError) -> CoreError {

@@ -8,10 +8,9 @@ use std::io::Read;
 use crate::error::{CoreError, PortError};
 use crate::model::api_key::Principal;
 use crate::model::format_options::Format;
-use crate::model::report::ReportKind;
-use crate::ports::format::{DocumentInfo, FormatError, FormatSpec, XLSX_MAX_DATA_ROWS_PER_SHEET};
+use crate::ports::format::{FormatError, FormatSpec, XLSX_MAX_DATA_ROWS_PER_SHEET};
 use crate::usecases::connections::source_error;
-use crate::usecases::exports::unit_name;
+use crate::usecases::exports::document_info;
 use crate::usecases::previews::{connection_of, read_first_rows};
 use crate::usecases::reports::{draft_report, ReportInput};
 use crate::usecases::settings::current;
@@ -37,16 +36,7 @@ pub async fn preview_draft_pdf(ports: &Ports, actor: &Principal, input: ReportIn
         inner_file_name: "preview.pdf".into(),
         created_at: ports.clock.now(),
         xlsx_rows_per_sheet: XLSX_MAX_DATA_ROWS_PER_SHEET,
-        document: DocumentInfo {
-            report_name: report.name.clone(),
-            query: report.query.clone(),
-            time_in_status_unit: match &report.kind {
-                ReportKind::TimeInStatus { options } => {
-                    Some(unit_name(options.as_ref().map(|t| t.unit).unwrap_or_default()))
-                }
-                _ => None,
-            },
-        },
+        document: document_info(&report),
     };
     write_pdf(ports, &spec, &rows).map_err(|e| CoreError::Port(PortError::backend(e)))
 }

@@ -39,6 +39,10 @@ pub struct RunView {
     pub error: Option<String>,
     /// One entry per destination the file was sent (or is being sent) to.
     pub deliveries: Vec<DeliveryView>,
+    /// The run's file can still be downloaded (completed, within retention):
+    /// the dashboard offers `Download` and shows links only then.
+    #[serde(skip)]
+    pub file_kept: bool,
 }
 
 /// A delivery as the history shows it.
@@ -136,6 +140,7 @@ pub(crate) async fn run_view(ports: &Ports, run: &ScheduleRun, has_destinations:
                 next_attempt_at: d.not_before.filter(|_| d.status == DeliveryStatus::Pending),
             })
             .collect(),
+        file_kept: export.as_ref().is_some_and(|e| e.file_available(ports.clock.now())),
     };
     if let (RunStatus::Running, Some(e)) = (run.status, &export) {
         view.started_at = e.started_at;

@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::Json;
 use ferry_core::model::report::ReportType;
 use ferry_core::model::value::FieldInfo;
+use ferry_core::ports::source::SiteUser;
 use ferry_core::usecases::connections::{
     self, ConnectionInput, ConnectionTestResult, ConnectionView, UnsavedConnection,
 };
@@ -28,6 +29,7 @@ pub(crate) fn register(t: RouteTable) -> RouteTable {
         .add::<__path_connection_fields, _, _>(connection_fields)
         .add::<__path_test_connection, _, _>(test_connection)
         .add::<__path_test_unsaved_connection, _, _>(test_unsaved_connection)
+        .add::<__path_connection_users, _, _>(connection_users)
 }
 
 /// Creates a connection owned by the caller (`site` scope: admins only).
@@ -176,4 +178,25 @@ pub async fn test_unsaved_connection(
 ) -> Result<Json<ConnectionTestResult>, ApiError> {
     let unsaved = UnsavedConnection::from_json(&body)?;
     Ok(Json(connections::test_unsaved_connection(&state.ports, &actor, unsaved).await?))
+}
+
+/// People of a Jira connection's site whose name or address matches `query`
+/// (Jira's user search), for picking an email destination's `toUsers`.
+#[utoipa::path(get, path = "/v1/connections/{id}/users", tag = "connections",
+    params(("id" = String, Path, description = "Connection id"), ("query" = String, Query, description = "Part of a name or address")),
+    responses(
+        (status = 200, description = "Matching people (at most 20)", body = Vec<SiteUser>),
+        (status = 400, description = "Not a Jira connection, or a query over 100 characters", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 404, description = "No such connection visible to the caller", body = ErrorResponse),
+        (status = 409, description = "Jira could not be asked (`source_error`) or its address is guarded (`destination_forbidden`)",
+            body = ErrorResponse)))]
+pub async fn connection_users(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId,
+    query: QueryParams,
+) -> Result<Json<Vec<SiteUser>>, ApiError> {
+    let text = query.get("query").unwrap_or_default();
+    Ok(Json(connections::search_users(&state.ports, &actor, &id, text).await?))
 }

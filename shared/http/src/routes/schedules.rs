@@ -6,6 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ferry_core::usecases::deliveries::redeliver::{self, RedeliverInput};
+use ferry_core::usecases::deliveries::send_test::{self, DestinationTestInput, DestinationTestResult};
 use ferry_core::usecases::exports::ExportView;
 use ferry_core::usecases::schedule_runs::{self, RunView};
 use ferry_core::usecases::schedules::{self, PreviewInput, PreviewView, ScheduleInput, ScheduleView};
@@ -30,6 +31,7 @@ pub(crate) fn register(t: RouteTable) -> RouteTable {
         .add::<__path_run_schedule_now, _, _>(run_schedule_now)
         .add::<__path_list_schedule_runs, _, _>(list_schedule_runs)
         .add::<__path_redeliver_run, _, _>(redeliver_run)
+        .add::<__path_test_destination, _, _>(test_destination)
 }
 
 /// The next runs of a recurrence, without saving anything.
@@ -218,4 +220,22 @@ pub async fn redeliver_run(
 ) -> Result<Response, ApiError> {
     let view = redeliver::redeliver(&state.ports, &actor, &id, &export_id, input).await?;
     Ok((StatusCode::ACCEPTED, Json(view)).into_response())
+}
+
+/// Sends a small file of the report's first 20 rows through one destination
+/// now (nothing recorded as a run): `{"ok", "outcome", "error"?, "details"}`.
+#[utoipa::path(post, path = "/v1/destinations/test", tag = "schedules", request_body = DestinationTestInput,
+    responses(
+        (status = 200, description = "What the destination answered", body = DestinationTestResult),
+        (status = 400, description = "Invalid destination, named `destination.<field>`", body = ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = ErrorResponse),
+        (status = 403, description = "Not the report's owner or an admin", body = ErrorResponse),
+        (status = 404, description = "No such report or schedule visible to the caller", body = ErrorResponse),
+        (status = 429, description = "A test of this user within the last 10 seconds", body = ErrorResponse)))]
+pub async fn test_destination(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(input): ApiJson<DestinationTestInput>,
+) -> Result<Json<DestinationTestResult>, ApiError> {
+    Ok(Json(send_test::send_test(&state.ports, &actor, input).await?))
 }

@@ -41,7 +41,7 @@ mod fixture_tests;
 use ferry_core::model::connection::Connection;
 use ferry_core::model::report::{Column, ReportType};
 use ferry_core::model::value::{FieldInfo, FieldType};
-use ferry_core::ports::source::{ConnectionCheck, RowSource, SourceError, SourceRequest, UserAddress};
+use ferry_core::ports::source::{ConnectionCheck, RowSource, SiteUser, SourceError, SourceRequest, UserAddress};
 use ferry_core::FieldError;
 
 pub(crate) use client::{path_segment, JiraClient};
@@ -134,6 +134,16 @@ pub async fn user_address(
 ) -> Result<UserAddress, SourceError> {
     let client = connect(connection, allow_private_networks).await?;
     Ok(users::user_address(&client, account_id).await?)
+}
+
+/// People of the site by name, for `toUsers` recipients.
+pub async fn search_users(
+    connection: &Connection,
+    query: &str,
+    allow_private_networks: bool,
+) -> Result<Vec<SiteUser>, SourceError> {
+    let client = connect(connection, allow_private_networks).await?;
+    Ok(users::search_users(&client, query).await?)
 }
 
 /// Opens a reader: connects, resolves the columns against the site's fields.

@@ -1,8 +1,10 @@
 //! `GET /rest/api/3/user?accountId=`: a Jira user's email address, for an
 //! email destination's `toUsers`. Jira leaves `emailAddress` out (or empty)
 //! when the user's privacy setting hides it; a 404 is an unknown account.
+//! `GET /rest/api/3/user/search?query=`: people by name or address, for
+//! picking those recipients by name.
 
-use ferry_core::ports::source::UserAddress;
+use ferry_core::ports::source::{SiteUser, UserAddress};
 use serde::Deserialize;
 
 use super::client::JiraClient;
@@ -13,6 +15,46 @@ use super::error::JiraError;
 struct User {
     #[serde(default)]
     email_address: Option<String>,
+}
+
+/// A user as Jira's user search lists it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Found {
+    account_id: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email_address: Option<String>,
+    /// `atlassian`, `app` (bots) or `customer` (service desk portal users).
+    #[serde(default)]
+    account_type: Option<String>,
+    #[serde(default = "active")]
+    active: bool,
+}
+
+fn active() -> bool {
+    true
+}
+
+/// Users to pick from: Atlassian accounts that are active; apps and
+/// portal-only customers receive no mail from a report.
+const SEARCH_LIMIT: usize = 20;
+
+pub async fn search_users(client: &JiraClient, query: &str) -> Result<Vec<SiteUser>, JiraError> {
+    let params = [("query", query.to_string()), ("maxResults", "50".to_string())];
+    let what = "people by name (GET /rest/api/3/user/search)";
+    let found: Vec<Found> = client.get("/rest/api/3/user/search", &params, what).await?;
+    Ok(found
+        .into_iter()
+        .filter(|u| u.active && u.account_type.as_deref().is_none_or(|t| t == "atlassian"))
+        .take(SEARCH_LIMIT)
+        .map(|u| SiteUser {
+            account_id: u.account_id,
+            display_name: u.display_name,
+            email_address: u.email_address.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+        })
+        .collect())
 }
 
 pub async fn user_address(client: &JiraClient, account_id: &str) -> Result<UserAddress, JiraError> {

@@ -10,7 +10,7 @@ use super::recipients::resolve;
 use super::summary_html::{summary_html, SummaryHead};
 use crate::model::delivery::Delivery;
 use crate::model::destination::{EmailDestination, LinkDestination};
-use crate::ports::delivery::DeliveryError;
+use crate::ports::delivery::{DeliveryError, Sent};
 use crate::ports::mailer::{MailAttachment, MailMessage};
 use crate::usecases::templates::BYTES_PER_MB;
 
@@ -19,12 +19,13 @@ pub const DEFAULT_SUBJECT: &str = "{{reportName}} ({{runDate}})";
 pub const DEFAULT_BODY: &str =
     "{{reportName}}: {{rows}} rows, {{sizeMb}} MB.\n\nExport {{exportId}}, run at {{runTime}}, sent by Ferry.\n";
 
-/// Sends the mail; returns the attachment's size (0 when a link went instead).
+/// Sends the mail; returns the attachment's size (0 when a link went
+/// instead) and the mail server's answer.
 pub(super) async fn send_email(
     cx: &AttemptContext<'_>,
     d: &mut Delivery,
     dest: &EmailDestination,
-) -> Result<u64, DeliveryError> {
+) -> Result<Sent, DeliveryError> {
     let recipients = resolve(cx, dest).await?;
     if recipients.to.is_empty() {
         return Err(recipients.failure().unwrap_or_else(|| DeliveryError::Rejected("no recipients".into())));
@@ -53,10 +54,10 @@ pub(super) async fn send_email(
     let html = summary(cx, dest, &body);
     let mut message = message(cx, d, recipients.to.clone(), dest.cc.clone(), subject, body, attachment);
     message.html = html;
-    cx.ports.mailer.send(&message).await?;
+    let answer = cx.ports.mailer.send(&message).await?;
     match recipients.failure() {
         Some(failure) => Err(failure),
-        None => Ok(sent),
+        None => Ok(Sent { bytes: sent, answer }),
     }
 }
 
@@ -79,14 +80,15 @@ fn summary(cx: &AttemptContext<'_>, dest: &EmailDestination, text: &str) -> Opti
 }
 
 /// A link destination's notification: the link, and until when it works.
+/// Returns the mail server's answer; None when nobody is to be notified.
 pub(super) async fn send_link_notice(
     cx: &AttemptContext<'_>,
     d: &Delivery,
     dest: &LinkDestination,
     url: &str,
-) -> Result<(), DeliveryError> {
+) -> Result<Option<String>, DeliveryError> {
     if dest.notify.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let name = cx.report_name();
     let subject = format!("{name}: your file is ready to download");
@@ -97,7 +99,7 @@ pub(super) async fn send_link_notice(
         expiry(cx),
     );
     let message = message(cx, d, dest.notify.clone(), Vec::new(), subject, body, None);
-    cx.ports.mailer.send(&message).await
+    cx.ports.mailer.send(&message).await.map(Some)
 }
 
 fn message(

@@ -10,20 +10,24 @@ use super::links::issue_link;
 use crate::error::CoreError;
 use crate::model::delivery::Delivery;
 use crate::model::destination::LinkDestination;
-use crate::ports::delivery::DeliveryError;
+use crate::ports::delivery::{DeliveryError, Sent};
 use crate::Ports;
 
 pub(super) async fn deliver_link(
     cx: &mut AttemptContext<'_>,
     d: &mut Delivery,
     dest: &LinkDestination,
-) -> Result<u64, DeliveryError> {
+) -> Result<Sent, DeliveryError> {
     let days = dest.retention_days.unwrap_or(cx.settings.default_retention_days);
     let until = cx.ports.clock.now() + SignedDuration::from_hours(24 * i64::from(days));
     cx.export.expires_at = extend_retention(cx.ports, &cx.export.id, until).await.map_err(store_failed)?;
     let url = issue_link(cx.ports, d).await.map_err(store_failed)?;
-    send_link_notice(cx, d, dest, &url).await?;
-    Ok(0)
+    let until = cx.export.expires_at.map_or("further notice".into(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string());
+    let answer = match send_link_notice(cx, d, dest, &url).await? {
+        Some(mail) => format!("link valid until {until}; notice mailed: {mail}"),
+        None => format!("link valid until {until}"),
+    };
+    Ok(Sent { bytes: 0, answer })
 }
 
 /// Sets the export's `expiresAt` to at least `until` (None, kept forever,

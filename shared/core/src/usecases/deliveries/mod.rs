@@ -15,6 +15,7 @@ mod recipients;
 pub mod redeliver;
 pub mod s3;
 mod s3_dataset;
+pub mod send_test;
 mod sftp;
 pub mod start;
 mod summary_html;

@@ -150,5 +150,5 @@ async fn mail(
         date: now,
         message_id: format!("{}.{what}.{}", s.id, now.as_second()),
     };
-    ports.mailer.send(&message).await.map_err(|e| e.to_string())
+    ports.mailer.send(&message).await.map(|_| ()).map_err(|e| e.to_string())
 }

@@ -5,11 +5,11 @@
 
 use super::context::AttemptContext;
 use crate::model::s3_destination::{OwnCredentialsRefusal, S3Access, S3Destination, S3Encryption};
-use crate::ports::delivery::DeliveryError;
+use crate::ports::delivery::{DeliveryError, Sent};
 use crate::ports::s3_client::{S3Credentials, S3Target};
 use crate::usecases::templates::{render, safe_path_value};
 
-pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Result<u64, DeliveryError> {
+pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Result<Sent, DeliveryError> {
     let bucket = dest.bucket().as_str();
     let credentials =
         match dest.access() {
@@ -54,13 +54,17 @@ pub(super) async fn put_s3(cx: &AttemptContext<'_>, dest: &S3Destination) -> Res
         allow_private_networks: cx.settings.allow_private_networks,
     };
     if cx.dataset {
-        return super::s3_dataset::put_dataset(cx, target).await;
+        let (bucket, key) = (target.bucket.clone(), target.key.clone());
+        let bytes = super::s3_dataset::put_dataset(cx, target).await?;
+        let prefix = key.strip_suffix(".zip").unwrap_or(&key);
+        return Ok(Sent { bytes, answer: format!("S3 stored the files under s3://{bucket}/{prefix}/") });
     }
     let body = cx.ports.files.read(&cx.file_key).await.map_err(|err| {
         tracing::warn!(error = %err, "reading an export's file for S3");
         DeliveryError::Failed("the file could not be read from storage".into())
     })?;
-    cx.ports.s3.put(&target, body).await
+    let bytes = cx.ports.s3.put(&target, body).await?;
+    Ok(Sent { bytes, answer: format!("S3 stored s3://{}/{}", target.bucket, target.key) })
 }
 
 /// The role's temporary credentials, asked for with the install's own

@@ -5,11 +5,11 @@
 
 use super::context::AttemptContext;
 use crate::model::destination::SftpDestination;
-use crate::ports::delivery::DeliveryError;
+use crate::ports::delivery::{DeliveryError, Sent};
 use crate::ports::sftp_client::SftpTarget;
 use crate::usecases::templates::safe_file_name;
 
-pub(super) async fn upload_sftp(cx: &AttemptContext<'_>, dest: &SftpDestination) -> Result<u64, DeliveryError> {
+pub(super) async fn upload_sftp(cx: &AttemptContext<'_>, dest: &SftpDestination) -> Result<Sent, DeliveryError> {
     let target = SftpTarget {
         host: dest.host.clone(),
         port: dest.port,
@@ -25,7 +25,9 @@ pub(super) async fn upload_sftp(cx: &AttemptContext<'_>, dest: &SftpDestination)
         tracing::warn!(error = %err, "reading an export's file for SFTP");
         DeliveryError::Failed("the file could not be read from storage".into())
     })?;
-    cx.ports.sftp.upload(&target, body).await
+    let bytes = cx.ports.sftp.upload(&target, body).await?;
+    let dir = target.directory.trim_end_matches('/');
+    Ok(Sent { bytes, answer: format!("SFTP {}: written and renamed to {dir}/{}", target.host, target.file_name) })
 }
 
 /// The remote file name: never a path, and `.zip` for a zipped export.

@@ -9,13 +9,13 @@ use super::context::AttemptContext;
 use crate::model::content_disposition::attachment;
 use crate::model::destination::WebhookDestination;
 use crate::model::format_options::Format;
-use crate::ports::delivery::DeliveryError;
+use crate::ports::delivery::{DeliveryError, Sent};
 use crate::ports::webhook_client::WebhookRequest;
 
 /// `User-Agent` of every request Ferry sends.
 pub const USER_AGENT: &str = concat!("Ferry/", env!("CARGO_PKG_VERSION"));
 
-pub(super) async fn post_webhook(cx: &AttemptContext<'_>, dest: &WebhookDestination) -> Result<u64, DeliveryError> {
+pub(super) async fn post_webhook(cx: &AttemptContext<'_>, dest: &WebhookDestination) -> Result<Sent, DeliveryError> {
     let url = cx.placeholders.render_url(&dest.url).map_err(|e| DeliveryError::Rejected(format!("url: {e}")))?;
     let request = WebhookRequest {
         url,

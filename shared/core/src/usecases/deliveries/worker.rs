@@ -30,7 +30,7 @@ use crate::error::CoreError;
 use crate::model::deliver_when::remember_delivered;
 use crate::model::delivery::{AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus, MAX_ATTEMPTS};
 use crate::model::destination::Destination;
-use crate::ports::delivery::DeliveryError;
+use crate::ports::delivery::{DeliveryError, Sent};
 use crate::ports::job_policy::{past_giving_up, settle, Handled, JobOutcome, StepOutcome};
 use crate::ports::work_queue::{Job, ReceivedJob};
 use crate::usecases::exports::heartbeat;
@@ -119,14 +119,21 @@ impl DeliveryWorker {
             cut_off.error = Some(INTERRUPTED.into());
         }
         // Recorded before it is sent: a crash leaves a trace in the history.
-        d.attempts.push(DeliveryAttempt { at: started, outcome: AttemptOutcome::Sending, error: None, bytes_sent: 0 });
+        d.attempts.push(DeliveryAttempt {
+            at: started,
+            outcome: AttemptOutcome::Sending,
+            error: None,
+            bytes_sent: 0,
+            answer: None,
+            duration_ms: None,
+        });
         d.not_before = Some(started + ATTEMPT_LEASE);
         d.updated_at = started;
         if !ports.deliveries.update_delivery(&mut d).await? {
             return Ok(Handled::Later(SignedDuration::from_secs(1)));
         }
         let result = match self.attempt_alive(&mut d, started).await? {
-            Ok(bytes) => Ok(bytes),
+            Ok(sent) => Ok(sent),
             Err(Stop::Refused(err)) => Err(err),
             Err(Stop::Store(e)) => return Err(e),
         };
@@ -163,7 +170,7 @@ impl DeliveryWorker {
         &self,
         d: &mut Delivery,
         started: Timestamp,
-    ) -> Result<Result<u64, Stop<DeliveryError>>, CoreError> {
+    ) -> Result<Result<Sent, Stop<DeliveryError>>, CoreError> {
         let ports = &self.ports;
         let stall_after = SignedDuration::from_mins(current(ports).await?.stall_minutes.max(1) as i64);
         // The heartbeat renews the lease on a fresh copy; the attempt's record
@@ -222,10 +229,10 @@ async fn remember_content(ports: &Ports, d: &Delivery) -> Result<(), CoreError> 
     Ok(())
 }
 
-/// One attempt over the destination's channel: Ok(bytes sent), or why it
+/// One attempt over the destination's channel: Ok(what was sent), or why it
 /// did not deliver (`Stop::Refused`, recorded as the attempt's error) or
 /// could not be made (`Stop::Store`, the job comes back).
-async fn attempt(ports: &Ports, d: &mut Delivery) -> Result<u64, Stop<DeliveryError>> {
+async fn attempt(ports: &Ports, d: &mut Delivery) -> Result<Sent, Stop<DeliveryError>> {
     let mut cx = load_context(ports, d).await?;
     let destination = cx.destination.clone();
     let result = match &destination {
@@ -241,22 +248,23 @@ async fn attempt(ports: &Ports, d: &mut Delivery) -> Result<u64, Stop<DeliveryEr
     result.map_err(Stop::Refused)
 }
 
-/// Appends the attempt and moves the delivery on; Some(wait) when another
-/// attempt follows after `wait`.
+/// Appends the attempt (started `at`, answered `now`) and moves the delivery
+/// on; Some(wait) when another attempt follows after `wait`.
 fn record(
     d: &mut Delivery,
     at: Timestamp,
-    result: Result<u64, DeliveryError>,
+    result: Result<Sent, DeliveryError>,
     now: Timestamp,
 ) -> Option<SignedDuration> {
-    let (outcome, error, bytes_sent) = match &result {
-        Ok(bytes) => (AttemptOutcome::Delivered, None, *bytes),
-        Err(err) => (AttemptOutcome::Failed, Some(err.to_string()), 0),
+    let (outcome, error, bytes_sent, answer) = match &result {
+        Ok(sent) => (AttemptOutcome::Delivered, None, sent.bytes, Some(sent.answer.clone())),
+        Err(err) => (AttemptOutcome::Failed, Some(err.to_string()), 0, None),
     };
     if d.attempts.last().is_some_and(|a| a.outcome == AttemptOutcome::Sending) {
         d.attempts.pop();
     }
-    d.attempts.push(DeliveryAttempt { at, outcome, error, bytes_sent });
+    let duration_ms = Some(now.duration_since(at).as_millis().max(0) as u64);
+    d.attempts.push(DeliveryAttempt { at, outcome, error, bytes_sent, answer, duration_ms });
     d.updated_at = now;
     d.not_before = None;
     match result {
@@ -318,11 +326,20 @@ mod tests {
         // A redelivery is a new round of three.
         d.round_start = d.attempts.len();
         d.status = DeliveryStatus::Pending;
-        assert_eq!(record(&mut d, t, Ok(42), t), None);
+        assert_eq!(
+            record(
+                &mut d,
+                t,
+                Ok(Sent { bytes: 42, answer: "HTTP 200 OK".into() }),
+                t + SignedDuration::from_millis(1500)
+            ),
+            None
+        );
         assert_eq!(
             (d.status, d.attempts[3].bytes_sent, d.attempts[3].outcome),
             (DeliveryStatus::Delivered, 42, AttemptOutcome::Delivered)
         );
+        assert_eq!((d.attempts[3].answer.as_deref(), d.attempts[3].duration_ms), (Some("HTTP 200 OK"), Some(1500)));
     }
 
     #[test]

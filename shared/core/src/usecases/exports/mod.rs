@@ -15,5 +15,5 @@ mod requests;
 mod run;
 pub mod worker;
 
-pub(crate) use plan::unit_name;
+pub(crate) use plan::{document_info, file_name};
 pub use requests::*;

@@ -86,16 +86,7 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
         inner_file_name: inner_name,
         created_at: e.created_at,
         xlsx_rows_per_sheet: ports.config.export.xlsx_rows_per_sheet,
-        document: DocumentInfo {
-            report_name: report.name.clone(),
-            query: report.query.clone(),
-            time_in_status_unit: match &report.kind {
-                ReportKind::TimeInStatus { options } => {
-                    Some(unit_name(options.as_ref().map(|t| t.unit).unwrap_or_default()))
-                }
-                _ => None,
-            },
-        },
+        document: document_info(&report),
     };
     if let Some(layout) = &dataset {
         // The dataset's writer makes the zip; the run sees resumable CSV.
@@ -118,6 +109,21 @@ pub(crate) async fn plan_export(ports: &Ports, e: &mut Export) -> Result<ExportP
 }
 
 /// The word a chart of durations in this unit is labelled with.
+/// What a document format (PDF) prints about the report: the one place
+/// exports, the PDF preview and a destination's test take it from.
+pub(crate) fn document_info(report: &Report) -> DocumentInfo {
+    DocumentInfo {
+        report_name: report.name.clone(),
+        query: report.query.clone(),
+        time_in_status_unit: match &report.kind {
+            ReportKind::TimeInStatus { options } => {
+                Some(unit_name(options.as_ref().map(|t| t.unit).unwrap_or_default()))
+            }
+            _ => None,
+        },
+    }
+}
+
 pub(crate) fn unit_name(unit: DurationUnit) -> String {
     match unit {
         DurationUnit::Hours | DurationUnit::Duration => "hours",
@@ -145,7 +151,7 @@ async fn site_connection(ports: &Ports, kind: ConnectionKind) -> Result<Option<C
 
 /// The file name from the report's template. It depends only on the report
 /// and the export's creation, so a resumed or rerun export names its file the same.
-fn file_name(e: &Export, report: &Report) -> Result<String, String> {
+pub(crate) fn file_name(e: &Export, report: &Report) -> Result<String, String> {
     let ts = e.created_at.strftime("%Y%m%dT%H%M%SZ").to_string();
     // A file is named before it knows its schedule: the report's time zone (UTC by default).
     let zone = report.format_options.timezone.as_deref().and_then(|z| jiff::tz::TimeZone::get(z).ok());

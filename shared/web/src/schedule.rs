@@ -10,9 +10,9 @@ use ferry_core::model::deliver_when::{DeliverWhen, SkipReason};
 use ferry_core::model::delivery::{AttemptOutcome, DeliveryStatus};
 use ferry_core::model::page::PageRequest;
 use ferry_core::model::schedule_destination::ScheduleDestination;
+use ferry_core::usecases::dashboard;
 use ferry_core::usecases::deliveries::redeliver::{self, DestinationRef, RedeliverInput};
 use ferry_core::usecases::schedule_runs::{self, RunView};
-use ferry_core::usecases::schedules;
 use serde::Deserialize;
 
 use crate::error::WebError;
@@ -50,7 +50,7 @@ struct SchedulePage {
 
 /// Why, since when and after what error Ferry paused a schedule.
 struct PausedByFerry {
-    why: &'static str,
+    why: String,
     since: Option<Instant>,
     last_error: Option<String>,
 }
@@ -97,11 +97,11 @@ struct Attempt {
 
 /// `GET /schedules/{id}`.
 pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
-    let s = schedules::get_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
+    let row = dashboard::schedule_row(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
+    let (s, report) = (row.schedule, row.report_name);
     let runs = schedule_runs::list_runs(&state.ports, &viewer.principal, &id, PageRequest::first(RUNS_SHOWN))
         .await
         .map_err(|e| viewer.fail(e))?;
-    let report = state.ports.reports.get_report(&s.report_id).await.map_err(|e| viewer.fail(e.into()))?;
     let zone = s.recurrence.timezone.clone();
     let destinations = s
         .destinations
@@ -116,7 +116,7 @@ pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<
         .collect();
     render(SchedulePage {
         frame: viewer.frame("Schedules"),
-        report: report.map(|r| r.name).unwrap_or_else(|| format!("(deleted report {})", s.report_id)),
+        report: report.unwrap_or_else(|| format!("(deleted report {})", s.report_id)),
         report_id: s.report_id.clone(),
         recurrence: describe(&s.recurrence),
         state: state_of(&s).words(),

@@ -1,7 +1,8 @@
 //! A disk that fills up: Ferry's data dir on a small tmpfs that this test
 //! mounts (it needs root, as `make test` has in CI). An export that fills it
 //! fails with a clear error and leaves no part behind; a write to SQLite that
-//! finds no room answers 507 and saves nothing; the server serves throughout,
+//! finds no room answers 507 and saves nothing, on the API and on the pages
+//! alike (the page's status is the API's); the server serves throughout,
 //! and works again once space is freed.
 
 use std::io::Write;
@@ -11,6 +12,7 @@ use std::process::Command;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use crate::dashboard::sign_in;
 use crate::helpers::{error_of, spawn_app_with, AppOptions, TestApp, ADMIN_KEY};
 
 /// A tmpfs of a few MiB, unmounted when dropped.
@@ -88,6 +90,7 @@ async fn a_full_disk_fails_the_export_cleanly_and_the_server_keeps_serving() {
 
     // Now SQLite's disk: nothing left for its journal to grow into.
     let connection = app.sample_connection(ADMIN_KEY, 5, 1).await;
+    let browser = sign_in(&app, ADMIN_KEY).await;
     let filler = disk.fill();
     let body = json!({"name": "r", "connectionId": connection, "reportType": "issues", "query": "x".repeat(9_000)});
     let before = reports(&app).await;
@@ -108,6 +111,23 @@ async fn a_full_disk_fails_the_export_cleanly_and_the_server_keeps_serving() {
         assert_eq!(app.get(ADMIN_KEY, "/health").await.status(), StatusCode::OK);
     }
     assert_eq!(refused, 1, "a full disk refuses writes with 507 (after {created} fitted in the journal's slack)");
+
+    // The dashboard answers the same full disk with the same status, as a page.
+    let mut page_refused = None;
+    for n in 0..400 {
+        let r = browser.post(&app, "/keys", &[("user", &format!("full-disk-{n}")), ("role", "member")]).await;
+        match r.status() {
+            StatusCode::SEE_OTHER => continue,
+            status => {
+                let html = r.text().await.unwrap();
+                page_refused = Some((status, html));
+                break;
+            }
+        }
+    }
+    let (status, html) = page_refused.expect("a page write on the full disk was refused");
+    assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE, "the page's status is the API's: {html}");
+    assert!(html.contains("<h1") && html.contains("storage is full"), "an HTML page says why: {html}");
     assert_eq!(app.client.get(app.v1("/health")).send().await.unwrap().status(), StatusCode::OK);
     assert_eq!(reports(&app).await, before + created, "what was refused was not saved");
 

@@ -14,7 +14,7 @@ use lambda_http::{Adapter, Context, LambdaEvent, Service};
 /// client address from API Gateway's request context (`identity.sourceIp`,
 /// which API Gateway sets from the connection, never from a header).
 pub fn app(ports: Ports) -> Router {
-    ferry_http::router(ports).layer(axum::middleware::map_request(source_ip))
+    ferry_http::router(ports, ferry_web::pages).layer(axum::middleware::map_request(source_ip))
 }
 
 async fn source_ip(mut request: axum::extract::Request) -> axum::extract::Request {

@@ -110,7 +110,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningFerry> {
         tracing::info!(released, "resuming exports interrupted by the previous stop");
     }
 
-    let app = ferry_http::router(ports.clone()).merge(signed_files_router(files));
+    let app = ferry_http::router(ports.clone(), ferry_web::pages).merge(signed_files_router(files));
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         // The peer address is what wrong keys are counted by.

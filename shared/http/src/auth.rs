@@ -18,7 +18,7 @@ use base64::Engine;
 use ferry_core::model::api_key::Principal;
 use ferry_core::usecases::auth::authenticate_from;
 use ferry_core::CoreError;
-use ferry_web::SessionError;
+use ferry_inbound::SessionError;
 
 use crate::error::ApiError;
 use crate::params::QueryParams;
@@ -34,7 +34,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let query = QueryParams::from_parts(parts);
-        let address = ferry_web::client_address(&parts.extensions);
+        let address = ferry_inbound::client_address(&parts.extensions);
         match presented_key(&parts.headers, &query) {
             Ok(Some(key)) => return Ok(Caller(authenticate_from(&state.ports, &key, &address).await?)),
             // A header that cannot carry a key counts as a wrong key.
@@ -42,7 +42,7 @@ impl FromRequestParts<AppState> for Caller {
             Ok(None) => {}
         }
         // The dashboard's script: session cookie plus the page's CSRF token.
-        match ferry_web::api_principal(&state.ports, &parts.headers).await {
+        match ferry_inbound::api_principal(&state.ports, &parts.headers).await {
             Ok(Some(principal)) => Ok(Caller(principal)),
             Ok(None) => Err(CoreError::Unauthorized.into()),
             Err(SessionError::Core(e)) => Err(e.into()),

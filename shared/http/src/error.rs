@@ -11,6 +11,7 @@ use axum::Json;
 pub use ferry_core::model::error_body::{ErrorDetail, ErrorInfo};
 use ferry_core::usecases::exports::{export_view, ExportView};
 use ferry_core::{CoreError, PortError, Ports};
+use ferry_inbound::status::{status_of, NO_SPACE_MESSAGE};
 use serde::Serialize;
 
 /// The challenges of a 401: every scheme a key is accepted in (the query
@@ -74,23 +75,11 @@ impl ApiError {
         ApiError::Core(CoreError::invalid(field, message))
     }
 
-    /// Status and machine-readable code: the single mapping of the API.
+    /// Status and machine-readable code; a use case's error takes both from
+    /// the map the pages use too.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::Core(e) => match e {
-                CoreError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-                CoreError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-                CoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
-                CoreError::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid_request"),
-                CoreError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
-                CoreError::ExportRunning { .. } => (StatusCode::CONFLICT, "export_running"),
-                CoreError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
-                CoreError::NotReady { .. } => (StatusCode::SERVICE_UNAVAILABLE, "export_not_ready"),
-                CoreError::Gone(_) => (StatusCode::GONE, "gone"),
-                CoreError::ExportFailed(_) => (StatusCode::INTERNAL_SERVER_ERROR, "export_failed"),
-                CoreError::Port(PortError::NoSpace(_)) => (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage"),
-                CoreError::Port(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-            },
+            ApiError::Core(e) => status_of(e),
             ApiError::ExportRunning(_) => (StatusCode::CONFLICT, "export_running"),
             ApiError::SessionRefused => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
@@ -111,9 +100,7 @@ impl ApiError {
             ApiError::Core(CoreError::NotReady { retry_after_secs }) => {
                 format!("the export is not finished yet; try again in {retry_after_secs} seconds")
             }
-            ApiError::Core(CoreError::Port(PortError::NoSpace(_))) => {
-                "Ferry's storage is full, so nothing was saved; an admin must free some space".into()
-            }
+            ApiError::Core(CoreError::Port(PortError::NoSpace(_))) => NO_SPACE_MESSAGE.into(),
             ApiError::Core(CoreError::Port(_)) => "an internal error occurred; please try again later".into(),
             other => other.to_string(),
         }

@@ -4,6 +4,7 @@
 //! map its result; every error goes through [`ApiError`].
 
 pub mod auth;
+mod created;
 pub mod error;
 pub mod json;
 pub mod openapi;
@@ -14,7 +15,7 @@ pub mod state;
 
 pub use auth::Caller;
 pub use error::ApiError;
-pub use ferry_web::ClientAddress;
+pub use ferry_inbound::ClientAddress;
 pub use json::ApiJson;
 pub use openapi::ApiDoc;
 pub use routes::router;

@@ -16,9 +16,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over `ports`, with the OpenAPI document rendered for its public URL.
-    pub fn new(ports: Ports) -> Self {
-        let openapi_json = crate::openapi::document_json(&ports.config.public_url);
+    /// State over `ports`, serving `openapi_json` (the router renders it
+    /// from its routes).
+    pub fn new(ports: Ports, openapi_json: Bytes) -> Self {
         AppState { ports: Arc::new(ports), openapi_json }
     }
 

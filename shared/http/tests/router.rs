@@ -47,7 +47,7 @@ fn fields(body: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn without_a_key_v1_routes_are_401_in_the_one_error_shape() {
     let (kit, report_id) = installed().await;
-    let app = router(kit.ports.clone());
+    let app = router(kit.ports.clone(), |_| Router::new());
     for (method, uri) in [("GET", "/v1/settings".to_string()), ("GET", format!("/v1/reports/{report_id}"))] {
         let (status, body) = send(&app, method, &uri, None, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {uri}");
@@ -59,7 +59,7 @@ async fn without_a_key_v1_routes_are_401_in_the_one_error_shape() {
 #[tokio::test]
 async fn the_demo_report_is_listed_for_the_admin() {
     let (kit, report_id) = installed().await;
-    let app = router(kit.ports.clone());
+    let app = router(kit.ports.clone(), |_| Router::new());
     let (status, body) = send(&app, "GET", "/v1/reports", Some(ADMIN_KEY), None).await;
     assert_eq!(status, StatusCode::OK);
     let ids: Vec<&str> = body["items"].as_array().expect("items").iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -70,7 +70,7 @@ async fn the_demo_report_is_listed_for_the_admin() {
 #[tokio::test]
 async fn a_cursor_the_store_did_not_make_is_a_400_naming_cursor() {
     let (kit, _) = installed().await;
-    let app = router(kit.ports.clone());
+    let app = router(kit.ports.clone(), |_| Router::new());
     for list in ["reports", "connections", "schedules", "exports", "keys"] {
         let (status, body) = send(&app, "GET", &format!("/v1/{list}?cursor=bm9wZQ"), Some(ADMIN_KEY), None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{list}: {body}");
@@ -81,7 +81,7 @@ async fn a_cursor_the_store_did_not_make_is_a_400_naming_cursor() {
 #[tokio::test]
 async fn a_wrong_type_in_an_enum_field_names_the_field_and_stores_nothing() {
     let (kit, _) = installed().await;
-    let app = router(kit.ports.clone());
+    let app = router(kit.ports.clone(), |_| Router::new());
     let (_, before) = send(&app, "GET", "/v1/connections", Some(ADMIN_KEY), None).await;
     let connection_id = before["items"][0]["id"].as_str().expect("the demo connection").to_string();
     let input = json!({ "name": "Weekly", "connectionId": connection_id, "format": 5 });
@@ -95,7 +95,7 @@ async fn a_wrong_type_in_an_enum_field_names_the_field_and_stores_nothing() {
 #[tokio::test]
 async fn settings_come_back_unchanged_when_put_as_returned() {
     let (kit, _) = installed().await;
-    let app = router(kit.ports.clone());
+    let app = router(kit.ports.clone(), |_| Router::new());
     let (status, settings) = send(&app, "GET", "/v1/settings", Some(ADMIN_KEY), None).await;
     assert_eq!(status, StatusCode::OK);
     let (status, put) = send(&app, "PUT", "/v1/settings", Some(ADMIN_KEY), Some(settings.clone())).await;
@@ -106,7 +106,7 @@ async fn settings_come_back_unchanged_when_put_as_returned() {
 #[tokio::test]
 async fn an_export_is_queued_on_the_kits_clock_and_a_second_start_is_409() {
     let (kit, report_id) = installed().await;
-    let app = router(kit.ports.clone());
+    let app = router(kit.ports.clone(), |_| Router::new());
     let start = json!({ "reportId": report_id });
     let (status, export) = send(&app, "POST", "/v1/exports", Some(ADMIN_KEY), Some(start.clone())).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{export}");

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ferry_core::model::page::PageRequest;
 use ferry_core::usecases::delete_blockers::{self, Blocker};
-use ferry_core::usecases::{connections, exports, keys, reports, schedules};
+use ferry_core::usecases::{connections, dashboard, exports, keys, reports, schedules};
 use ferry_core::CoreError;
 
 use crate::error::WebError;
@@ -103,9 +103,8 @@ async fn name_of(state: &WebState, viewer: &Viewer, what: Doomed, id: &str) -> R
     let actor = &viewer.principal;
     Ok(match what {
         Doomed::Schedule => {
-            let s = schedules::get_schedule(ports, actor, id).await?;
-            let report = ports.reports.get_report(&s.report_id).await?.map(|r| r.name);
-            format!("the schedule of “{}”", report.unwrap_or(s.report_id))
+            let row = dashboard::schedule_row(ports, actor, id).await?;
+            format!("the schedule of “{}”", row.report_name.unwrap_or(row.schedule.report_id))
         }
         Doomed::Report => format!("“{}”", reports::get_report(ports, actor, id).await?.name),
         Doomed::Connection => format!("“{}”", connections::get_connection(ports, actor, id).await?.name),

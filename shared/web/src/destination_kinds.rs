@@ -4,6 +4,8 @@
 //! entry here and one block there, and a new field one label and input in
 //! its block, named by its path in the API's body.
 
+use ferry_core::usecases::templates::{canonical, ALL_PLACEHOLDERS};
+
 /// One choice of `Add destination`.
 #[derive(Debug, Clone, Copy)]
 pub struct DestinationKind {
@@ -31,20 +33,20 @@ pub fn label_of(kind: &str) -> &'static str {
 pub const S3_STORAGE_CLASSES: [&str; 7] =
     ["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"];
 
-/// The placeholders email texts, webhook URLs, file names and S3 keys may use (SPEC).
-pub const PLACEHOLDERS: [&str; 14] = [
-    "{{reportName}}",
-    "{{reportId}}",
-    "{{reportSlug}}",
-    "{{reportDate}}",
-    "{{runDate}}",
-    "{{runTime}}",
-    "{{exportId}}",
-    "{{query}}",
-    "{{format}}",
-    "{{ext}}",
-    "{{rows}}",
-    "{{sizeMb}}",
-    "{{timestamp}}",
-    "{{fileName}}",
-];
+/// The placeholders email texts, webhook URLs, file names and S3 keys may
+/// use, as `{{name}}`: the core's list without its aliases (`jql` is
+/// `query`), so a placeholder the core learns shows up here by itself.
+pub fn placeholders() -> Vec<String> {
+    ALL_PLACEHOLDERS.iter().filter(|p| canonical(p) == **p).map(|p| format!("{{{{{p}}}}}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_the_cores_without_aliases() {
+        let shown = super::placeholders();
+        assert!(shown.contains(&"{{reportSlug}}".to_string()) && shown.contains(&"{{fileName}}".to_string()));
+        assert!(!shown.contains(&"{{jql}}".to_string()), "{shown:?}");
+        assert_eq!(shown.len(), 14, "{shown:?}");
+    }
+}

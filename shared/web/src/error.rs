@@ -1,36 +1,17 @@
 //! Everything a page can fail with, and the one place it becomes a response:
-//! a redirect to sign in, or an error page in the person's frame. Adapter
+//! a redirect to sign in, or an error page in the person's frame, with the
+//! status the API gives the same error (`ferry_inbound::status_of`). Adapter
 //! text (`PortError`) is logged, never shown.
 
 use askama::Template;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use ferry_core::CoreError;
+use ferry_core::{CoreError, PortError};
+use ferry_inbound::status::{status_of, NO_SPACE_MESSAGE};
 
 use crate::frame::Frame;
+pub use crate::frame::WebError;
 use crate::session::SESSION_COOKIE;
-
-#[derive(Debug, thiserror::Error)]
-pub enum WebError {
-    /// No valid session: go to the sign-in page (and forget a stale cookie).
-    #[error("sign in first")]
-    SignInRequired {
-        base: String,
-        /// The cookie was there but is no good any more (expired, key deleted).
-        clear_cookie: bool,
-    },
-    /// A POST without this session's CSRF token.
-    #[error("the form was not accepted")]
-    Csrf { base: String },
-    /// A use case refused or failed; shown in the person's frame.
-    #[error("{error}")]
-    Shown { frame: Box<Frame>, error: CoreError },
-    /// A path no page has.
-    #[error("no such page")]
-    NoSuchPage { base: String },
-    #[error("a page failed to render: {0}")]
-    Template(#[from] askama::Error),
-}
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -57,39 +38,11 @@ fn list_of(what: &str) -> Option<(&'static str, &'static str)> {
 impl WebError {
     fn status_title_message(&self) -> (StatusCode, &'static str, String) {
         match self {
-            WebError::Shown { error, .. } => match error {
-                CoreError::NotFound { what, .. } => {
-                    (StatusCode::NOT_FOUND, "Not found", format!("There is no such {what} that you may see."))
-                }
-                CoreError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
-                CoreError::Unauthorized => (StatusCode::UNAUTHORIZED, "Not signed in", "Sign in again.".into()),
-                CoreError::Invalid { message, .. } => (StatusCode::BAD_REQUEST, "Not accepted", message.clone()),
-                CoreError::Conflict { message, .. } => (StatusCode::CONFLICT, "Not possible now", message.clone()),
-                CoreError::ExportRunning { .. } => (
-                    StatusCode::CONFLICT,
-                    "Already running",
-                    "This report already has an export in progress: see it on Exports.".into(),
-                ),
-                CoreError::TooManyRequests { message, .. } => {
-                    (StatusCode::TOO_MANY_REQUESTS, "Too many requests", message.clone())
-                }
-                CoreError::NotReady { .. } => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Not ready",
-                    "The export is not finished yet; try again when it is.".into(),
-                ),
-                CoreError::Gone(m) => (StatusCode::GONE, "Gone", m.clone()),
-                CoreError::ExportFailed(m) => (StatusCode::INTERNAL_SERVER_ERROR, "Export failed", m.clone()),
-                CoreError::Port(ferry_core::PortError::BadCursor) => (
-                    StatusCode::BAD_REQUEST,
-                    "Not accepted",
-                    "The query parameter cursor is not a page of this list: go back to its first page.".into(),
-                ),
-                CoreError::Port(source) => {
-                    tracing::error!(error = %source, "page failed in an adapter");
-                    internal()
-                }
-            },
+            // The status is the API's (one map for both adapters); only the words are the page's.
+            WebError::Shown { error, .. } => {
+                let (title, message) = title_and_message(error);
+                (status_of(error).0, title, message)
+            }
             WebError::Csrf { .. } => (
                 StatusCode::FORBIDDEN,
                 "Form not accepted",
@@ -101,6 +54,36 @@ impl WebError {
                 internal()
             }
             WebError::SignInRequired { .. } => (StatusCode::SEE_OTHER, "Sign in", String::new()),
+        }
+    }
+}
+
+/// The page's title and sentence for a use case's error.
+fn title_and_message(error: &CoreError) -> (&'static str, String) {
+    match error {
+        CoreError::NotFound { what, .. } => ("Not found", format!("There is no such {what} that you may see.")),
+        CoreError::Forbidden(m) => ("Not allowed", m.clone()),
+        CoreError::Unauthorized => ("Not signed in", "Sign in again.".into()),
+        CoreError::Invalid { message, .. } => ("Not accepted", message.clone()),
+        CoreError::Conflict { message, .. } => ("Not possible now", message.clone()),
+        CoreError::ExportRunning { .. } => {
+            ("Already running", "This report already has an export in progress: see it on Exports.".into())
+        }
+        CoreError::TooManyRequests { message, .. } => ("Too many requests", message.clone()),
+        CoreError::NotReady { .. } => ("Not ready", "The export is not finished yet; try again when it is.".into()),
+        CoreError::Gone(m) => ("Gone", m.clone()),
+        CoreError::ExportFailed(m) => ("Export failed", m.clone()),
+        CoreError::Port(PortError::BadCursor) => {
+            ("Not accepted", "The query parameter cursor is not a page of this list: go back to its first page.".into())
+        }
+        CoreError::Port(PortError::NoSpace(source)) => {
+            tracing::error!(error = %source, "page failed: storage full");
+            ("Storage full", format!("{NO_SPACE_MESSAGE}."))
+        }
+        CoreError::Port(source) => {
+            tracing::error!(error = %source, "page failed in an adapter");
+            let (_, title, message) = internal();
+            (title, message)
         }
     }
 }

@@ -112,9 +112,8 @@ pub async fn confirm_cancel(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let e = exports::get_export(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
-    let report = state.ports.reports.get_report(&e.report_id).await.ok().flatten().map(|r| r.name);
-    render(CancelPage { frame: viewer.frame("Exports"), export: row(&e, report) })
+    let found = dashboard::export_row(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
+    render(CancelPage { frame: viewer.frame("Exports"), export: row(&found.export, found.report_name) })
 }
 
 /// `POST /exports/{id}/cancel`.

@@ -1,6 +1,9 @@
-//! The signed-in person ([`Viewer`], an extractor) and the frame every page
+//! The signed-in person ([`Viewer`], an extractor), the frame every page
 //! is drawn in ([`Frame`]: who is signed in, their role, the navigation, the
-//! CSRF token for forms and for the script's `/v1` calls).
+//! CSRF token for forms and for the script's `/v1` calls), and what a page
+//! can fail with ([`WebError`], drawn in that frame by `error.rs`, which
+//! is why it is defined here: the error needs the frame, the frame's
+//! extractor the error, and the two files must not import each other).
 
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -10,7 +13,6 @@ use ferry_core::model::api_key::Principal;
 use ferry_core::usecases::dashboard::{self, Attention};
 use ferry_core::CoreError;
 
-use crate::error::WebError;
 use crate::session::{self, Session, SessionError, SESSION_COOKIE};
 use crate::WebState;
 
@@ -174,4 +176,27 @@ pub struct NavLink {
 /// A template as a 200 HTML response (the headers come from the pages' layer).
 pub fn render<T: Template>(page: T) -> Result<Response, WebError> {
     Ok(Html(page.render()?).into_response())
+}
+
+/// Everything a page can fail with; `error.rs` turns it into a response.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No valid session: go to the sign-in page (and forget a stale cookie).
+    #[error("sign in first")]
+    SignInRequired {
+        base: String,
+        /// The cookie was there but is no good any more (expired, key deleted).
+        clear_cookie: bool,
+    },
+    /// A POST without this session's CSRF token.
+    #[error("the form was not accepted")]
+    Csrf { base: String },
+    /// A use case refused or failed; shown in the person's frame.
+    #[error("{error}")]
+    Shown { frame: Box<Frame>, error: CoreError },
+    /// A path no page has.
+    #[error("no such page")]
+    NoSuchPage { base: String },
+    #[error("a page failed to render: {0}")]
+    Template(#[from] askama::Error),
 }

@@ -1,5 +1,7 @@
-//! Ferry's dashboard: pages for people, served by the same router as the API
-//! (ferry-http merges [`pages`] into it) and built from the same use cases.
+//! Ferry's dashboard: pages for people, served beside the API (the runtimes
+//! hand [`pages`] to `ferry_http::router`) and built from the same use cases.
+//! The session and the error statuses come from `ferry-inbound`, which the
+//! API shares; neither adapter depends on the other.
 //!
 //! Templates are askama (`templates/`, checked at compile time, escaping on);
 //! one module per page or page group with its template of the same name.
@@ -9,7 +11,6 @@
 //! live: every action is a plain form first.
 
 pub mod assets;
-pub mod client_address;
 pub mod connection_form;
 pub mod connections;
 pub mod deletes;
@@ -35,7 +36,6 @@ pub mod reports;
 pub mod schedule;
 pub mod schedule_form;
 pub mod schedules;
-pub mod session;
 pub mod settings;
 pub mod sign_in;
 pub mod time_zones;
@@ -47,9 +47,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use ferry_core::Ports;
 
-pub use client_address::{client_address, ClientAddress};
 pub use error::WebError;
-pub use session::{api_principal, SessionError, CSRF_HEADER, SESSION_COOKIE};
+pub use ferry_inbound::client_address::{client_address, ClientAddress};
+pub use ferry_inbound::session;
 
 /// What every page handler receives.
 #[derive(Clone)]
@@ -84,7 +84,8 @@ fn base_path(public_url: &str) -> String {
 }
 
 /// The dashboard's routes, bound to their state, with the pages' security
-/// headers. No fallback: the router that merges them decides unknown paths.
+/// headers and the HTML 404 of every path outside them (the API's router
+/// answers its own `/v1` paths, so the two merge without a second fallback).
 pub fn pages(ports: Arc<Ports>) -> Router {
     let state = WebState::new(ports);
     Router::new()
@@ -124,15 +125,14 @@ pub fn pages(ports: Arc<Ports>) -> Router {
         .route("/keys/{id}/delete", get(deletes::confirm_key).post(deletes::delete_key))
         .route("/keys/{id}/email", post(keys::set_email))
         .merge(assets::routes())
+        .fallback(not_found)
         .layer(axum::middleware::map_response(headers::page_headers))
         .with_state(state)
 }
 
-/// The HTML 404 for a path no page has (the merged router's fallback).
-pub async fn not_found_page(ports: &Ports) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let base = base_path(&ports.config.public_url);
-    headers::page_headers(WebError::NoSuchPage { base }.into_response()).await
+/// The HTML 404 for a path no page has.
+async fn not_found(axum::extract::State(state): axum::extract::State<WebState>) -> WebError {
+    WebError::NoSuchPage { base: state.base }
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ferry_core::model::deliver_when::DeliverWhen;
+use ferry_core::usecases::dashboard;
 use ferry_core::usecases::deliveries::redeliver::{self, DestinationRef, RedeliverInput};
-use ferry_core::usecases::schedules;
 use serde::Deserialize;
 
 use crate::error::WebError;
@@ -45,7 +45,7 @@ struct SchedulePage {
 
 /// Why, since when and after what error Ferry paused a schedule.
 struct PausedByFerry {
-    why: &'static str,
+    why: String,
     since: Option<Instant>,
     last_error: Option<String>,
 }
@@ -59,9 +59,9 @@ struct DestinationLine {
 
 /// `GET /schedules/{id}`.
 pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
-    let s = schedules::get_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
+    let row = dashboard::schedule_row(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
+    let (s, report) = (row.schedule, row.report_name);
     let history = history::load(&state, &viewer, &id).await?.render()?;
-    let report = state.ports.reports.get_report(&s.report_id).await.map_err(|e| viewer.fail(e.into()))?;
     let zone = s.recurrence.timezone.clone();
     let destinations = s
         .destinations
@@ -74,7 +74,7 @@ pub async fn show(State(state): State<WebState>, viewer: Viewer, Path(id): Path<
         .collect();
     render(SchedulePage {
         frame: viewer.frame("Schedules"),
-        report: report.map(|r| r.name).unwrap_or_else(|| format!("(deleted report {})", s.report_id)),
+        report: report.unwrap_or_else(|| format!("(deleted report {})", s.report_id)),
         report_id: s.report_id.clone(),
         recurrence: describe(&s.recurrence),
         state: state_of(&s).words(),

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ferry_core::model::page::PageRequest;
-use ferry_core::model::schedule::{PausedReason, RunStatus, ScheduleState};
+use ferry_core::model::schedule::{PausedReason, RunStatus, ScheduleState, MAX_CONSECUTIVE_FAILURES};
 use ferry_core::usecases::dashboard::{self, ScheduleRow};
 use ferry_core::usecases::schedules::ScheduleView;
 use ferry_core::usecases::{schedule_runs, schedules};
@@ -124,10 +124,10 @@ pub fn state_of(s: &ScheduleView) -> ScheduleState {
 }
 
 /// Why Ferry paused a schedule, for its page.
-pub fn paused_why(reason: Option<PausedReason>) -> &'static str {
+pub fn paused_why(reason: Option<PausedReason>) -> String {
     match reason {
-        Some(PausedReason::OwnerRemoved) => "its owner's key was deleted",
-        _ => "5 runs failed in a row",
+        Some(PausedReason::OwnerRemoved) => "its owner's key was deleted".into(),
+        _ => format!("{MAX_CONSECUTIVE_FAILURES} runs failed in a row"),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Lists the dashboard shows that the JSON API does not have as such: the
 //! caller's schedules with their report's name (searchable by it), and the
-//! caller's exports with their report's name. Same visibility rules as the
-//! API's lists: members see their own, admins everything.
+//! caller's exports with their report's name, and one of each by id. Same
+//! visibility rules as the API: members see their own, admins everything.
 
 use std::collections::HashMap;
 
@@ -71,6 +71,22 @@ pub async fn export_rows(ports: &Ports, actor: &Principal, page: PageRequest) ->
         items.push(ExportRow { export: export_view(ports, e), report_name });
     }
     Ok(Page { items, next_cursor: stored.next_cursor })
+}
+
+/// One of the caller's schedules with its report's name (the schedule's own
+/// page, and the question before deleting it).
+pub async fn schedule_row(ports: &Ports, actor: &Principal, id: &str) -> Result<ScheduleRow, CoreError> {
+    let schedule = crate::usecases::schedules::get_schedule(ports, actor, id).await?;
+    let report_name = ReportNames::default().get(ports, &schedule.report_id).await?;
+    Ok(ScheduleRow { schedule, report_name })
+}
+
+/// One of the caller's exports with its report's name (the question before
+/// cancelling it).
+pub async fn export_row(ports: &Ports, actor: &Principal, id: &str) -> Result<ExportRow, CoreError> {
+    let export = crate::usecases::exports::get_export(ports, actor, id).await?;
+    let report_name = ReportNames::default().get(ports, &export.report_id).await?;
+    Ok(ExportRow { export, report_name })
 }
 
 /// Report names looked up once per page.

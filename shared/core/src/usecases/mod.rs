@@ -22,6 +22,7 @@ pub mod run_outcome;
 pub mod schedule_runs;
 pub mod scheduler_tick;
 pub mod schedules;
+pub mod sessions;
 pub mod settings;
 pub mod templates;
 pub mod trigger;

@@ -12,25 +12,13 @@ use ferry_core::usecases::connections::{
     self, ConnectionInput, ConnectionTestResult, ConnectionView, UnsavedConnection,
 };
 
-use super::{created, RouteTable};
 use crate::auth::Caller;
+use crate::created::created;
 use crate::error::{ApiError, ErrorResponse};
 use crate::json::ApiJson;
 use crate::paging::{page_response, PageBody, Paging};
 use crate::params::{variant_param, PathId, QueryParams};
 use crate::state::AppState;
-
-pub(crate) fn register(t: RouteTable) -> RouteTable {
-    t.add::<__path_create_connection, _, _>(create_connection)
-        .add::<__path_list_connections, _, _>(list_connections)
-        .add::<__path_get_connection, _, _>(get_connection)
-        .add::<__path_update_connection, _, _>(update_connection)
-        .add::<__path_delete_connection, _, _>(delete_connection)
-        .add::<__path_connection_fields, _, _>(connection_fields)
-        .add::<__path_test_connection, _, _>(test_connection)
-        .add::<__path_test_unsaved_connection, _, _>(test_unsaved_connection)
-        .add::<__path_connection_users, _, _>(connection_users)
-}
 
 /// Creates a connection owned by the caller (`site` scope: admins only).
 #[utoipa::path(post, path = "/v1/connections", tag = "connections", request_body = ConnectionInput,

@@ -10,17 +10,10 @@ use axum::Json;
 use ferry_core::usecases::data_pipeline::{self, StartAnswer};
 use serde_json::json;
 
-use super::RouteTable;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorResponse};
 use crate::params::QueryParams;
 use crate::state::AppState;
-
-pub(crate) fn register(t: RouteTable) -> RouteTable {
-    t.add::<__path_start_pipeline_export, _, _>(start_pipeline_export)
-        .add::<__path_get_pipeline_export, _, _>(get_pipeline_export)
-        .add::<__path_cancel_pipeline_export, _, _>(cancel_pipeline_export)
-}
 
 /// Starts an export of the Data Pipeline report (the seed's `POST /export`).
 #[utoipa::path(post, path = "/rest/datapipeline/latest/export", tag = "data pipeline",

@@ -9,22 +9,12 @@ use ferry_core::model::export::ExportStatus;
 use ferry_core::ports::export_store::ExportFilter;
 use ferry_core::usecases::exports::{self, ExportView, StartExport};
 
-use super::RouteTable;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorResponse};
 use crate::json::ApiJson;
 use crate::paging::{page_request, page_response, PageBody};
 use crate::params::{variant_param, PathId, QueryParams};
 use crate::state::AppState;
-
-pub(crate) fn register(t: RouteTable) -> RouteTable {
-    t.add::<__path_start_export, _, _>(start_export)
-        .add::<__path_list_exports, _, _>(list_exports)
-        .add::<__path_get_export, _, _>(get_export)
-        .add::<__path_download_export, _, _>(download_export)
-        .add::<__path_cancel_export, _, _>(cancel_export)
-        .add::<__path_delete_export_file, _, _>(delete_export_file)
-}
 
 /// Queues an export of a report. One export per report runs at a time.
 #[utoipa::path(post, path = "/v1/exports", tag = "exports", request_body = StartExport,

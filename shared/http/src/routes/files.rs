@@ -7,14 +7,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ferry_core::usecases::deliveries::links;
 
-use super::RouteTable;
 use crate::error::{ApiError, ErrorResponse};
 use crate::params::PathId;
 use crate::state::AppState;
-
-pub(crate) fn register(t: RouteTable) -> RouteTable {
-    t.add::<__path_open_file_link, _, _>(open_file_link)
-}
 
 /// Redirects a download link to a short-lived signed URL of its file.
 #[utoipa::path(get, path = "/v1/files/{token}", tag = "files", security(()),

@@ -7,12 +7,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
 
-use super::RouteTable;
 use crate::state::AppState;
-
-pub(crate) fn register(t: RouteTable) -> RouteTable {
-    t.add::<__path_health, _, _>(health).add::<__path_openapi_json, _, _>(openapi_json)
-}
 
 /// The answer of `GET /v1/health`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

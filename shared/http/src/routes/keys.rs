@@ -7,20 +7,13 @@ use axum::response::Response;
 use axum::Json;
 use ferry_core::usecases::keys::{self, CreatedKey, KeyInput, KeyPatch, KeyView};
 
-use super::{created, RouteTable};
 use crate::auth::Caller;
+use crate::created::created;
 use crate::error::{ApiError, ErrorResponse};
 use crate::json::ApiJson;
 use crate::paging::{page_response, PageBody, Paging};
 use crate::params::PathId;
 use crate::state::AppState;
-
-pub(crate) fn register(t: RouteTable) -> RouteTable {
-    t.add::<__path_create_key, _, _>(create_key)
-        .add::<__path_list_keys, _, _>(list_keys)
-        .add::<__path_patch_key, _, _>(patch_key)
-        .add::<__path_delete_key, _, _>(delete_key)
-}
 
 /// Creates a key for a user; the answer is the only place its value appears.
 #[utoipa::path(post, path = "/v1/keys", tag = "keys", request_body = KeyInput,

@@ -1,44 +1,116 @@
-//! The router: every route is registered from its handler's
-//! `#[utoipa::path]`, so the path and method exist once, in the annotation,
-//! and the OpenAPI document cannot silently miss a route (a test compares the
-//! registered list with the document).
+//! The router. Every API route is named once, in [`api_routes`]: each
+//! `routes!` line registers a handler at the path and methods of its
+//! `#[utoipa::path]` and adds that operation to the OpenAPI document, so a
+//! route cannot be served undocumented, and a name that is not a documented
+//! handler does not compile. The handlers' modules deny dead code: a handler
+//! left out of the list fails the build too.
+//!
+//! To add a route: write the handler with its `#[utoipa::path(...)]` in the
+//! module of its resource and add one `.routes(routes!(module::handler))`
+//! line below. One handler a line: `routes!` with several handlers routes
+//! them all on one path.
+#![deny(dead_code)]
 
-pub mod connections;
-pub mod data_pipeline;
-pub mod exports;
-pub mod files;
-pub mod health;
-pub mod keys;
-pub mod reports;
-pub mod schedules;
-pub mod settings;
+mod connections;
+mod data_pipeline;
+mod exports;
+mod files;
+mod health;
+mod keys;
+mod reports;
+mod schedules;
+mod settings;
 
-use axum::extract::State;
-use axum::handler::Handler;
-use axum::http::{header, Method, StatusCode, Uri};
+use std::sync::Arc;
+
+use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{on, MethodFilter};
-use axum::{Json, Router};
+use axum::routing::any;
+use axum::Router;
 use ferry_core::Ports;
-use serde::Serialize;
-use utoipa::openapi::path::HttpMethod;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
+use crate::openapi::{document_json, ApiDoc};
 use crate::state::AppState;
 
-/// The whole API over `ports` and the dashboard's pages (ferry-web) beside
-/// it, with 404/405 answers for unknown routes and methods: JSON under `/v1`,
-/// an HTML page elsewhere. Serve it on a socket or through lambda_http.
-pub fn router(ports: Ports) -> Router {
-    let state = AppState::new(ports);
-    let pages = ferry_web::pages(state.ports.clone());
-    api_routes()
-        .router
-        .fallback(route_not_found)
+/// Every route of the API with its OpenAPI operation, not yet bound to state.
+pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(health::openapi_json))
+        .routes(routes!(keys::create_key))
+        .routes(routes!(keys::list_keys))
+        .routes(routes!(keys::patch_key))
+        .routes(routes!(keys::delete_key))
+        .routes(routes!(settings::get_settings))
+        .routes(routes!(settings::update_settings))
+        .routes(routes!(connections::create_connection))
+        .routes(routes!(connections::list_connections))
+        .routes(routes!(connections::get_connection))
+        .routes(routes!(connections::update_connection))
+        .routes(routes!(connections::delete_connection))
+        .routes(routes!(connections::connection_fields))
+        .routes(routes!(connections::test_connection))
+        .routes(routes!(connections::test_unsaved_connection))
+        .routes(routes!(connections::connection_users))
+        .routes(routes!(reports::create_report))
+        .routes(routes!(reports::list_reports))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(reports::update_report))
+        .routes(routes!(reports::delete_report))
+        .routes(routes!(reports::copy_report))
+        .routes(routes!(reports::preview_report))
+        .routes(routes!(reports::preview_draft))
+        .routes(routes!(reports::preview_draft_pdf))
+        .routes(routes!(schedules::preview_schedule))
+        .routes(routes!(schedules::create_schedule))
+        .routes(routes!(schedules::list_schedules))
+        .routes(routes!(schedules::get_schedule))
+        .routes(routes!(schedules::update_schedule))
+        .routes(routes!(schedules::delete_schedule))
+        .routes(routes!(schedules::pause_schedule))
+        .routes(routes!(schedules::resume_schedule))
+        .routes(routes!(schedules::run_schedule_now))
+        .routes(routes!(schedules::list_schedule_runs))
+        .routes(routes!(schedules::redeliver_run))
+        .routes(routes!(schedules::test_destination))
+        .routes(routes!(files::open_file_link))
+        .routes(routes!(data_pipeline::start_pipeline_export))
+        .routes(routes!(data_pipeline::get_pipeline_export))
+        .routes(routes!(data_pipeline::cancel_pipeline_export))
+        .routes(routes!(exports::start_export))
+        .routes(routes!(exports::list_exports))
+        .routes(routes!(exports::get_export))
+        .routes(routes!(exports::download_export))
+        .routes(routes!(exports::cancel_export))
+        .routes(routes!(exports::delete_export_file))
+}
+
+/// The whole API over `ports`, with the dashboard's pages beside it:
+/// `pages` (the runtimes pass `ferry_web::pages`) builds them on the same
+/// ports, so this crate needs nothing of theirs. Unknown `/v1` paths and
+/// methods answer in JSON here; every other unknown path is the pages' (their
+/// router brings its own fallback). Serve it on a socket or through
+/// lambda_http.
+pub fn router(ports: Ports, pages: impl FnOnce(Arc<Ports>) -> Router) -> Router {
+    let (api, document) = api_routes().split_for_parts();
+    let openapi_json = document_json(document, &ports.config.public_url);
+    let state = AppState::new(ports, openapi_json);
+    let pages = pages(state.ports.clone());
+    with_fallbacks(api).with_state(state).merge(pages).layer(axum::middleware::from_fn(run_to_completion))
+}
+
+/// The API's answers for an unknown `/v1` path (404) and a method a path does
+/// not serve (405, axum keeps its `Allow` header), as JSON. Routes, not a
+/// router fallback: the pages' router, merged beside, has the fallback.
+fn with_fallbacks<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
+        .route("/v1", any(route_not_found))
+        .route("/v1/{*rest}", any(route_not_found))
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
-        .merge(pages)
-        .layer(axum::middleware::from_fn(run_to_completion))
 }
 
 /// Runs each request on a task of its own, so a client that hangs up
@@ -57,104 +129,17 @@ async fn run_to_completion(request: axum::extract::Request, next: axum::middlewa
     }
 }
 
-/// The routes and the `(method, path)` list they were registered under.
-pub(crate) struct RouteTable {
-    pub(crate) router: Router<AppState>,
-    /// `("GET", "/v1/health")` and so on, in registration order.
-    pub(crate) registered: Vec<(&'static str, String)>,
-}
-
-impl RouteTable {
-    /// Registers `handler` at the path and methods its `#[utoipa::path]` declares.
-    pub(crate) fn add<P, H, T>(mut self, handler: H) -> Self
-    where
-        P: utoipa::Path,
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        let path = P::path();
-        for method in P::methods() {
-            let (filter, name) = method_filter(&method);
-            self.router = self.router.route(&path, on(filter, handler.clone()));
-            self.registered.push((name, path.clone()));
-        }
-        self
-    }
-}
-
-fn method_filter(method: &HttpMethod) -> (MethodFilter, &'static str) {
-    match method {
-        HttpMethod::Get => (MethodFilter::GET, "GET"),
-        HttpMethod::Post => (MethodFilter::POST, "POST"),
-        HttpMethod::Put => (MethodFilter::PUT, "PUT"),
-        HttpMethod::Delete => (MethodFilter::DELETE, "DELETE"),
-        HttpMethod::Patch => (MethodFilter::PATCH, "PATCH"),
-        HttpMethod::Head => (MethodFilter::HEAD, "HEAD"),
-        HttpMethod::Options => (MethodFilter::OPTIONS, "OPTIONS"),
-        HttpMethod::Trace => (MethodFilter::TRACE, "TRACE"),
-    }
-}
-
-/// Every route of the API, not yet bound to state.
-pub(crate) fn api_routes() -> RouteTable {
-    let table = RouteTable { router: Router::new(), registered: Vec::new() };
-    let table = health::register(table);
-    let table = keys::register(table);
-    let table = settings::register(table);
-    let table = connections::register(table);
-    let table = reports::register(table);
-    let table = schedules::register(table);
-    let table = files::register(table);
-    let table = data_pipeline::register(table);
-    exports::register(table)
-}
-
-/// JSON answers for an unknown API path (404) and a method a path does not
-/// serve (405, axum keeps its `Allow` header), as `router` gives them.
-#[cfg(test)]
-pub(crate) fn with_fallbacks<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router.fallback(api_route_not_found).method_not_allowed_fallback(api_method_not_allowed)
-}
-
-#[cfg(test)]
-async fn api_route_not_found(uri: Uri) -> ApiError {
+async fn route_not_found(uri: Uri) -> ApiError {
     ApiError::RouteNotFound { path: shown_path(&uri) }
 }
 
-#[cfg(test)]
-async fn api_method_not_allowed(method: Method, uri: Uri) -> ApiError {
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::MethodNotAllowed { method: method.to_string(), path: shown_path(&uri) }
-}
-
-async fn route_not_found(State(state): State<AppState>, uri: Uri) -> Response {
-    if is_api(&uri) {
-        ApiError::RouteNotFound { path: shown_path(&uri) }.into_response()
-    } else {
-        ferry_web::not_found_page(&state.ports).await
-    }
-}
-
-async fn method_not_allowed(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
-    if is_api(&uri) {
-        ApiError::MethodNotAllowed { method: method.to_string(), path: shown_path(&uri) }.into_response()
-    } else {
-        ferry_web::not_found_page(&state.ports).await
-    }
-}
-
-/// API paths answer in JSON; everything else belongs to the pages.
-fn is_api(uri: &Uri) -> bool {
-    uri.path() == "/v1" || uri.path().starts_with("/v1/")
 }
 
 /// The request path for a message, cut so a huge path does not make a huge body.
 fn shown_path(uri: &Uri) -> String {
     uri.path().chars().take(200).collect()
-}
-
-/// 201 Created with an absolute `Location` of the new resource.
-pub(crate) fn created<T: Serialize>(state: &AppState, location_path: &str, body: T) -> Response {
-    (StatusCode::CREATED, [(header::LOCATION, state.url(location_path))], Json(body)).into_response()
 }
 
 #[cfg(test)]

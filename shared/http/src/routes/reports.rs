@@ -8,25 +8,13 @@ use ferry_core::usecases::pdf_preview;
 use ferry_core::usecases::previews::{self, DraftPreview, ReportPreview};
 use ferry_core::usecases::reports::{self, CopyInput, ReportInput, ReportView};
 
-use super::{created, RouteTable};
 use crate::auth::Caller;
+use crate::created::created;
 use crate::error::{ApiError, ErrorResponse};
 use crate::json::ApiJson;
 use crate::paging::{page_response, PageBody, Paging};
 use crate::params::PathId;
 use crate::state::AppState;
-
-pub(crate) fn register(t: RouteTable) -> RouteTable {
-    t.add::<__path_create_report, _, _>(create_report)
-        .add::<__path_list_reports, _, _>(list_reports)
-        .add::<__path_get_report, _, _>(get_report)
-        .add::<__path_update_report, _, _>(update_report)
-        .add::<__path_delete_report, _, _>(delete_report)
-        .add::<__path_copy_report, _, _>(copy_report)
-        .add::<__path_preview_report, _, _>(preview_report)
-        .add::<__path_preview_draft, _, _>(preview_draft)
-        .add::<__path_preview_draft_pdf, _, _>(preview_draft_pdf)
-}
 
 /// Creates a report owned by the caller.
 #[utoipa::path(post, path = "/v1/reports", tag = "reports", request_body = ReportInput,

@@ -11,28 +11,13 @@ use ferry_core::usecases::exports::ExportView;
 use ferry_core::usecases::schedule_runs::{self, RunView};
 use ferry_core::usecases::schedules::{self, PreviewInput, PreviewView, ScheduleInput, ScheduleView};
 
-use super::{created, RouteTable};
 use crate::auth::Caller;
+use crate::created::created;
 use crate::error::{ApiError, ErrorResponse};
 use crate::json::ApiJson;
 use crate::paging::{page_response, PageBody, Paging};
 use crate::params::{PathId, PathIds};
 use crate::state::AppState;
-
-pub(crate) fn register(t: RouteTable) -> RouteTable {
-    t.add::<__path_preview_schedule, _, _>(preview_schedule)
-        .add::<__path_create_schedule, _, _>(create_schedule)
-        .add::<__path_list_schedules, _, _>(list_schedules)
-        .add::<__path_get_schedule, _, _>(get_schedule)
-        .add::<__path_update_schedule, _, _>(update_schedule)
-        .add::<__path_delete_schedule, _, _>(delete_schedule)
-        .add::<__path_pause_schedule, _, _>(pause_schedule)
-        .add::<__path_resume_schedule, _, _>(resume_schedule)
-        .add::<__path_run_schedule_now, _, _>(run_schedule_now)
-        .add::<__path_list_schedule_runs, _, _>(list_schedule_runs)
-        .add::<__path_redeliver_run, _, _>(redeliver_run)
-        .add::<__path_test_destination, _, _>(test_destination)
-}
 
 /// The next runs of a recurrence, without saving anything.
 #[utoipa::path(post, path = "/v1/schedules/preview", tag = "schedules", request_body = PreviewInput,

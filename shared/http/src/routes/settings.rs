@@ -5,15 +5,10 @@ use axum::Json;
 use ferry_core::model::settings::{Settings, SettingsPatch};
 use ferry_core::usecases::settings;
 
-use super::RouteTable;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorResponse};
 use crate::json::ApiJson;
 use crate::state::AppState;
-
-pub(crate) fn register(t: RouteTable) -> RouteTable {
-    t.add::<__path_get_settings, _, _>(get_settings).add::<__path_update_settings, _, _>(update_settings)
-}
 
 /// The current settings (defaults before the first change).
 #[utoipa::path(get, path = "/v1/settings", tag = "settings",

@@ -6,13 +6,15 @@
 //! session was deleted is refused even though its signature is good. Each
 //! request also re-reads the key by id, so deleting a key ends its sessions
 //! at once. The CSRF token is a second HMAC over the same payload, so it
-//! dies with the session.
+//! dies with the session. What the store does is the core's use case
+//! (`ferry_core::usecases::sessions`); this module is the cookie and header side.
 
 use axum::http::{header, HeaderMap};
 use ferry_core::model::api_key::{hash_key, Principal};
-use ferry_core::ports::session_store::StoredSession;
 use ferry_core::ports::LinkKey;
 use ferry_core::sealing::{DataKey, SecretBox};
+pub use ferry_core::usecases::sessions::SESSION_LIFETIME;
+use ferry_core::usecases::sessions::{self, Found};
 use ferry_core::{CoreError, Ports};
 use hmac::{Hmac, Mac};
 use jiff::{SignedDuration, Timestamp};
@@ -25,8 +27,6 @@ pub const SESSION_COOKIE: &str = "ferry_session";
 pub const SIGN_IN_COOKIE: &str = "ferry_sign_in";
 /// The header the pages' script sends with the page's CSRF token on `/v1` calls.
 pub const CSRF_HEADER: &str = "x-ferry-csrf";
-/// A session lasts this long after sign-in.
-pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
 
 /// Why a presented session is not accepted. Callers map each to a response;
 /// none is ever shown with internal detail.
@@ -152,28 +152,22 @@ impl Session {
 
 /// Starts a stored session of `key_id`: the cookie value to set.
 pub async fn start(ports: &Ports, keys: &SessionKeys, key_id: &str) -> Result<String, SessionError> {
-    let (now, id) = (ports.clock.now(), ferry_core::model::ids::random_token());
-    let stored =
-        StoredSession { id_hash: hash_key(&id), key_id: key_id.to_string(), expires_at: now + SESSION_LIFETIME };
-    ports.sessions.insert_session(&stored, now).await.map_err(CoreError::from)?;
-    Ok(keys.issue(key_id, now, &id))
+    let started = sessions::start(ports, key_id).await?;
+    Ok(keys.issue(key_id, started.at, &started.id))
 }
 
 /// Ends a session on the server: its cookie is refused from now on.
 pub async fn end(ports: &Ports, session: &Session) -> Result<(), SessionError> {
-    ports.sessions.delete_session(&session.id_hash).await.map_err(CoreError::from)?;
-    Ok(())
+    Ok(sessions::end(ports, &session.id_hash).await?)
 }
 
 /// The principal of a session, if it is still stored and its key still exists.
 pub async fn principal(ports: &Ports, session: &Session) -> Result<Principal, SessionError> {
-    let stored = ports.sessions.find_session(&session.id_hash, ports.clock.now()).await.map_err(CoreError::from)?;
-    if stored.is_none_or(|s| s.key_id != session.key_id) {
-        return Err(SessionError::Ended);
+    match sessions::find(ports, &session.id_hash, &session.key_id).await? {
+        Found::Principal(principal) => Ok(principal),
+        Found::Ended => Err(SessionError::Ended),
+        Found::KeyDeleted => Err(SessionError::KeyDeleted),
     }
-    let key = ports.keys.find_key_by_id(&session.key_id).await.map_err(CoreError::from)?;
-    let key = key.ok_or(SessionError::KeyDeleted)?;
-    Ok(Principal { key_id: key.id, user: key.user, email: key.email, role: key.role })
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.

@@ -155,6 +155,9 @@ def test_a_jira_user_chosen_by_name_is_stored_by_account_id_and_gets_the_mail(pa
         expect(page).to_have_url(re.compile(f"/schedules/{schedule}\\?done=saved$"))
         stored = ferry.api("GET", f"/schedules/{schedule}", key=key)["destinations"][0]
         assert stored["toUsers"] == [ZOE], stored
+        # Opened again, the stored account shows by name, not by its id.
+        page.goto(f"{ferry.url}/schedules/{schedule}/edit")
+        expect(page.get_by_role("group", name="Email 1")).to_contain_text("Jira users chosen: Zoë Ångström")
 
         export = ferry.api("POST", f"/schedules/{schedule}/run", {}, key)["id"]  # the only mail of this module
         outbox = Path(ferry.data_dir) / "data" / "outbox"

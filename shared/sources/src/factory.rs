@@ -135,6 +135,18 @@ impl SourceFactory for Sources {
         }
     }
 
+    async fn user_name(
+        &self,
+        connection: &Connection,
+        account_id: &str,
+        allow_private_networks: bool,
+    ) -> Result<Option<String>, SourceError> {
+        match connection.kind {
+            ConnectionKind::Jira => jira::user_name(connection, account_id, allow_private_networks).await,
+            ConnectionKind::Sample | ConnectionKind::Confluence => Ok(None),
+        }
+    }
+
     async fn search_users(
         &self,
         connection: &Connection,

@@ -17,7 +17,7 @@ use ferry_core::model::api_key::Principal;
 use ferry_core::model::page::PageRequest;
 use ferry_core::recurrence::WallClock;
 use ferry_core::usecases::schedules::{self, MarkedRun, PreviewInput, ScheduleInput};
-use ferry_core::usecases::{reports, settings};
+use ferry_core::usecases::{connections, reports, settings};
 use ferry_core::CoreError;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -209,7 +209,18 @@ pub async fn new(
 pub async fn edit(State(state): State<WebState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
     let schedule = schedules::get_schedule(&state.ports, &viewer.principal, &id).await.map_err(|e| viewer.fail(e))?;
     let initial = serde_json::to_value(&schedule).unwrap_or_default();
-    page(&state, &viewer, Some(&id), FormView::new(initial)).await
+    // Stored `toUsers` show by name, as they did when they were chosen.
+    let ids: Vec<String> = initial["destinations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|d| d["toUsers"].as_array().into_iter().flatten())
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    let people = connections::people_names(&state.ports, &viewer.principal, &schedule.report_id, &ids)
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    page_with(&state, &viewer, Some(&id), FormView::new(initial), None, people).await
 }
 
 /// `POST /schedules/new`.

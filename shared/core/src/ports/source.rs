@@ -210,6 +210,19 @@ pub trait SourceFactory: Send + Sync {
             format!("{} connections have no users; toUsers needs a Jira connection", connection.kind.as_str()),
         )))
     }
+    /// The name a person of the connection's site goes by (Jira's
+    /// `GET /user?accountId=`), for showing stored `toUsers` by name; None
+    /// for an account the site does not know. Sources without users have none.
+    async fn user_name(
+        &self,
+        connection: &Connection,
+        account_id: &str,
+        allow_private_networks: bool,
+    ) -> Result<Option<String>, SourceError> {
+        let _ = (connection, account_id, allow_private_networks);
+        Ok(None)
+    }
+
     /// People of the connection's site whose name or address matches
     /// `query` (Jira's `GET /user/search`), at most 20. Sources without
     /// users refuse (`Invalid`, naming `id`).

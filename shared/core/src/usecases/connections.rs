@@ -226,6 +226,36 @@ pub async fn search_users(
     ports.sources.search_users(&c, query, settings.allow_private_networks).await.map_err(source_error)
 }
 
+/// The names of `account_ids` on the site of `report_id`'s connection, for
+/// showing a schedule's stored `toUsers` by name; an account the site does
+/// not know is left out (the form then shows its id). A failed lookup ends
+/// the lookups: the form still works with ids, so it is logged, not shown.
+pub async fn people_names(
+    ports: &Ports,
+    actor: &Principal,
+    report_id: &str,
+    account_ids: &[String],
+) -> Result<Vec<(String, String)>, CoreError> {
+    if account_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let report = crate::usecases::reports::load_report(ports, actor, report_id).await?;
+    let Some(c) = ports.connections.get_connection(&report.connection_id).await? else { return Ok(Vec::new()) };
+    let allow_private_networks = current(ports).await?.allow_private_networks;
+    let mut names = Vec::new();
+    for id in account_ids.iter().take(50) {
+        match ports.sources.user_name(&c, id, allow_private_networks).await {
+            Ok(Some(name)) => names.push((id.clone(), name)),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(connection_id = %c.id, error = %e, "looking up the names of toUsers failed");
+                break;
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// A source's refusal as the API shows it: 400 for a bad report or setting,
 /// 409 `destination_forbidden` for a guarded address, 409 `source_error` otherwise.
 pub(crate) fn source_error(e: SourceError) -> CoreError {

@@ -136,6 +136,16 @@ pub async fn user_address(
     Ok(users::user_address(&client, account_id).await?)
 }
 
+/// The name an account goes by, to show stored `toUsers` by name.
+pub async fn user_name(
+    connection: &Connection,
+    account_id: &str,
+    allow_private_networks: bool,
+) -> Result<Option<String>, SourceError> {
+    let client = connect(connection, allow_private_networks).await?;
+    Ok(users::user_name(&client, account_id).await?)
+}
+
 /// People of the site by name, for `toUsers` recipients.
 pub async fn search_users(
     connection: &Connection,

@@ -15,6 +15,8 @@ use super::error::JiraError;
 struct User {
     #[serde(default)]
     email_address: Option<String>,
+    #[serde(default)]
+    display_name: String,
 }
 
 /// A user as Jira's user search lists it.
@@ -63,6 +65,17 @@ pub async fn user_address(client: &JiraClient, account_id: &str) -> Result<UserA
     match client.get::<User>("/rest/api/3/user", &query, &what).await {
         Ok(user) => Ok(address_of(user)),
         Err(e) if e.is_not_found() => Ok(UserAddress::Unknown),
+        Err(e) => Err(e),
+    }
+}
+
+/// The name the account goes by; None for an account Jira does not know.
+pub async fn user_name(client: &JiraClient, account_id: &str) -> Result<Option<String>, JiraError> {
+    let query = [("accountId", account_id.to_string())];
+    let what = format!("the user {account_id} (GET /rest/api/3/user)");
+    match client.get::<User>("/rest/api/3/user", &query, &what).await {
+        Ok(user) => Ok(Some(user.display_name).filter(|n| !n.trim().is_empty())),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -21,21 +21,14 @@ fn at(ms: u64) -> Timestamp {
 
 fn delivery(ms: u64, export_id: &str, destination: u32) -> Delivery {
     Delivery {
-        id: ulid_id(IdKind::Delivery, ms, random_80()),
-        export_id: export_id.to_string(),
-        schedule_id: "sch_conformance".into(),
         destination,
-        destination_id: None,
-        kind: DestinationType::Webhook,
-        status: DeliveryStatus::Pending,
-        skip_reason: None,
-        attempts: Vec::new(),
-        round_start: 0,
-        link_token_hash: None,
-        not_before: None,
-        created_at: at(ms),
-        updated_at: at(ms),
-        version: 0,
+        ..Delivery::pending(
+            ulid_id(IdKind::Delivery, ms, random_80()),
+            export_id,
+            "sch_conformance",
+            DestinationType::Webhook,
+            at(ms),
+        )
     }
 }
 

@@ -106,6 +106,35 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// A new PENDING delivery to the first destination, not yet attempted:
+    /// the one place every field gets its first value. Callers set what
+    /// differs (the destination's place and id, a skip) with struct update.
+    pub fn pending(
+        id: impl Into<String>,
+        export_id: impl Into<String>,
+        schedule_id: impl Into<String>,
+        kind: DestinationType,
+        now: Timestamp,
+    ) -> Delivery {
+        Delivery {
+            id: id.into(),
+            export_id: export_id.into(),
+            schedule_id: schedule_id.into(),
+            destination: 0,
+            destination_id: None,
+            kind,
+            status: DeliveryStatus::Pending,
+            skip_reason: None,
+            attempts: Vec::new(),
+            round_start: 0,
+            link_token_hash: None,
+            not_before: None,
+            created_at: now,
+            updated_at: now,
+            version: 0,
+        }
+    }
+
     /// The id of the destination this delivery sends to.
     pub fn destination_id(&self) -> String {
         match &self.destination_id {

@@ -80,21 +80,9 @@ pub async fn redeliver(
                     if slots.contains(&index) { (0..).find(|n| !slots.contains(n)).unwrap_or(index) } else { index };
                 slots.push(slot);
                 let d = Delivery {
-                    id: ports.ids.new_id(IdKind::Delivery),
-                    export_id: export_id.to_string(),
-                    schedule_id: schedule.id.clone(),
                     destination: slot,
                     destination_id: Some(placed.id.clone()),
-                    kind,
-                    status: DeliveryStatus::Pending,
-                    skip_reason: None,
-                    attempts: Vec::new(),
-                    round_start: 0,
-                    link_token_hash: None,
-                    not_before: None,
-                    created_at: now,
-                    updated_at: now,
-                    version: 0,
+                    ..Delivery::pending(ports.ids.new_id(IdKind::Delivery), export_id, &schedule.id, kind, now)
                 };
                 if !ports.deliveries.insert_delivery(&d).await? {
                     return Err(busy());

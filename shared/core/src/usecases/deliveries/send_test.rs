@@ -21,7 +21,7 @@ use super::sftp::upload_sftp;
 use super::webhook::post_webhook;
 use crate::error::{CoreError, FieldError, PortError};
 use crate::model::api_key::Principal;
-use crate::model::delivery::{Delivery, DeliveryStatus};
+use crate::model::delivery::Delivery;
 use crate::model::destination::{Destination, DestinationInput};
 use crate::model::export::{ExportStatus, Trigger};
 use crate::model::ids::IdKind;
@@ -206,23 +206,7 @@ async fn send(cx: &AttemptContext<'_>, destination: &Destination) -> Result<Opti
 
 fn unstored_delivery(cx: &AttemptContext<'_>) -> Delivery {
     let now = cx.ports.clock.now();
-    Delivery {
-        id: cx.delivery_id.clone(),
-        export_id: cx.export.id.clone(),
-        schedule_id: cx.schedule_id.clone(),
-        destination: 0,
-        destination_id: None,
-        kind: cx.destination.kind(),
-        status: DeliveryStatus::Pending,
-        skip_reason: None,
-        attempts: Vec::new(),
-        round_start: 0,
-        link_token_hash: None,
-        not_before: None,
-        created_at: now,
-        updated_at: now,
-        version: 0,
-    }
+    Delivery::pending(&cx.delivery_id, &cx.export.id, &cx.schedule_id, cx.destination.kind(), now)
 }
 
 /// `weekly.csv` → `weekly_test.csv`; `notes` → `notes_test`.

@@ -39,21 +39,11 @@ pub async fn start_deliveries(ports: &Ports, e: &Export) -> Result<(), CoreError
             &schedule.delivered,
         );
         let d = Delivery {
-            id: ports.ids.new_id(IdKind::Delivery),
-            export_id: e.id.clone(),
-            schedule_id: schedule.id.clone(),
             destination: index,
             destination_id: Some(placed.id.clone()),
-            kind: destination.kind(),
             status: if skipped.is_some() { DeliveryStatus::Skipped } else { DeliveryStatus::Pending },
             skip_reason: skipped,
-            attempts: Vec::new(),
-            round_start: 0,
-            link_token_hash: None,
-            not_before: None,
-            created_at: now,
-            updated_at: now,
-            version: 0,
+            ..Delivery::pending(ports.ids.new_id(IdKind::Delivery), &e.id, &schedule.id, destination.kind(), now)
         };
         ports.deliveries.insert_delivery(&d).await?;
     }

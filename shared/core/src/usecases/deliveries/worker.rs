@@ -292,23 +292,7 @@ mod tests {
 
     fn delivery() -> Delivery {
         let t: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
-        Delivery {
-            id: "dlv_1".into(),
-            export_id: "exp_1".into(),
-            schedule_id: "sch_1".into(),
-            destination: 0,
-            destination_id: None,
-            kind: DestinationType::Webhook,
-            status: DeliveryStatus::Pending,
-            skip_reason: None,
-            attempts: Vec::new(),
-            round_start: 0,
-            link_token_hash: None,
-            not_before: None,
-            created_at: t,
-            updated_at: t,
-            version: 0,
-        }
+        Delivery::pending("dlv_1", "exp_1", "sch_1", DestinationType::Webhook, t)
     }
 
     #[test]

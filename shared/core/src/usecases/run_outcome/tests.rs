@@ -26,14 +26,8 @@ fn export(status: ExportStatus) -> Export {
 fn delivery(destination: u32, status: DeliveryStatus, at: &str, error: Option<&str>) -> Delivery {
     let outcome = if status == DeliveryStatus::Delivered { AttemptOutcome::Delivered } else { AttemptOutcome::Failed };
     Delivery {
-        id: format!("dlv_{destination}"),
-        export_id: "exp_1".into(),
-        schedule_id: "sch_1".into(),
         destination,
-        destination_id: None,
-        kind: DestinationType::Webhook,
         status,
-        skip_reason: None,
         attempts: vec![DeliveryAttempt {
             at: t(at),
             outcome,
@@ -42,12 +36,7 @@ fn delivery(destination: u32, status: DeliveryStatus, at: &str, error: Option<&s
             answer: None,
             duration_ms: None,
         }],
-        round_start: 0,
-        link_token_hash: None,
-        not_before: None,
-        created_at: t(at),
-        updated_at: t(at),
-        version: 0,
+        ..Delivery::pending(format!("dlv_{destination}"), "exp_1", "sch_1", DestinationType::Webhook, t(at))
     }
 }
 

@@ -7,6 +7,7 @@ pub mod dynamo;
 pub mod kms_data_key;
 pub mod s3;
 pub mod scheduler;
+mod sdk_errors;
 pub mod ses_mailer;
 pub mod settings;
 pub mod sqs;

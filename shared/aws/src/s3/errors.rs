@@ -2,16 +2,10 @@
 //! `NotFound`, the rest `Backend` with the SDK's whole context (service
 //! messages name keys and upload ids, never credentials).
 
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use ferry_core::PortError;
 
-/// The service's error code (`NoSuchUpload`, `NoSuchKey`, …), when it answered.
-pub(crate) fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&str> {
-    match e {
-        SdkError::ServiceError(service) => service.err().code(),
-        _ => None,
-    }
-}
+pub(crate) use crate::sdk_errors::code;
 
 /// An upload S3 does not know (aborted, completed, expired by the lifecycle
 /// rule): the port's `UploadGone`, on which the worker starts over.
@@ -28,10 +22,5 @@ where
     E: std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    // The service's own error without the raw response, which can be a whole listing.
-    let message = match &e {
-        SdkError::ServiceError(service) => format!("S3 {what}: {}", DisplayErrorContext(service.err())),
-        other => format!("S3 {what}: {}", DisplayErrorContext(other)),
-    };
-    PortError::caused(message, e)
+    crate::sdk_errors::service_failure("S3", what, e)
 }

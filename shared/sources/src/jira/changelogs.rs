@@ -9,7 +9,7 @@
 //! When the bulk endpoint is refused (404, 403 or 405: an older site, a
 //! proxy, a token without its scope), each issue's own
 //! `GET /rest/api/3/issue/{id}/changelog` is read instead (`startAt` paging),
-//! a few issues at once (`IN_FLIGHT`), each request under the site's rate
+//! a few issues at once (`issue_changelog`), each request under the site's rate
 //! ceiling and `Retry-After` like every other, and the reader remembers to go
 //! there directly for the rest of the export. Both give the same changes in
 //! the same order, so the file is the same.
@@ -17,25 +17,20 @@
 use std::collections::HashMap;
 
 use ferry_core::time_in_status::StatusChange;
-use futures::stream::{self, StreamExt, TryStreamExt};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use super::client::{path_segment, JiraClient};
+use super::client::JiraClient;
 use super::dates::{from_epoch_millis, parse_datetime};
 use super::error::JiraError;
+use super::issue_changelog::{bulk_refused, histories_of_each};
 
 /// Issues per bulk request, Jira's limit.
 pub const BATCH_SIZE: usize = 1000;
-/// Issues whose own changelogs are read at once: a throttled request waits
-/// out its `Retry-After` while the others go on, all under the site's ceiling.
-pub const IN_FLIGHT: usize = 6;
 const BULK_PATH: &str = "/rest/api/3/changelog/bulkfetch";
 /// Histories asked per bulk page (Jira's default, at most 10000).
 const BULK_PAGE_SIZE: u32 = 1000;
-/// Histories asked per page of one issue's changelog (Jira answers at most 100).
-const ISSUE_PAGE_SIZE: u32 = 100;
 
 /// Where changelogs are read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,17 +68,6 @@ struct IssueChangeLog {
     issue_id: Json,
     #[serde(default)]
     change_histories: Vec<History>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IssuePage {
-    #[serde(default)]
-    values: Vec<History>,
-    #[serde(default)]
-    total: Option<u64>,
-    #[serde(default)]
-    is_last: Option<bool>,
 }
 
 /// One change history: when, and its items (fields changed).
@@ -171,7 +155,7 @@ pub async fn bulk_status_changes(client: &JiraClient, ids: &[String]) -> Result<
     for chunk in ids.chunks(BATCH_SIZE) {
         match bulk(client, chunk).await {
             Ok(changes) => all.extend(changes),
-            Err(e) if refused(&e) => {
+            Err(e) if bulk_refused(&e) => {
                 tracing::info!(site = %client.site(), error = %e, "bulk changelogs refused; reading each issue's changelog");
                 return Ok(None);
             }
@@ -181,24 +165,14 @@ pub async fn bulk_status_changes(client: &JiraClient, ids: &[String]) -> Result<
     Ok(Some(all))
 }
 
-/// The status changes of the issues `ids`, each from its own changelog,
-/// `IN_FLIGHT` issues at a time.
+/// The status changes of the issues `ids`, each from its own changelog.
 pub async fn per_issue_status_changes(client: &JiraClient, ids: &[String]) -> Result<StatusChanges, JiraError> {
-    let reads = ids.iter().cloned().map(|id| async move {
-        let histories = issue_histories(client, &id).await?;
-        Ok::<_, JiraError>((id, histories))
-    });
-    let histories: Vec<(String, Vec<History>)> = stream::iter(reads).buffered(IN_FLIGHT).try_collect().await?;
+    let histories: Vec<(String, Vec<History>)> = histories_of_each(client, ids).await?;
     let mut collected = Collected::default();
     for (id, h) in &histories {
         collected.add(id, h);
     }
     Ok(collected.into_changes())
-}
-
-/// Answers that mean "not this way": the endpoint is missing or not allowed.
-fn refused(e: &JiraError) -> bool {
-    e.is_not_found() || matches!(e, JiraError::Status { code: 403 | 405, .. })
 }
 
 async fn bulk(client: &JiraClient, ids: &[String]) -> Result<StatusChanges, JiraError> {
@@ -219,27 +193,6 @@ async fn bulk(client: &JiraClient, ids: &[String]) -> Result<StatusChanges, Jira
         match page.next_page_token.filter(|t| !t.is_empty()) {
             Some(next) if Some(&next) != token.as_ref() => token = Some(next),
             _ => return Ok(collected.into_changes()),
-        }
-    }
-}
-
-/// Every history of one issue. A 404 (deleted since the search) gives none.
-async fn issue_histories(client: &JiraClient, id: &str) -> Result<Vec<History>, JiraError> {
-    let path = format!("/rest/api/3/issue/{}/changelog", path_segment(id));
-    let what = format!("the changelog of issue {id} (GET {path})");
-    let mut all = Vec::new();
-    loop {
-        let query = [("startAt", all.len().to_string()), ("maxResults", ISSUE_PAGE_SIZE.to_string())];
-        let page: IssuePage = match client.get(&path, &query, &what).await {
-            Ok(p) => p,
-            Err(e) if e.is_not_found() => return Ok(all),
-            Err(e) => return Err(e),
-        };
-        let got = page.values.len();
-        all.extend(page.values);
-        let done = page.is_last.unwrap_or(false) || page.total.is_some_and(|t| all.len() as u64 >= t);
-        if got == 0 || done || (page.is_last.is_none() && page.total.is_none()) {
-            return Ok(all);
         }
     }
 }

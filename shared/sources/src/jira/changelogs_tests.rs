@@ -1,5 +1,6 @@
 use super::*;
 use crate::jira::fixture_tests::fixture;
+use crate::jira::issue_changelog::Page;
 use serde_json::json;
 
 fn collect(logs: &[(&str, Json)]) -> StatusChanges {
@@ -20,7 +21,7 @@ fn the_openapi_examples_parse_and_hold_no_status_change() {
     let histories = &bulk.issue_change_logs[0].change_histories;
     assert_eq!(histories.len(), 2);
     // Bulk answers give epoch milliseconds, the issue's own changelog text: the same instant.
-    let per_issue: IssuePage =
+    let per_issue: Page<History> =
         serde_json::from_value(fixture("jira-cloud-openapi/examples/getChangeLogs.200.json")).unwrap();
     assert_eq!(histories[0].at(), per_issue.values[0].at());
     assert_eq!((per_issue.total, per_issue.is_last), (Some(5), Some(false)));

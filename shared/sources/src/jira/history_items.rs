@@ -10,20 +10,19 @@
 use std::collections::HashMap;
 
 use ferry_core::model::value::{Row, Value};
-use futures::stream::{self, StreamExt, TryStreamExt};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use super::changelogs::{BATCH_SIZE, IN_FLIGHT};
-use super::client::{path_segment, JiraClient};
+use super::changelogs::BATCH_SIZE;
+use super::client::JiraClient;
 use super::dataset_rows::id_cell;
 use super::dates::{from_epoch_millis, parse_datetime};
 use super::error::JiraError;
+use super::issue_changelog::{bulk_refused, histories_of_each};
 
 const BULK_PATH: &str = "/rest/api/3/changelog/bulkfetch";
 const BULK_PAGE_SIZE: u32 = 1000;
-const ISSUE_PAGE_SIZE: u32 = 100;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -50,17 +49,6 @@ struct IssueChangeLog {
     issue_id: Json,
     #[serde(default)]
     change_histories: Vec<History>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IssuePage {
-    #[serde(default)]
-    values: Vec<History>,
-    #[serde(default)]
-    total: Option<u64>,
-    #[serde(default)]
-    is_last: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -134,9 +122,9 @@ pub async fn history_rows(
     for chunk in ids.chunks(BATCH_SIZE) {
         match bulk(client, chunk, &mut by_issue).await {
             Ok(()) => {}
-            Err(e) if e.is_not_found() || matches!(e, JiraError::Status { code: 403 | 405, .. }) => {
+            Err(e) if bulk_refused(&e) => {
                 tracing::info!(site = %client.site(), error = %e, "bulk changelogs refused; reading each issue's changelog");
-                by_issue = per_issue(client, &ids).await?;
+                by_issue = histories_of_each(client, &ids).await?.into_iter().collect();
                 break;
             }
             Err(e) => return Err(e),
@@ -190,28 +178,4 @@ async fn bulk(client: &JiraClient, ids: &[String], into: &mut HashMap<String, Ve
             _ => return Ok(()),
         }
     }
-}
-
-async fn per_issue(client: &JiraClient, ids: &[String]) -> Result<HashMap<String, Vec<History>>, JiraError> {
-    let reads = ids.iter().cloned().map(|id| async move {
-        let path = format!("/rest/api/3/issue/{}/changelog", path_segment(&id));
-        let what = format!("the changelog of issue {id} (GET {path})");
-        let mut all: Vec<History> = Vec::new();
-        loop {
-            let query = [("startAt", all.len().to_string()), ("maxResults", ISSUE_PAGE_SIZE.to_string())];
-            let page: IssuePage = match client.get(&path, &query, &what).await {
-                Ok(p) => p,
-                Err(e) if e.is_not_found() => break,
-                Err(e) => return Err(e),
-            };
-            let got = page.values.len();
-            all.extend(page.values);
-            let done = page.is_last.unwrap_or(false) || page.total.is_some_and(|t| all.len() as u64 >= t);
-            if got == 0 || done || (page.is_last.is_none() && page.total.is_none()) {
-                break;
-            }
-        }
-        Ok::<_, JiraError>((id, all))
-    });
-    stream::iter(reads).buffered(IN_FLIGHT).try_collect().await
 }

@@ -19,6 +19,7 @@ mod dates;
 mod error;
 mod fields;
 mod history_items;
+mod issue_changelog;
 mod jql;
 mod myself;
 mod rate_limit;

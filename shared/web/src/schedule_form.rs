@@ -16,7 +16,8 @@ use ferry_core::json_input::from_json_value;
 use ferry_core::model::api_key::Principal;
 use ferry_core::model::page::PageRequest;
 use ferry_core::recurrence::WallClock;
-use ferry_core::usecases::schedules::{self, MarkedRun, PreviewInput, ScheduleInput};
+use ferry_core::usecases::schedule_preview::{self, MarkedRun, PreviewInput};
+use ferry_core::usecases::schedules::{self, ScheduleInput};
 use ferry_core::usecases::{connections, reports, settings};
 use ferry_core::CoreError;
 use serde::Deserialize;
@@ -354,7 +355,7 @@ async fn next_runs(state: &WebState, values: &Value) -> NextRuns {
         after: None,
     });
     let answer = match asked {
-        Ok(input) => schedules::preview_marked(&state.ports, input).await,
+        Ok(input) => schedule_preview::preview_marked(&state.ports, input).await,
         Err(e) => Err(e),
     };
     match answer {

@@ -19,6 +19,7 @@ pub mod pdf_preview;
 pub mod previews;
 pub mod reports;
 pub mod run_outcome;
+pub mod schedule_preview;
 pub mod schedule_runs;
 pub mod scheduler_tick;
 pub mod schedules;

@@ -1,5 +1,6 @@
-//! Schedule use cases: CRUD, pause and resume, and the preview of upcoming
-//! runs. Firing is `trigger`; the history and "run now" are `schedule_runs`.
+//! Schedule use cases: CRUD, pause and resume. The preview of upcoming runs
+//! is `schedule_preview`; firing is `trigger`; the history and "run now" are
+//! `schedule_runs`.
 //!
 //! Timers (`ports.timers`: EventBridge Scheduler on AWS) follow the store: a
 //! change is stored first, then the timers are re-armed from what was stored.
@@ -27,7 +28,7 @@ use crate::model::report::Report;
 use crate::model::s3_destination::S3Access;
 use crate::model::schedule::{DateRange, LastRun, PausedReason, RunAs, Schedule};
 use crate::model::schedule_destination::ScheduleDestination;
-use crate::recurrence::{Recurrence, RecurrenceInput, WallClock};
+use crate::recurrence::{Recurrence, RecurrenceInput};
 use crate::usecases::access::ensure_report_owner;
 use crate::usecases::destinations::{parse_destinations, prepare_destinations};
 use crate::usecases::reports::load_report;
@@ -131,23 +132,6 @@ pub struct ScheduleView {
     pub created_at: Timestamp,
     #[schema(value_type = String)]
     pub updated_at: Timestamp,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PreviewInput {
-    pub recurrence: RecurrenceInput,
-    #[serde(default)]
-    pub count: Option<u32>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub after: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PreviewView {
-    #[schema(value_type = Vec<String>)]
-    pub runs: Vec<Timestamp>,
 }
 
 /// Parses a stored or sent recurrence; errors name `recurrence.<field>`.
@@ -419,28 +403,4 @@ pub async fn resume_schedule(ports: &Ports, actor: &Principal, id: &str) -> Resu
     })
     .await?;
     Ok(schedule_view(ports, &s))
-}
-
-/// `POST /v1/schedules/preview`: the next `count` (default 5, at most 100) runs after `after` (default now).
-pub async fn preview(ports: &Ports, input: PreviewInput) -> Result<PreviewView, CoreError> {
-    Ok(PreviewView { runs: preview_marked(ports, input).await?.into_iter().map(|run| run.at).collect() })
-}
-
-/// A previewed run and whether a DST change moved it or doubled its hour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MarkedRun {
-    pub at: Timestamp,
-    pub wall_clock: WallClock,
-}
-
-/// [`preview`]'s runs, each with its [`WallClock`] (the dashboard's `Next runs`).
-pub async fn preview_marked(ports: &Ports, input: PreviewInput) -> Result<Vec<MarkedRun>, CoreError> {
-    let now = ports.clock.now();
-    let count = input.count.unwrap_or(UPCOMING as u32);
-    if !(1..=100).contains(&count) {
-        return Err(CoreError::invalid("count", "must be between 1 and 100"));
-    }
-    let r = parse_recurrence(&input.recurrence, now)?;
-    let runs = r.occurrences_after(input.after.unwrap_or(now)).take(count as usize);
-    Ok(runs.map(|o| MarkedRun { at: o.at, wall_clock: r.wall_clock_on(o.date) }).collect())
 }

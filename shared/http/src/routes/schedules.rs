@@ -8,8 +8,9 @@ use axum::Json;
 use ferry_core::usecases::deliveries::redeliver::{self, RedeliverInput};
 use ferry_core::usecases::deliveries::send_test::{self, DestinationTestInput, DestinationTestResult};
 use ferry_core::usecases::exports::ExportView;
+use ferry_core::usecases::schedule_preview::{self, PreviewInput, PreviewView};
 use ferry_core::usecases::schedule_runs::{self, RunView};
-use ferry_core::usecases::schedules::{self, PreviewInput, PreviewView, ScheduleInput, ScheduleView};
+use ferry_core::usecases::schedules::{self, ScheduleInput, ScheduleView};
 
 use crate::auth::Caller;
 use crate::created::created;
@@ -30,7 +31,7 @@ pub async fn preview_schedule(
     Caller(_actor): Caller,
     ApiJson(input): ApiJson<PreviewInput>,
 ) -> Result<Json<PreviewView>, ApiError> {
-    Ok(Json(schedules::preview(&state.ports, input).await?))
+    Ok(Json(schedule_preview::preview(&state.ports, input).await?))
 }
 
 /// Schedules a report (its owner or an admin).

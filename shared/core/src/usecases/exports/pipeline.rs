@@ -39,22 +39,24 @@
 //! they wait on the channels with a small `block_on`.
 
 use std::future::Future;
-use std::io::Read;
 use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
+mod format_stage;
+mod hash_stage;
+
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use serde_json::Value as Json;
 
-use crate::content_hash::encode_rows;
 use crate::hashing::{ResumableSha256, Sha256State};
-use crate::model::export::SUMMARY_ROWS;
-use crate::model::value::{Row, Value};
+use crate::model::value::Row;
 use crate::ports::format::FormatWriter;
 use crate::ports::source::RowSource;
+use format_stage::{FormatStage, Pages};
+use hash_stage::{hash_parts, Hashers};
 
 /// Page buffers in flight when a pump reads: one being read, one being
 /// formatted, one waiting.
@@ -238,220 +240,6 @@ async fn pump(
         };
         let last = !matches!(&page, Ok((_, Some(_))));
         if pages.send(page).await.is_err() || last {
-            return;
-        }
-    }
-}
-
-/// Where the format thread gets its pages.
-enum Pages {
-    /// From the pump on the run task.
-    Pumped { pages: mpsc::Receiver<PageRead>, free_pages: mpsc::UnboundedSender<Vec<Row>> },
-    /// Read on the format thread: the source computes them.
-    Here { source: Box<dyn RowSource>, cursor: Option<Json>, rows: Vec<Row> },
-}
-
-impl Pages {
-    /// The next page; None when the run has stopped listening.
-    fn next(&mut self) -> Option<PageRead> {
-        match self {
-            Pages::Pumped { pages, .. } => block_on(pages.next()),
-            Pages::Here { source, cursor, rows } => {
-                let mut page = std::mem::take(rows);
-                let read = block_on(source.page_into(cursor.as_ref(), &mut page));
-                Some(read.map_err(|e| e.to_string()).map(|next| {
-                    *cursor = next.clone();
-                    (page, next)
-                }))
-            }
-        }
-    }
-
-    /// Gives a formatted page's rows back, to be overwritten by a later page.
-    fn recycle(&mut self, page: Vec<Row>) {
-        match self {
-            Pages::Pumped { free_pages, .. } => {
-                let _ = free_pages.unbounded_send(page);
-            }
-            Pages::Here { rows, .. } => *rows = page,
-        }
-    }
-}
-
-struct FormatStage {
-    rules: PartRules,
-    /// The first rows' text, until `SUMMARY_ROWS` are in or the rows end.
-    summary: Option<Vec<Vec<String>>>,
-    rows: u64,
-    /// Bytes of a resumed checkpoint that start the first part.
-    pending: Vec<u8>,
-    pages: Pages,
-    out: mpsc::UnboundedSender<Cut>,
-    free_parts: mpsc::UnboundedReceiver<Vec<u8>>,
-    /// The content encoding of the rows since the last message sent.
-    content: Vec<u8>,
-    /// Content buffers the hash thread is done with, to be reused.
-    free_content: mpsc::UnboundedReceiver<Vec<u8>>,
-}
-
-impl FormatStage {
-    /// Formats pages until the last one (then finishes the file) or until
-    /// the run stops listening. Failures go to the run as `Failed`.
-    fn run(mut self, writer: Box<dyn FormatWriter>) {
-        if let Err(message) = self.format_all(writer) {
-            let _ = self.out.unbounded_send(Cut::Failed(message));
-        }
-    }
-
-    fn format_all(&mut self, mut writer: Box<dyn FormatWriter>) -> Result<(), String> {
-        let Some(mut buf) = self.free_buffer() else { return Ok(()) };
-        buf.append(&mut self.pending);
-        loop {
-            let Some(page) = self.pages.next() else { return Ok(()) };
-            let (rows, next) = page?;
-            writer.write_rows(&rows, &mut buf).map_err(|e| e.to_string())?;
-            encode_rows(&rows, &mut self.content);
-            self.summarise(&rows, next.is_none())?;
-            self.rows += rows.len() as u64;
-            self.pages.recycle(rows);
-            let Some(cursor) = next else {
-                return self.finish(writer, buf);
-            };
-            let message = if self.rules.cut_here(buf.len()) {
-                self.rules.checkpoint_wanted.store(false, Ordering::Release);
-                let resume = Resume { cursor, format_state: writer.checkpoint_state() };
-                let data = std::mem::take(&mut buf);
-                match self.free_buffer() {
-                    Some(b) => buf = b,
-                    None => return Ok(()),
-                }
-                Cut::Part { data, rows: self.rows, resume: Some(resume), content: self.take_content() }
-            } else if self.rules.keep_pending(buf.len()) {
-                self.rules.checkpoint_wanted.store(false, Ordering::Release);
-                let resume = Resume { cursor, format_state: writer.checkpoint_state() };
-                Cut::Pending { data: buf.clone(), rows: self.rows, resume, content: self.take_content() }
-            } else {
-                Cut::Page { rows: self.rows, content: self.take_content() }
-            };
-            if self.out.unbounded_send(message).is_err() {
-                return Ok(());
-            }
-        }
-    }
-
-    /// Ends the file and sends what is left as parts of `part_size` (an
-    /// assembled XLSX, PDF or zip file is read back in `read_back_part`s), then `Done`.
-    fn finish(&mut self, writer: Box<dyn FormatWriter>, mut buf: Vec<u8>) -> Result<(), String> {
-        let assembled = writer.finish(&mut buf).map_err(|e| e.to_string())?;
-        if let Some(mut reader) = assembled {
-            let part = self.rules.read_back_part();
-            loop {
-                let want = part.saturating_sub(buf.len());
-                let got = (&mut reader)
-                    .take(want as u64)
-                    .read_to_end(&mut buf)
-                    .map_err(|e| format!("reading the assembled file: {e}"))?;
-                if buf.len() >= part {
-                    let data = std::mem::take(&mut buf);
-                    self.send(Cut::Part { data, rows: self.rows, resume: None, content: Vec::new() })?;
-                    buf = self.free_buffer().ok_or("the export stopped")?;
-                } else if got == 0 {
-                    break;
-                }
-            }
-        }
-        if !buf.is_empty() {
-            self.send(Cut::Part { data: buf, rows: self.rows, resume: None, content: Vec::new() })?;
-        }
-        let content = self.take_content();
-        self.send(Cut::Done { rows: self.rows, content })
-    }
-
-    /// Keeps the text of the first rows and sends it once there are enough
-    /// or there are no more.
-    fn summarise(&mut self, rows: &[Row], last: bool) -> Result<(), String> {
-        let Some(summary) = &mut self.summary else { return Ok(()) };
-        let room = SUMMARY_ROWS.saturating_sub(summary.len());
-        summary.extend(rows.iter().take(room).map(|row| row.iter().map(Value::summary_text).collect()));
-        if last || summary.len() >= SUMMARY_ROWS {
-            let rows = self.summary.take().unwrap_or_default();
-            self.send(Cut::Summary(rows))?;
-        }
-        Ok(())
-    }
-
-    /// The content encoded since the last message, leaving an emptied buffer in its place.
-    fn take_content(&mut self) -> Vec<u8> {
-        let fresh = self.free_content.try_recv().unwrap_or_default();
-        std::mem::replace(&mut self.content, fresh)
-    }
-
-    fn send(&self, message: Cut) -> Result<(), String> {
-        self.out.unbounded_send(message).map_err(|_| "the export stopped".to_string())
-    }
-
-    /// An emptied part buffer; None when the run has stopped.
-    fn free_buffer(&mut self) -> Option<Vec<u8>> {
-        let mut buf = block_on(self.free_parts.next())?;
-        buf.clear();
-        // A buffer the store kept comes back as a new, empty one; room for a
-        // part plus the page that crosses its end means it never regrows.
-        buf.reserve(self.rules.part_size + self.rules.part_size / 4);
-        Some(buf)
-    }
-}
-
-/// The hash thread's hashers: the file's bytes and the content's encoding.
-struct Hashers {
-    file: ResumableSha256,
-    content: Option<ResumableSha256>,
-    free_content: mpsc::UnboundedSender<Vec<u8>>,
-}
-
-impl Hashers {
-    /// Hashes a content buffer and hands it back to the format thread.
-    fn content(&mut self, mut buf: Vec<u8>) {
-        if buf.is_empty() {
-            return;
-        }
-        if let Some(c) = &mut self.content {
-            c.update(&buf);
-        }
-        buf.clear();
-        let _ = self.free_content.unbounded_send(buf);
-    }
-}
-
-/// Feeds every part to the file's SHA-256 and every row's encoding to the
-/// content's, in order, and passes them on with the hash states the
-/// checkpoint saves.
-fn hash_parts(mut h: Hashers, mut cuts: mpsc::UnboundedReceiver<Cut>, out: mpsc::UnboundedSender<Formatted>) {
-    while let Some(cut) = block_on(cuts.next()) {
-        let message = match cut {
-            Cut::Page { rows, content } => {
-                h.content(content);
-                Formatted::Page { rows }
-            }
-            Cut::Part { data, rows, resume, content } => {
-                h.file.update(&data);
-                h.content(content);
-                let content_sha256 = h.content.as_ref().map(ResumableSha256::snapshot);
-                Formatted::Part { data, rows, resume, sha256: h.file.snapshot(), content_sha256 }
-            }
-            Cut::Pending { data, rows, resume, content } => {
-                h.content(content);
-                let content_sha256 = h.content.as_ref().map(ResumableSha256::snapshot);
-                Formatted::Pending { data, rows, resume, content_sha256 }
-            }
-            Cut::Done { rows, content } => {
-                h.content(content);
-                let content_sha256 = h.content.as_ref().map(ResumableSha256::finish_hex);
-                Formatted::Done { rows, sha256: h.file.finish_hex(), content_sha256 }
-            }
-            Cut::Summary(rows) => Formatted::Summary(rows),
-            Cut::Failed(message) => Formatted::Failed(message),
-        };
-        if out.unbounded_send(message).is_err() {
             return;
         }
     }

@@ -18,19 +18,22 @@ use futures::future::{self, Either};
 use futures::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 
+mod ending;
+mod opening;
+
 use super::finish::{finish, Ending};
 use super::heartbeat::{self, Opening};
 use super::pipeline::{self, Formatted, PartRules, Pipeline, Position, Resume};
-use super::plan::{plan_export, ExportPlan};
+use super::plan::plan_export;
 use crate::content_hash::encode_header;
 use crate::error::{CoreError, PortError};
 use crate::hashing::ResumableSha256;
-use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, PartTag, RowSummary};
-use crate::model::format_options::Format;
-use crate::ports::format::{DatasetLayout, FormatWriter};
-use crate::ports::source::{Activity, LeftOut, RowSource, SourceActivity};
+use crate::model::export::{Checkpoint, Export, ExportStatus, Lease, RowSummary};
+use crate::ports::source::{Activity, SourceActivity};
 use crate::usecases::job_stop::Stop;
 use crate::Ports;
+use ending::out_of_space;
+use opening::{prepare, stalled_opening, Prepared};
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,96 +170,6 @@ pub(crate) async fn run_export(ports: &Ports, worker: &str, mut e: Export) -> Re
     match end {
         Err(CoreError::Port(PortError::NoSpace(why))) => out_of_space(ports, &export_id, &key, &upload_id, &why).await,
         other => other,
-    }
-}
-
-/// A full disk (the file store's, or the state store's) stops the export:
-/// retrying cannot help until someone frees space, so it fails now, and
-/// dropping its partial upload first frees some for the write that says so.
-async fn out_of_space(ports: &Ports, id: &str, key: &str, upload_id: &str, why: &str) -> Result<RunEnd, CoreError> {
-    tracing::error!(export_id = %id, error = %why, "out of space");
-    ports.files.abort_upload(key, upload_id).await?;
-    match ports.exports.get_export(id).await? {
-        Some(mut e) if !e.status.is_terminal() => fail(ports, &mut e, OUT_OF_SPACE.into()).await,
-        _ => Ok(RunEnd::Finished),
-    }
-}
-
-/// What a run needs before its first row, opened.
-struct Prepared {
-    source: Box<dyn RowSource>,
-    writer: Box<dyn FormatWriter>,
-    resumable: bool,
-    retention_days: u32,
-    /// The column headers, the start of the content hash.
-    headers: Vec<String>,
-    row_cap: Option<u64>,
-}
-
-/// Opens the planned export's source and writer; a refusal fails the export.
-async fn prepare(ports: &Ports, e: &mut Export, plan: ExportPlan) -> Result<Prepared, Stop> {
-    let resumable = plan.spec.format.resumable() && !plan.spec.compress;
-    if !resumable {
-        if let Some(cp) = e.checkpoint.take() {
-            // XLSX and zip are assembled at the end: start again from zero.
-            if let Some(key) = e.upload_key() {
-                ports.files.abort_upload(&key, &cp.upload_id).await?;
-            }
-            e.progress.completed = 0;
-        }
-    }
-    let mut source = ports.sources.open(plan.request).await.map_err(Stop::refused)?;
-    let mut spec = plan.spec;
-    if let Some(headers) = source.headers() {
-        spec.headers = headers;
-    }
-    if e.progress.total.is_none() {
-        e.progress.total = source.total().await.map_err(Stop::refused)?;
-    }
-    let mut dataset = plan.dataset;
-    if let Some(layout) = dataset.as_mut() {
-        left_out(e, layout, source.left_out(), &mut spec.headers);
-    }
-    let resume_state = e.checkpoint.as_ref().and_then(|c| c.format_state.clone());
-    let writer = match &dataset {
-        Some(layout) => ports.formats.create_dataset(layout, resume_state.as_ref()),
-        None => ports.formats.create(&spec, resume_state.as_ref()),
-    }
-    .map_err(Stop::refused)?;
-    let row_cap = (spec.format == Format::Pdf).then_some(spec.options.pdf.max_rows);
-    Ok(Prepared { source, writer, resumable, retention_days: plan.retention_days, headers: spec.headers, row_cap })
-}
-
-/// Fails an export whose source did not finish opening within `stallMinutes`.
-async fn stalled_opening(
-    ports: &Ports,
-    id: &str,
-    still: SignedDuration,
-    activity: &SourceActivity,
-) -> Result<RunEnd, CoreError> {
-    let message = stalled_message(still, &activity.get());
-    tracing::error!(export_id = %id, %message, "export stalled while opening its source");
-    let Some(mut e) = ports.exports.get_export(id).await? else {
-        return Ok(RunEnd::LeaseLost);
-    };
-    if e.status.is_terminal() {
-        return Ok(RunEnd::Finished);
-    }
-    fail(ports, &mut e, message).await
-}
-
-/// Drops the files of the entities the source cannot give from the
-/// dataset's zip, and warns once per entity (a resumed run finds the same).
-fn left_out(e: &mut Export, layout: &mut DatasetLayout, gone: Vec<LeftOut>, headers: &mut Vec<String>) {
-    if gone.is_empty() {
-        return;
-    }
-    layout.files.retain(|f| !gone.iter().any(|g| g.entity == f.entity));
-    *headers = super::dataset_plan::qualified_headers(layout);
-    for g in gone {
-        if !e.warnings.contains(&g.warning) {
-            e.warnings.push(g.warning);
-        }
     }
 }
 
@@ -467,84 +380,9 @@ impl Run<'_> {
         }
     }
 
-    async fn complete(
-        mut self,
-        free_parts: &mpsc::UnboundedSender<Vec<u8>>,
-        retention_days: u32,
-        sha256: String,
-        content_sha256: Option<String>,
-    ) -> Result<RunEnd, CoreError> {
-        if self.cp().parts == 0 {
-            // An empty file is still one (empty) part.
-            self.upload(Vec::new(), free_parts).await?;
-        }
-        let parts = self.counted_parts().await?;
-        self.ports.files.complete_upload(&self.key, &self.upload_id, &parts).await?;
-        let now = self.ports.clock.now();
-        let cp = self.cp().clone();
-        let e = &mut self.e;
-        e.status = ExportStatus::Completed;
-        e.completed_at = Some(now);
-        e.rows = Some(cp.rows);
-        e.bytes = Some(cp.bytes);
-        e.sha256 = Some(sha256);
-        e.content_sha256 = content_sha256;
-        e.progress.completed = cp.rows;
-        e.progress.total = Some(cp.rows);
-        if let Some(cap) = self.row_cap.filter(|cap| cp.rows > *cap) {
-            e.warnings.push(left_out_warning(cp.rows, cap));
-        }
-        e.file_key = Some(self.key.clone());
-        e.expires_at = Some(now + SignedDuration::from_hours(24 * retention_days as i64));
-        e.checkpoint = None;
-        e.lease = None;
-        if !self.ports.exports.update_export(&mut self.e).await? {
-            // A cancel arrived after the last page: honour it, drop the file.
-            let fresh = self.ports.exports.get_export(&self.e.id).await?;
-            self.ports.files.delete(&self.key).await?;
-            if let Some(mut fresh) = fresh.filter(|f| f.status == ExportStatus::Cancelling) {
-                fresh.checkpoint = None;
-                fresh.progress.completed = cp.rows;
-                finish(self.ports, &mut fresh, Ending::Cancelled).await?;
-                return Ok(RunEnd::Finished);
-            }
-            return Ok(RunEnd::LeaseLost);
-        }
-        self.ports.exports.release_slot(&self.e.report_id, &self.e.id).await?;
-        // The Lambdas' log layer turns `ferry_outcome` events into a metric (functions/lambda/src/logs.rs).
-        tracing::info!(target: "ferry_outcome", kind = "export", outcome = "COMPLETED", export_id = %self.e.id, rows = cp.rows, bytes = cp.bytes, "export completed");
-        Ok(RunEnd::Finished)
-    }
-
-    /// The tags of parts 1..=n the checkpoint counts, listed from the store.
-    /// A higher-numbered part is a leftover of a worker that died between
-    /// uploading it and checkpointing: not part of the file.
-    async fn counted_parts(&self) -> Result<Vec<PartTag>, CoreError> {
-        let count = self.cp().parts;
-        let mut parts = self.ports.files.list_parts(&self.key, &self.upload_id).await?;
-        parts.retain(|p| p.number <= count);
-        if parts.len() != count as usize || parts.iter().zip(1..).any(|(p, n)| p.number != n) {
-            let listed = parts.len();
-            return Err(CoreError::Port(PortError::backend(format!(
-                "upload {} lists {listed} of its {count} checkpointed parts",
-                self.upload_id
-            ))));
-        }
-        Ok(parts)
-    }
-
     async fn fail(mut self, message: String) -> Result<RunEnd, CoreError> {
         fail(self.ports, &mut self.e, message).await
     }
-}
-
-/// What an export whose file holds fewer rows than were read says.
-fn left_out_warning(rows: u64, cap: u64) -> String {
-    format!(
-        "the PDF holds the first {cap} of {rows} rows ({} left out, maxRows {cap}); \
-         export as CSV or XLSX for every row",
-        rows - cap
-    )
 }
 
 /// The error of a stalled export: `stalled`, how long, and where.

@@ -18,19 +18,16 @@ use std::collections::HashMap;
 
 use ferry_core::time_in_status::StatusChange;
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value as Json;
 
+use super::changelog_reads::{bulk_histories, bulk_refused, histories_of_each, json_text as text};
 use super::client::JiraClient;
 use super::dates::{from_epoch_millis, parse_datetime};
 use super::error::JiraError;
-use super::issue_changelog::{bulk_refused, histories_of_each};
 
 /// Issues per bulk request, Jira's limit.
 pub const BATCH_SIZE: usize = 1000;
-const BULK_PATH: &str = "/rest/api/3/changelog/bulkfetch";
-/// Histories asked per bulk page (Jira's default, at most 10000).
-const BULK_PAGE_SIZE: u32 = 1000;
 
 /// Where changelogs are read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,34 +38,6 @@ pub enum ChangelogRoute {
 
 /// Status changes per issue id, each issue's sorted by time.
 pub type StatusChanges = HashMap<String, Vec<StatusChange>>;
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BulkRequest<'a> {
-    issue_ids_or_keys: &'a [String],
-    field_ids: [&'static str; 1],
-    max_results: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_page_token: Option<&'a str>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BulkPage {
-    #[serde(default)]
-    issue_change_logs: Vec<IssueChangeLog>,
-    #[serde(default)]
-    next_page_token: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IssueChangeLog {
-    #[serde(default)]
-    issue_id: Json,
-    #[serde(default)]
-    change_histories: Vec<History>,
-}
 
 /// One change history: when, and its items (fields changed).
 #[derive(Debug, Default, Deserialize)]
@@ -93,14 +62,6 @@ struct Item {
     from_string: Option<String>,
     #[serde(default)]
     to_string: Option<String>,
-}
-
-fn text(v: &Json) -> String {
-    match v {
-        Json::String(s) => s.clone(),
-        Json::Null => String::new(),
-        other => other.to_string(),
-    }
 }
 
 impl History {
@@ -176,25 +137,9 @@ pub async fn per_issue_status_changes(client: &JiraClient, ids: &[String]) -> Re
 }
 
 async fn bulk(client: &JiraClient, ids: &[String]) -> Result<StatusChanges, JiraError> {
-    let what = format!("the changelogs of {} issues (POST {BULK_PATH})", ids.len());
     let mut collected = Collected::default();
-    let mut token: Option<String> = None;
-    loop {
-        let request = BulkRequest {
-            issue_ids_or_keys: ids,
-            field_ids: ["status"],
-            max_results: BULK_PAGE_SIZE,
-            next_page_token: token.as_deref(),
-        };
-        let page: BulkPage = client.post(BULK_PATH, &request, &what).await?;
-        for log in &page.issue_change_logs {
-            collected.add(&text(&log.issue_id), &log.change_histories);
-        }
-        match page.next_page_token.filter(|t| !t.is_empty()) {
-            Some(next) if Some(&next) != token.as_ref() => token = Some(next),
-            _ => return Ok(collected.into_changes()),
-        }
-    }
+    bulk_histories(client, ids, &["status"], |id, histories: Vec<History>| collected.add(&id, &histories)).await?;
+    Ok(collected.into_changes())
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 use super::*;
+use crate::jira::changelog_reads::{BulkPage, BulkRequest, Page};
 use crate::jira::fixture_tests::fixture;
-use crate::jira::issue_changelog::Page;
 use serde_json::json;
 
 fn collect(logs: &[(&str, Json)]) -> StatusChanges {
@@ -14,7 +14,7 @@ fn collect(logs: &[(&str, Json)]) -> StatusChanges {
 
 #[test]
 fn the_openapi_examples_parse_and_hold_no_status_change() {
-    let bulk: BulkPage =
+    let bulk: BulkPage<History> =
         serde_json::from_value(fixture("jira-cloud-openapi/examples/getBulkChangelogs.200.json")).unwrap();
     assert_eq!(bulk.next_page_token.as_deref(), Some("UxAQBFRF"));
     assert_eq!(text(&bulk.issue_change_logs[0].issue_id), "10100");
@@ -58,10 +58,19 @@ fn the_bulk_request_asks_for_status_changes_only() {
     let ids = vec!["10001".to_string(), "10002".to_string()];
     let body = serde_json::to_value(BulkRequest {
         issue_ids_or_keys: &ids,
-        field_ids: ["status"],
+        field_ids: &["status"],
         max_results: 1000,
         next_page_token: None,
     })
     .unwrap();
     assert_eq!(body, json!({"issueIdsOrKeys": ["10001", "10002"], "fieldIds": ["status"], "maxResults": 1000}));
+    // The `issue_history` table's request: no field ids, every field's changes.
+    let every_field = serde_json::to_value(BulkRequest {
+        issue_ids_or_keys: &ids,
+        field_ids: &[],
+        max_results: 1000,
+        next_page_token: None,
+    })
+    .unwrap();
+    assert_eq!(every_field, json!({"issueIdsOrKeys": ["10001", "10002"], "maxResults": 1000}));
 }

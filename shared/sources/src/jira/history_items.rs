@@ -11,45 +11,15 @@ use std::collections::HashMap;
 
 use ferry_core::model::value::{Row, Value};
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value as Json;
 
+use super::changelog_reads::{bulk_histories, bulk_refused, histories_of_each, json_text as text};
 use super::changelogs::BATCH_SIZE;
 use super::client::JiraClient;
 use super::dataset_rows::id_cell;
 use super::dates::{from_epoch_millis, parse_datetime};
 use super::error::JiraError;
-use super::issue_changelog::{bulk_refused, histories_of_each};
-
-const BULK_PATH: &str = "/rest/api/3/changelog/bulkfetch";
-const BULK_PAGE_SIZE: u32 = 1000;
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BulkRequest<'a> {
-    issue_ids_or_keys: &'a [String],
-    max_results: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_page_token: Option<&'a str>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BulkPage {
-    #[serde(default)]
-    issue_change_logs: Vec<IssueChangeLog>,
-    #[serde(default)]
-    next_page_token: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IssueChangeLog {
-    #[serde(default)]
-    issue_id: Json,
-    #[serde(default)]
-    change_histories: Vec<History>,
-}
 
 #[derive(Debug, Default, Deserialize)]
 struct History {
@@ -79,14 +49,6 @@ struct Item {
     to: Option<String>,
     #[serde(default)]
     to_string: Option<String>,
-}
-
-fn text(v: &Json) -> String {
-    match v {
-        Json::String(s) => s.clone(),
-        Json::Null => String::new(),
-        other => other.to_string(),
-    }
 }
 
 fn opt(v: &Option<String>) -> Value {
@@ -164,18 +126,5 @@ pub async fn history_rows(
 }
 
 async fn bulk(client: &JiraClient, ids: &[String], into: &mut HashMap<String, Vec<History>>) -> Result<(), JiraError> {
-    let what = format!("the changelogs of {} issues (POST {BULK_PATH})", ids.len());
-    let mut token: Option<String> = None;
-    loop {
-        let request =
-            BulkRequest { issue_ids_or_keys: ids, max_results: BULK_PAGE_SIZE, next_page_token: token.as_deref() };
-        let page: BulkPage = client.post(BULK_PATH, &request, &what).await?;
-        for log in page.issue_change_logs {
-            into.entry(text(&log.issue_id)).or_default().extend(log.change_histories);
-        }
-        match page.next_page_token.filter(|t| !t.is_empty()) {
-            Some(next) if Some(&next) != token.as_ref() => token = Some(next),
-            _ => return Ok(()),
-        }
-    }
+    bulk_histories(client, ids, &[], |id, histories: Vec<History>| into.entry(id).or_default().extend(histories)).await
 }

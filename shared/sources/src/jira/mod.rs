@@ -9,6 +9,7 @@
 
 mod adf;
 mod agile;
+mod changelog_reads;
 mod changelogs;
 mod client;
 mod columns;
@@ -19,7 +20,6 @@ mod dates;
 mod error;
 mod fields;
 mod history_items;
-mod issue_changelog;
 mod jql;
 mod myself;
 mod rate_limit;

@@ -9,7 +9,7 @@
 //! When the bulk endpoint is refused (404, 403 or 405: an older site, a
 //! proxy, a token without its scope), each issue's own
 //! `GET /rest/api/3/issue/{id}/changelog` is read instead (`startAt` paging),
-//! a few issues at once (`issue_changelog`), each request under the site's rate
+//! a few issues at once (`changelog_reads`), each request under the site's rate
 //! ceiling and `Retry-After` like every other, and the reader remembers to go
 //! there directly for the rest of the export. Both give the same changes in
 //! the same order, so the file is the same.
